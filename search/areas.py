@@ -1,0 +1,97 @@
+"""Canonical CPS Areas, their other spellings, and Area mentions in text."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from search.errors import CorpusError
+
+SLUG = re.compile(r"^[a-z]+(-[a-z]+)*$")
+
+
+@dataclass(frozen=True)
+class Area:
+    """One CPS Area."""
+
+    slug: str
+    name: str
+    aliases: tuple[str, ...]
+
+
+def normalise_name(name: str) -> str:
+    """Fold case, ampersands, hyphens and spacing so spellings compare equal."""
+    name = name.lower().replace("&", " and ").replace("’", "'")
+    return " ".join(re.sub(r"[-/]", " ", name).split())
+
+
+class AreaRegistry:
+    """The known Areas, with lookup by any spelling and mention detection."""
+
+    def __init__(self, areas: list[Area], collective: list[tuple[str, tuple[str, ...]]]):
+        self.areas = areas
+        self.by_slug = {a.slug: a for a in areas}
+        self._by_name = {}
+        for area in areas:
+            for spelling in (area.name, area.slug, *area.aliases):
+                self._by_name[normalise_name(spelling)] = area.slug
+        names = sorted({s for a in areas for s in (a.name, *a.aliases)}, key=len, reverse=True)
+        alternatives = [re.escape(n).replace(r"\ ", r"\s+") for n in names]
+        self._mention = re.compile(r"\b(" + "|".join(alternatives) + r")\b", re.IGNORECASE)
+        self._collective = [
+            (re.compile(r"\b(?:" + pattern + r")\b", re.IGNORECASE), slugs) for pattern, slugs in collective
+        ]
+
+    def resolve(self, name: str) -> str | None:
+        """Return the slug for any known spelling of an Area name, else None."""
+        return self._by_name.get(normalise_name(name))
+
+    def label(self, slug: str) -> str:
+        """Return an Area's display name."""
+        return self.by_slug[slug].name
+
+    def mentions(self, text: str) -> tuple[str, ...]:
+        """Return the slugs of every Area the text names, in registry order."""
+        found = {self.resolve(m.group(0)) for m in self._mention.finditer(text)}
+        for pattern, slugs in self._collective:
+            if pattern.search(text):
+                found.update(slugs)
+        return tuple(a.slug for a in self.areas if a.slug in found)
+
+
+def load_areas(path: Path) -> AreaRegistry:
+    """Read and validate the Area list (`corpus/areas.json`)."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise CorpusError(f"cannot read Area list {path}: {exc}") from exc
+    areas = []
+    for item in data.get("areas", []):
+        slug, name = item.get("slug", ""), item.get("name", "")
+        if not SLUG.match(slug) or not name:
+            raise CorpusError(f"{path.name}: bad Area {item!r} (needs a slug and a name)")
+        areas.append(Area(slug, name, tuple(item.get("aliases", ()))))
+    if len({a.slug for a in areas}) != len(areas):
+        raise CorpusError(f"{path.name}: duplicate Area slugs")
+    slugs = {a.slug for a in areas}
+    collective = []
+    for item in data.get("collective", []):
+        members = tuple(item.get("areas", ()))
+        unknown = set(members) - slugs
+        if unknown or not members:
+            raise CorpusError(f"{path.name}: collective {item!r} names unknown Areas {unknown}")
+        try:
+            re.compile(item["pattern"])
+        except (KeyError, re.error) as exc:
+            raise CorpusError(f"{path.name}: bad collective pattern {item!r}: {exc}") from exc
+        collective.append((item["pattern"], members))
+    registry = AreaRegistry(areas, collective)
+    seen: dict[str, str] = {}
+    for area in areas:
+        for spelling in (area.name, *area.aliases):
+            key = normalise_name(spelling)
+            if seen.setdefault(key, area.slug) != area.slug:
+                raise CorpusError(f"{path.name}: spelling {spelling!r} names two Areas")
+    return registry

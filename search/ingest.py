@@ -1,0 +1,127 @@
+"""Corpus folder → entries, glossary and data-quality findings (no index involved)."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from search.areas import AreaRegistry, load_areas
+from search.corpus import read_documents, read_json
+from search.errors import CorpusError
+from search.glossary import Glossary, build_glossary, load_curated
+from search.models import Entry, Finding
+from search.quality import check_entries
+from search.report import parse_report
+from search.taxonomy import Taxonomy, load_taxonomy
+
+# Kinds whose title carries subject matter worth tagging (a heading, a criterion name).
+TAG_TITLE_KINDS = {"finding", "table"}
+
+
+@dataclass(frozen=True)
+class Language:
+    """Sentence abbreviations, spelling-protected terms and synonym groups."""
+
+    abbreviations: tuple[str, ...]
+    protected: frozenset[str]
+    synonyms: tuple[tuple[str, ...], ...]
+
+
+@dataclass
+class Catalogue:
+    """Everything ingest produces from a corpus folder."""
+
+    entries: list[Entry]
+    findings: list[Finding]
+    glossary: Glossary
+    documents: list[dict]
+    areas: AreaRegistry
+    taxonomy: Taxonomy
+    language: Language
+    corpus_dir: Path
+
+    def quality_report(self) -> dict:
+        """Return the data-quality findings and entry counts as JSON-ready data."""
+        counts: dict[str, int] = {}
+        for entry in self.entries:
+            counts[entry.kind] = counts.get(entry.kind, 0) + 1
+        return {
+            "entries": len(self.entries),
+            "by_kind": counts,
+            "findings": [f.to_dict() for f in self.findings],
+        }
+
+
+def load_language(path: Path) -> Language:
+    """Read and validate `corpus/language.json`."""
+    data = read_json(path)
+    abbreviations = data.get("sentence_abbreviations", [])
+    protected = data.get("protected_terms", [])
+    synonyms = data.get("synonyms", [])
+    if not all(isinstance(a, str) and a for a in abbreviations + protected):
+        raise CorpusError(f"{path.name}: abbreviations and protected terms must be words")
+    if not all(isinstance(g, list) and len(g) >= 2 and all(isinstance(p, str) for p in g) for g in synonyms):
+        raise CorpusError(f"{path.name}: each synonym group must list two or more phrases")
+    return Language(
+        tuple(a.lower().rstrip(".") for a in abbreviations),
+        frozenset(p.lower() for p in protected),
+        tuple(tuple(g) for g in synonyms),
+    )
+
+
+def tag_themes(entries: list[Entry], taxonomy: Taxonomy) -> list[Entry]:
+    """Give every entry its main-subject themes; rating rows take their criteria's themes."""
+    tagged = []
+    for entry in entries:
+        text = entry.text
+        if entry.kind in TAG_TITLE_KINDS:
+            text = f"{entry.title}. {text}"
+        tagged.append(dataclasses.replace(entry, themes=taxonomy.tag(text)))
+    criteria = {e.id: e.themes for e in tagged if e.kind == "criterion"}
+    result = []
+    for entry in tagged:
+        if entry.kind == "rating":
+            themes: dict[str, None] = {}
+            for rating in entry.ratings:
+                number = rating.code[1:]
+                for theme in criteria.get(f"criterion-{entry.part}-{number}", ()):
+                    themes[theme] = None
+            entry = dataclasses.replace(entry, themes=tuple(themes))
+        result.append(entry)
+    return result
+
+
+def ingest(corpus_dir: Path) -> Catalogue:
+    """Read the corpus folder into a catalogue of entries."""
+    documents = read_documents(corpus_dir)
+    areas = load_areas(corpus_dir / "areas.json")
+    taxonomy = load_taxonomy(corpus_dir / "themes.json")
+    language = load_language(corpus_dir / "language.json")
+    curated = load_curated(corpus_dir / "glossary.json")
+    entries: list[Entry] = []
+    findings: list[Finding] = []
+    for document in documents:
+        parsed = parse_report(document.text, document.id, document.meta["title"], areas)
+        offset = len(entries)
+        entries += [dataclasses.replace(e, order=offset + e.order) for e in parsed.entries]
+        findings += parsed.findings
+    entries.sort(key=lambda e: e.order)
+    entries = [dataclasses.replace(e, order=i) for i, e in enumerate(entries, start=1)]
+    seen: set[str] = set()
+    for entry in entries:
+        if entry.id in seen:
+            raise CorpusError(f"entry id {entry.id!r} occurs in more than one place; ids must be unique")
+        seen.add(entry.id)
+    entries = tag_themes(entries, taxonomy)
+    findings += check_entries(entries)
+    glossary = build_glossary([(e.id, e.text) for e in entries], curated)
+    return Catalogue(
+        entries, findings, glossary, [d.meta for d in documents], areas, taxonomy, language, corpus_dir
+    )
+
+
+def export_lines(entries: list[Entry]) -> list[str]:
+    """Return every entry as one line of JSON."""
+    return [json.dumps(e.to_dict(), ensure_ascii=False) for e in entries]

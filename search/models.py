@@ -1,0 +1,178 @@
+"""Plain data passed between ingest, index, query and presentation."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+KINDS = (
+    "paragraph",
+    "issue",
+    "good-practice",
+    "strength",
+    "rating",
+    "criterion",
+    "finding",
+    "table",
+    "report",
+)
+KIND_LABELS = {
+    "paragraph": "Paragraph",
+    "issue": "Issue to address",
+    "good-practice": "Good practice",
+    "strength": "Strength",
+    "rating": "Scores",
+    "criterion": "Framework criterion",
+    "finding": "Casework finding",
+    "table": "Table",
+    "report": "Area report",
+}
+PARTS = ("a", "b", "c", "d", "e", "general")
+PART_LABELS = {
+    "a": "A: The success of CPS people",
+    "b": "B: Continuous improvement",
+    "c": "C: High quality casework",
+    "d": "D: Public confidence",
+    "e": "E: Efficiency and value for money",
+    "general": "General",
+}
+
+
+@dataclass(frozen=True)
+class Footnote:
+    """A footnote cited by an entry."""
+
+    number: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Rating:
+    """One criterion's rating in an Area's row of a scores table."""
+
+    code: str
+    criterion: str
+    rating: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One citable unit of a report: a paragraph, Annex B row, rating row…"""
+
+    id: str
+    kind: str
+    part: str
+    title: str
+    text: str
+    source: str
+    order: int
+    areas: tuple[str, ...] = ()
+    themes: tuple[str, ...] = ()
+    number: str | None = None
+    section: str | None = None
+    footnotes: tuple[Footnote, ...] = ()
+    ratings: tuple[Rating, ...] = ()
+    url: str | None = None
+
+    def to_dict(self) -> dict:
+        """Return the entry as JSON-ready data, omitting fields that do not apply."""
+        data = asdict(self)
+        data["areas"] = list(self.areas)
+        data["themes"] = list(self.themes)
+        for key in ("number", "section", "url"):
+            if data[key] is None:
+                del data[key]
+        for key in ("footnotes", "ratings"):
+            if not data[key]:
+                del data[key]
+            else:
+                data[key] = [dict(item) for item in data[key]]
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Entry:
+        """Rebuild an entry from `to_dict` output."""
+        return cls(
+            id=data["id"],
+            kind=data["kind"],
+            part=data["part"],
+            title=data["title"],
+            text=data["text"],
+            source=data["source"],
+            order=data["order"],
+            areas=tuple(data.get("areas", ())),
+            themes=tuple(data.get("themes", ())),
+            number=data.get("number"),
+            section=data.get("section"),
+            footnotes=tuple(Footnote(**f) for f in data.get("footnotes", ())),
+            ratings=tuple(Rating(**r) for r in data.get("ratings", ())),
+            url=data.get("url"),
+        )
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One data-quality observation made while reading the corpus."""
+
+    kind: str
+    message: str
+    source: str
+    detail: dict = field(default_factory=dict, compare=False, hash=False)
+
+    def to_dict(self) -> dict:
+        """Return the finding as JSON-ready data."""
+        return {"kind": self.kind, "message": self.message, "source": self.source, **self.detail}
+
+
+SORTS = ("relevance", "document")
+FACETS = ("area", "theme", "part", "kind")
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    """A validated search: query text, facet selections, page and order."""
+
+    q: str = ""
+    area: tuple[str, ...] = ()
+    theme: tuple[str, ...] = ()
+    part: tuple[str, ...] = ()
+    kind: tuple[str, ...] = ()
+    page: int = 1
+    per_page: int = 10
+    sort: str = "relevance"
+
+    def selections(self) -> dict[str, tuple[str, ...]]:
+        """Return the selected values per facet."""
+        return {"area": self.area, "theme": self.theme, "part": self.part, "kind": self.kind}
+
+
+@dataclass(frozen=True)
+class FacetValue:
+    """One value of a facet with its count and whether it is selected."""
+
+    value: str
+    label: str
+    count: int
+    selected: bool = False
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One result: the entry, its score and a highlighted snippet."""
+
+    entry: Entry
+    score: float | None
+    snippet: str
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    """The answer to a search request."""
+
+    request: SearchRequest
+    corrected_query: str | None
+    total: int
+    hits: tuple[Hit, ...]
+    facets: dict[str, tuple[FacetValue, ...]]
+    took_ms: float
+    build: str = ""

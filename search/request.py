@@ -1,0 +1,63 @@
+"""Validate search parameters (from a URL or the command line) into a SearchRequest."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+
+from search.errors import QueryError
+from search.models import FACETS, SORTS, SearchRequest
+
+MAX_QUERY = 500
+MAX_PAGE = 1000
+MAX_PER_PAGE = 100
+MAX_DEPTH = 10_000
+MAX_VALUES = 20
+MAX_VALUE_LENGTH = 100
+CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def clean_text(value: str) -> str:
+    """Replace control characters with spaces and trim."""
+    return CONTROL.sub(" ", value).strip()
+
+
+def parse_int(name: str, raw: str | None, default: int, low: int, high: int) -> int:
+    """Read a whole number parameter within [low, high]."""
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw.strip())
+    except ValueError:
+        raise QueryError(f"{name} must be a whole number, not {raw[:40]!r}", name) from None
+    if not low <= value <= high:
+        raise QueryError(f"{name} must be between {low} and {high}", name)
+    return value
+
+
+def parse_request(params: Mapping[str, Sequence[str]]) -> SearchRequest:
+    """Validate parameters: q, area, theme, part, kind (repeatable), page, per_page, sort."""
+
+    def first(name: str) -> str | None:
+        values = params.get(name) or ()
+        return values[0] if values else None
+
+    q = clean_text(first("q") or "")
+    if len(q) > MAX_QUERY:
+        raise QueryError(f"q must be at most {MAX_QUERY} characters", "q")
+    facets = {}
+    for facet in FACETS:
+        values = [clean_text(v) for v in params.get(facet) or () if clean_text(v)]
+        if len(values) > MAX_VALUES:
+            raise QueryError(f"at most {MAX_VALUES} values of {facet} may be selected", facet)
+        if any(len(v) > MAX_VALUE_LENGTH for v in values):
+            raise QueryError(f"{facet} values must be at most {MAX_VALUE_LENGTH} characters", facet)
+        facets[facet] = tuple(dict.fromkeys(v.lower() for v in values))
+    page = parse_int("page", first("page"), 1, 1, MAX_PAGE)
+    per_page = parse_int("per_page", first("per_page"), 10, 1, MAX_PER_PAGE)
+    if page * per_page > MAX_DEPTH:
+        raise QueryError(f"page × per_page must be at most {MAX_DEPTH}; narrow the search instead", "page")
+    sort = (first("sort") or "relevance").strip().lower()
+    if sort not in SORTS:
+        raise QueryError(f"sort must be one of {', '.join(SORTS)}", "sort")
+    return SearchRequest(q=q, page=page, per_page=per_page, sort=sort, **facets)

@@ -1,0 +1,75 @@
+"""Spelling suggestions from the report's own unstemmed vocabulary.
+
+Candidates are found through a table of deletions (the SymSpell idea): a word and
+a vocabulary word within the edit distance share a deletion variant, so lookups
+need no scan of the vocabulary. Candidates are then ranked by true edit distance
+(with transpositions) and by how often the report uses them.
+"""
+
+from __future__ import annotations
+
+from itertools import combinations
+
+MIN_LENGTH = 4
+
+
+def max_distance(word: str) -> int:
+    """Return the edits allowed for a word: one for short words, two for long ones."""
+    return 1 if len(word) <= 7 else 2
+
+
+def deletions(word: str, distance: int) -> set[str]:
+    """Return every string made by deleting up to `distance` characters of word."""
+    out = {word}
+    for d in range(1, distance + 1):
+        if len(word) - d < 2:
+            break
+        for positions in combinations(range(len(word)), d):
+            out.add("".join(c for i, c in enumerate(word) if i not in positions))
+    return out
+
+
+def edit_distance(a: str, b: str) -> int:
+    """Return the optimal-string-alignment distance (Levenshtein plus transpositions)."""
+    prev2, prev = None, list(range(len(b) + 1))
+    for i, ca in enumerate(a, start=1):
+        row = [i] + [0] * len(b)
+        for j, cb in enumerate(b, start=1):
+            cost = 0 if ca == cb else 1
+            row[j] = min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + cost)
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                row[j] = min(row[j], prev2[j - 2] + 1)
+        prev2, prev = prev, row
+    return prev[-1]
+
+
+class SpellingCorrector:
+    """Suggest the report's own word for a misspelt one."""
+
+    def __init__(self, vocabulary: dict[str, int], protected: frozenset[str] = frozenset()):
+        self.vocabulary = vocabulary
+        self.protected = protected
+        self._deletes: dict[str, list[str]] = {}
+        for word in vocabulary:
+            if len(word) >= MIN_LENGTH - 1 and word.isalpha():
+                for variant in deletions(word, 2 if len(word) > 7 else 1):
+                    self._deletes.setdefault(variant, []).append(word)
+
+    def known(self, word: str) -> bool:
+        """Tell whether the report uses the word."""
+        return word in self.vocabulary
+
+    def correct(self, word: str) -> str | None:
+        """Return the best correction for an unknown word, or None to leave it alone."""
+        if len(word) < MIN_LENGTH or not word.isalpha() or word in self.vocabulary or word in self.protected:
+            return None
+        limit = max_distance(word)
+        candidates = set()
+        for variant in deletions(word, limit):
+            candidates.update(self._deletes.get(variant, ()))
+        scored = []
+        for candidate in candidates:
+            distance = edit_distance(word, candidate)
+            if distance <= limit:
+                scored.append((distance, -self.vocabulary[candidate], candidate))
+        return min(scored)[2] if scored else None
