@@ -8,7 +8,7 @@ import os
 import sys
 from pathlib import Path
 
-from search.errors import SearchError
+from search.errors import QueryError, SearchError
 from search.models import FACETS, SORTS
 
 DEFAULT_HOST = "127.0.0.1"
@@ -74,7 +74,14 @@ def cmd_query(args) -> int:
     params = {"q": [args.text], "per_page": [str(args.limit)], "page": [str(args.page)], "sort": [args.sort]}
     for facet in FACETS:
         params[facet] = getattr(args, facet) or []
-    request = parse_request(params)
+    try:
+        request = parse_request(params)
+    except QueryError as exc:
+        # Name the option the user typed, not the API parameter behind it.
+        option = {"per_page": "--limit", "page": "--page", "sort": "--sort", "q": "the query"}.get(
+            exc.param, f"--{exc.param}"
+        )
+        raise QueryError(exc.message.replace(exc.param, option, 1), exc.param) from None
     result = open_index(args).search(request)
     body = result_to_json(result)
     if args.json:

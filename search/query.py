@@ -242,7 +242,9 @@ class QueryCompiler:
             return []
         out = [phrase_query(tuple(seq), boost=PHRASE_BOOST, slop=2)]
         if len(seq) > 2:
-            out += [phrase_query((a, b), boost=BIGRAM_BOOST, slop=1) for a, b in zip(seq, seq[1:], strict=False)]
+            out += [
+                phrase_query((a, b), boost=BIGRAM_BOOST, slop=1) for a, b in zip(seq, seq[1:], strict=False)
+            ]
         return out
 
     def expansions(self, items: list[str], marks: set[str], phrases: list) -> list[wq.Query]:

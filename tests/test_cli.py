@@ -1,0 +1,128 @@
+"""The command line, run as a user would: build, export, query, related, errors, staleness."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from search.indexer import current_build, is_stale
+
+REPO = Path(__file__).resolve().parent.parent
+CORPUS = REPO / "corpus"
+RESULT_KEYS = ["id", "kind", "part", "areas", "themes", "number", "title", "text", "snippet", "score", "url"]
+
+
+def run(*args, corpus=CORPUS, index=None, check=True):
+    command = [sys.executable, "-m", "search", "--corpus", str(corpus)]
+    if index is not None:
+        command += ["--index", str(index)]
+    out = subprocess.run(command + list(args), capture_output=True, text=True, cwd=REPO, timeout=120)
+    if check and out.returncode != 0:
+        raise AssertionError(f"exit {out.returncode}: {out.stderr}")
+    return out
+
+
+def test_build_prints_entries_and_findings(tmp_path):
+    out = run("build", index=tmp_path / "index")
+    assert "Entries: 477" in out.stdout
+    assert "issue          135" in out.stdout
+    assert "[numbering-gap] north-east: issue numbers 8, 9, 10 are missing from the source" in out.stdout
+    assert "[count] Part C issue: 70 found, 75 stated (para-4.6)" in out.stdout
+    assert current_build(tmp_path / "index") is not None
+
+
+def test_export_prints_every_entry(index_dir):
+    out = run("export", index=index_dir)
+    lines = out.stdout.splitlines()
+    assert len(lines) == 477
+    first = json.loads(lines[0])
+    assert (
+        first["id"] == "para-1.1"
+        and first["kind"] == "paragraph"
+        and first["source"] == "hmcpsi-aap-composite-report-2019"
+    )
+    for line in lines:
+        entry = json.loads(line)
+        assert {"id", "kind", "part", "areas", "themes", "title", "text", "source"} <= set(entry)
+
+
+def test_query_json_is_the_api_body(index_dir):
+    body = json.loads(run("query", "MG3", "--json", "--limit", "3", index=index_dir).stdout)
+    assert list(body) == [
+        "query",
+        "corrected_query",
+        "total",
+        "page",
+        "per_page",
+        "results",
+        "facets",
+        "took_ms",
+    ]
+    assert body["query"] == "MG3" and body["per_page"] == 3 and body["page"] == 1
+    assert len(body["results"]) == 3
+    for result in body["results"]:
+        assert list(result) == RESULT_KEYS
+        assert result["url"] == f"/entries/{result['id']}"
+    assert list(body["facets"]) == ["area", "theme", "part", "kind"]
+    assert all({"value", "label", "count"} == set(v) for vs in body["facets"].values() for v in vs)
+
+
+def test_query_with_filters_and_plain_output(index_dir):
+    out = run("query", "letters", "--area", "wessex", "--kind", "issue", index=index_dir)
+    assert "[issue-wessex-8]" in out.stdout
+    assert "results" in out.stdout.splitlines()[0]
+
+
+def test_related_and_glossary(index_dir):
+    body = json.loads(run("related", "issue-london-north-5", "--json", index=index_dir).stdout)
+    assert body["related"] and all("london-north" not in r["areas"] for r in body["related"])
+    assert (
+        "NDIP     National Disclosure Improvement Plan (defined in para-4.8)"
+        in run("glossary", index=index_dir).stdout
+    )
+
+
+@pytest.mark.parametrize(
+    "args, code, message",
+    [
+        (["query", "x", "--limit", "0"], 2, "must be at least 1"),
+        (["query", "x", "--limit", "lots"], 2, "expected a whole number"),
+        (["query", "x", "--sort", "random"], 2, "invalid choice"),
+        (["query", "x", "--limit", "500"], 1, "--limit must be between 1 and 100"),
+        (["query", "x", "--page", "5000"], 1, "page must be between 1 and 1000"),
+        (["related", "no-such-entry"], 1, "no entry 'no-such-entry'"),
+        (["serve", "--port", "70000"], 2, "a port is at most 65535"),
+        (["frobnicate"], 2, "invalid choice"),
+    ],
+)
+def test_bad_arguments_give_a_message_and_non_zero_exit(index_dir, args, code, message):
+    out = run(*args, index=index_dir, check=False)
+    assert out.returncode == code
+    assert message in out.stderr
+    assert "Traceback" not in out.stderr
+
+
+def test_missing_corpus_is_a_clear_error(tmp_path):
+    out = run("build", corpus=tmp_path / "nowhere", index=tmp_path / "index", check=False)
+    assert out.returncode == 1
+    assert "error: corpus folder" in out.stderr and "does not exist" in out.stderr
+    assert "Traceback" not in out.stderr
+
+
+def test_stale_index_is_rebuilt_before_querying(tmp_path):
+    corpus, index = tmp_path / "corpus", tmp_path / "index"
+    shutil.copytree(CORPUS, corpus)
+    run("build", corpus=corpus, index=index)
+    assert not is_stale(index, corpus)
+    areas = json.loads((corpus / "areas.json").read_text())
+    areas["areas"][11]["aliases"].append("Wessex Area")
+    (corpus / "areas.json").write_text(json.dumps(areas))
+    assert is_stale(index, corpus)
+    out = run("query", "budget", corpus=corpus, index=index)
+    assert "missing or stale; building it" in out.stderr
+    assert not is_stale(index, corpus)
