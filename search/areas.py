@@ -52,6 +52,13 @@ class AreaRegistry:
         """Return an Area's display name."""
         return self.by_slug[slug].name
 
+    def find(self, text: str) -> list[tuple[int, int, tuple[str, ...]]]:
+        """Return (start, end, slugs) for every Area name or collective phrase in text."""
+        found = [(m.start(), m.end(), (self.resolve(m.group(0)),)) for m in self._mention.finditer(text)]
+        for pattern, slugs in self._collective:
+            found += [(m.start(), m.end(), slugs) for m in pattern.finditer(text)]
+        return sorted(found)
+
     def mentions(self, text: str) -> tuple[str, ...]:
         """Return the slugs of every Area the text names, in registry order."""
         found = {self.resolve(m.group(0)) for m in self._mention.finditer(text)}

@@ -14,8 +14,10 @@ from dataclasses import dataclass, field
 from whoosh import query as wq
 
 from search.analysis import TOKEN, stem, stems, tokens
+from search.areas import AreaRegistry
 from search.glossary import Glossary
 from search.highlight import HighlightTerms
+from search.models import KIND_LABELS
 from search.schema import FIELD_BOOSTS
 from search.spelling import SpellingCorrector
 from search.taxonomy import Taxonomy
@@ -37,7 +39,15 @@ ACRONYM_BOOST = 1.0
 SYNONYM_BOOST = 0.6
 FAMILY_BOOST = 0.3
 THEME_SCORE = 1.0
+SUBJECT_SCORE = 30.0
 MAX_FAMILY = 4
+# Up to this many words, a misspelt word is replaced and the correction reported; in a
+# longer question an unknown word is more likely an ordinary word the report never uses,
+# so its nearest report word is only added as a weak alternative.
+CORRECT_UP_TO = 3
+FUZZY_BOOST = 0.5
+# Kinds a query can name in words ("good practice on victim letters").
+KIND_PHRASES = {tuple(stems(KIND_LABELS[k])): k for k in ("issue", "good-practice", "strength")}
 
 
 @dataclass
@@ -104,6 +114,7 @@ class Lexicon:
     taxonomy: Taxonomy
     synonyms: tuple[tuple[tuple[str, ...], ...], ...] = ()
     stems_by_prefix: dict[str, list[str]] = field(default_factory=dict)
+    areas: AreaRegistry | None = None
 
     def family(self, s: str) -> list[str]:
         """Return other indexed stems that extend s ("budget" → "budgetari")."""
@@ -134,11 +145,13 @@ def phrase_query(seq: tuple[str, ...], boost: float = 1.0, slop: int = 1) -> wq.
     Whoosh's slop counts positions, so 1 means "adjacent", the tightest there is.
     """
     if len(seq) == 1:
-        return wq.Or([wq.Term("text", seq[0]), wq.Term("title", seq[0], boost=2.0)], boost=boost)
+        return wq.Or(
+            [wq.Term("text", seq[0]), wq.Term("title", seq[0], boost=FIELD_BOOSTS["title"])], boost=boost
+        )
     return wq.Or(
         [
             wq.Phrase("text", list(seq), slop=slop),
-            wq.Phrase("title", list(seq), slop=slop, boost=2.0),
+            wq.Phrase("title", list(seq), slop=slop, boost=FIELD_BOOSTS["title"]),
             wq.Phrase("aliases", list(seq), slop=slop, boost=0.8),
         ],
         boost=boost,
@@ -151,30 +164,55 @@ class QueryCompiler:
     def __init__(self, lexicon: Lexicon):
         self.lex = lexicon
 
-    def correct_words(self, text: str, words: list[str]) -> tuple[list[str], str | None]:
-        """Replace words the index has never seen with the report's nearest word."""
+    def correct_words(self, text: str, words: list[str]) -> tuple[list[str], list[str], str | None]:
+        """Correct misspelt words; return the words, weak alternatives and the corrected query.
+
+        A word counts as misspelt when the report never uses it and a report word is
+        within an edit or two (an unused inflection of a known stem is left alone).
+        """
         replacements: dict[str, str] = {}
-        fixed = []
         for word in words:
-            parts = []
             for tok in tokens(word):
-                better = None
-                if not self.lex.glossary.lookup(tok.word):
-                    better = self.lex.speller.correct(tok.word)
-                if better and tok.stem in self.lex.indexed_stems and stem(better) != tok.stem:
-                    better = None  # an inflection the report does not use, not a typo
-                if better:
+                if self.lex.glossary.lookup(tok.word):
+                    continue
+                better = self.lex.speller.correct(tok.word)
+                if better and (tok.stem not in self.lex.indexed_stems or stem(better) == tok.stem):
                     replacements[tok.word] = better
-                parts.append(better or tok.word)
-            fixed.append(" ".join(parts) if parts else word)
         if not replacements:
-            return fixed, None
+            return words, [], None
+        content = [t for word in words for t in tokens(word)]
+        if len(content) > CORRECT_UP_TO:
+            return words, list(replacements.values()), None
+        fixed = [TOKEN.sub(lambda m: replacements.get(m.group(0).lower(), m.group(0)), w) for w in words]
         corrected = TOKEN.sub(lambda m: replacements.get(m.group(0).lower(), m.group(0)), text)
-        return fixed, " ".join(corrected.split())
+        return fixed, [], " ".join(corrected.split())
+
+    def take_subjects(self, words: list[str]) -> tuple[list[str], list[str], list[str]]:
+        """Take Area names and kinds of entry ("good practice") out of the words."""
+        areas: list[str] = []
+        kinds: list[str] = []
+        used: set[int] = set()
+        if self.lex.areas is not None and words:
+            starts, pos = [], 0
+            for word in words:
+                starts.append(pos)
+                pos += len(word) + 1
+            for start, end, slugs in self.lex.areas.find(" ".join(words)):
+                areas += [s for s in slugs if s and s not in areas]
+                used.update(i for i, p in enumerate(starts) if start <= p < end)
+        seq = [(i, t.stem) for i, w in enumerate(words) if i not in used for t in tokens(w)]
+        stem_seq = tuple(s for _, s in seq)
+        for phrase, kind in KIND_PHRASES.items():
+            for j in range(len(stem_seq) - len(phrase) + 1):
+                if stem_seq[j : j + len(phrase)] == phrase:
+                    kinds.append(kind) if kind not in kinds else None
+                    used.update(seq[k][0] for k in range(j, j + len(phrase)))
+        return [w for i, w in enumerate(words) if i not in used], areas, kinds
 
     def compile(self, text: str, plan: QueryPlan) -> CompiledQuery:
         """Compile a parsed query."""
-        words, corrected = self.correct_words(text, plan.words)
+        words, areas, kinds = self.take_subjects(plan.words)
+        words, alternatives, corrected = self.correct_words(text, words)
         optional: list[wq.Query] = []
         marks: set[str] = set()
         phrases: list[tuple[str, ...]] = []
@@ -192,6 +230,9 @@ class QueryCompiler:
                     marks.add(other)
             if NUMBER.match(word):
                 optional.append(wq.Term("number", word.lower(), boost=3.0))
+        for word in alternatives:
+            optional.append(wq.Or(field_terms(stem(word)), boost=FUZZY_BOOST))
+            marks.add(stem(word))
         for phrase in plan.phrases:
             seq = tuple(stems(phrase))
             if seq:
@@ -201,7 +242,9 @@ class QueryCompiler:
         optional += self.expansions(words + plan.phrases, marks, phrases)
         for prefix in plan.prefixes:
             low = prefix.lower()
-            optional.append(wq.Or([wq.Prefix("text", low), wq.Prefix("title", low, boost=2.0)]))
+            optional.append(
+                wq.Or([wq.Prefix("text", low), wq.Prefix("title", low, boost=FIELD_BOOSTS["title"])])
+            )
             marks.update(t for t in self.lex.indexed_stems if t.startswith(low))
         for word in plan.fuzzy:
             s = stem(word.lower())
@@ -227,7 +270,7 @@ class QueryCompiler:
         theme = self.theme_clause(words)
         if theme is not None and optional:
             optional.append(theme)
-        query = combine(optional, required, excluded)
+        query = combine(optional, required, excluded, subject_clause(areas, kinds))
         return CompiledQuery(
             query,
             HighlightTerms(frozenset(marks), tuple(phrases)),
@@ -289,8 +332,32 @@ def contains(seq: tuple[str, ...], phrase: tuple[str, ...]) -> bool:
     return any(seq[i : i + n] == phrase for i in range(len(seq) - n + 1))
 
 
-def combine(optional: list, required: list, excluded: list) -> wq.Query | None:
-    """Join optional, required and excluded clauses; None means "every entry"."""
+def subject_clause(areas: list[str], kinds: list[str]) -> wq.Query | None:
+    """Match entries about the Areas and of the kinds a query names, with a fixed score."""
+    parts = []
+    if areas:
+        parts.append(wq.Or([wq.ConstantScoreQuery(wq.Term("areas", a), SUBJECT_SCORE) for a in areas]))
+    if kinds:
+        parts.append(wq.Or([wq.ConstantScoreQuery(wq.Term("kind", k), SUBJECT_SCORE) for k in kinds]))
+    if not parts:
+        return None
+    return parts[0] if len(parts) == 1 else wq.And(parts)
+
+
+def combine(
+    optional: list, required: list, excluded: list, subject: wq.Query | None = None
+) -> wq.Query | None:
+    """Join the clauses; None means "every entry".
+
+    A named subject (an Area, a kind of entry) lifts the entries about it above the
+    rest rather than hiding the rest: "London North disclosure" ranks London North's
+    entries on disclosure first, then other entries on disclosure.
+    """
+    if subject is not None:
+        if optional:
+            optional = [wq.Or([wq.And([subject, wq.Or(optional)]), wq.Or(optional)])]
+        elif not required:
+            optional = [subject]
     if required:
         core = wq.And(required)
         query = wq.AndMaybe(core, wq.Or(optional)) if optional else core

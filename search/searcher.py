@@ -12,7 +12,6 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 from whoosh import query as wq
-from whoosh import scoring
 
 from search.analysis import stems
 from search.areas import load_areas
@@ -24,13 +23,14 @@ from search.indexer import current_build, read_meta
 from search.ingest import load_language
 from search.models import KIND_LABELS, PART_LABELS, Entry, Hit, SearchRequest, SearchResult
 from search.query import Lexicon, QueryCompiler, parse_query
+from search.scoring import make_weighting
 from search.sentences import SentenceSplitter, parameters_from_dict
 from search.spelling import SpellingCorrector
 from search.taxonomy import load_taxonomy
 
 RELATED_KINDS = {"paragraph", "issue", "good-practice", "strength", "finding"}
 RELATED_TERMS = 12
-WEIGHTING = scoring.BM25F(B=0.75, K1=1.2)
+WEIGHTING = make_weighting()
 
 
 def read_json(path: Path):
@@ -68,7 +68,7 @@ class SearchIndex:
         by_prefix: dict[str, list[str]] = {}
         for term in sorted(indexed):
             by_prefix.setdefault(term[:5], []).append(term)
-        protected = set(language.protected)
+        protected = set(language.protected) | set(language.abbreviations)
         protected.update(w for a in self.areas.areas for w in a.name.lower().split())
         protected.update(a.acronym.lower() for a in self.glossary.items)
         self.lexicon = Lexicon(
@@ -78,6 +78,7 @@ class SearchIndex:
             taxonomy=self.taxonomy,
             synonyms=tuple(tuple(tuple(stems(p)) for p in group if stems(p)) for group in language.synonyms),
             stems_by_prefix=by_prefix,
+            areas=self.areas,
         )
         self.compiler = QueryCompiler(self.lexicon)
         self.facets = FacetIndex.from_entries(

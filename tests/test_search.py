@@ -167,3 +167,32 @@ def test_bad_parameters_name_the_parameter(params, param):
     with pytest.raises(QueryError) as info:
         parse_request(params)
     assert info.value.param == param
+
+
+def test_area_named_in_the_query_ranks_its_entries_first(search_index):
+    top = ids(search(search_index, "London North disclosure", per_page=5))
+    assert top[0] == "para-4.2"  # names London North and is about disclosure
+    everything = search(search_index, "London North", per_page=100)
+    assert everything.total == sum(1 for e in search_index.entries if "london-north" in e.areas)
+
+
+def test_kind_named_in_the_query_ranks_that_kind_first(search_index):
+    hits = search(search_index, "good practice on victim letters", per_page=3).hits
+    assert [h.entry.kind for h in hits[:2]] == ["good-practice"] * 2  # the only two on victims
+    assert hits[0].entry.id == "good-practice-london-north-9"
+
+
+def test_numbers_and_ids_weigh_most(search_index):
+    assert ids(search(search_index, "para 4.10"))[0] == "para-4.10"
+    assert ids(search(search_index, "issue-london-north-7"))[0] == "issue-london-north-7"
+
+
+def test_long_questions_are_not_rewritten(search_index):
+    result = search(search_index, "which Areas were told to fix disclosure record sheets")
+    assert result.corrected_query is None  # "told" is English, not a typo of "hold"
+    assert ids(result)[:3] and all("disclosure" in h.entry.text.lower() for h in result.hits[:3])
+
+
+def test_generic_title_words_do_not_outrank_the_text(search_index):
+    top = ids(search(search_index, "performance posters", per_page=3))
+    assert top[:2] == ["good-practice-london-north-4", "para-3.4"]
