@@ -1,0 +1,55 @@
+"""AAP Search web service: the application factory."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from flask import Flask, current_app, url_for
+
+from web import api, errors, headers, present, views
+from web.holder import CHECK_INTERVAL, IndexHolder
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Create the app over the index in INDEX_DIR (config, else $AAP_INDEX_DIR, else ./index)."""
+    app = Flask(__name__)
+    app.config.from_mapping(
+        INDEX_DIR=os.environ.get("AAP_INDEX_DIR", "index"),
+        CORPUS_DIR=os.environ.get("AAP_CORPUS_DIR", "corpus"),
+        INDEX_CHECK_INTERVAL=CHECK_INTERVAL,
+        CODE_VERSION=headers.code_version(Path(__file__).parent),
+        MAX_CONTENT_LENGTH=64 * 1024,
+    )
+    if test_config:
+        app.config.update(test_config)
+    app.json.ensure_ascii = False
+    app.json.sort_keys = False
+    # Opened lazily by the first request, so a missing or broken index gives 503
+    # answers instead of a worker that fails to boot and is restarted in a loop.
+    app.extensions["aap_index"] = IndexHolder(
+        Path(app.config["INDEX_DIR"]), app.config["INDEX_CHECK_INTERVAL"]
+    )
+    app.register_blueprint(views.bp)
+    app.register_blueprint(api.bp)
+    errors.register_error_handlers(app)
+    headers.install(app)
+    app.jinja_env.globals.update(
+        asset=asset,
+        search_href=present.search_href,
+        facet_href=present.facet_href,
+        export_href=present.export_href,
+        without_value=present.without_value,
+        without_filters=present.without_filters,
+        text_blocks=present.text_blocks,
+        rating_class=present.rating_class,
+        short_rating=present.short_rating,
+        heat_class=present.heat_class,
+    )
+    app.jinja_env.filters["snippet"] = present.safe_snippet
+    return app
+
+
+def asset(filename: str) -> str:
+    """Return a static file's URL, versioned by the code so it can be cached for a year."""
+    return url_for("static", filename=filename, v=current_app.config["CODE_VERSION"])

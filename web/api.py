@@ -1,0 +1,134 @@
+"""The JSON API under /api/: the same data as the pages, in the shapes of search/serialize.py."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import replace
+
+from flask import Blueprint, Response, jsonify, redirect, request, url_for
+
+from search.request import MAX_PER_PAGE
+from search.serialize import (
+    area_profile_to_json,
+    area_summary_to_json,
+    entry_detail_to_json,
+    result_to_json,
+    score_table_to_json,
+    theme_to_json,
+)
+from web.openapi import openapi_document
+from web.views import (
+    area_data,
+    area_summaries,
+    areas_data,
+    canonical_area_slug,
+    current_index,
+    find_entry,
+    run_search,
+    themes_data,
+)
+
+bp = Blueprint("api", __name__, url_prefix="/api")
+
+CSV_COLUMNS = ("id", "kind", "part", "number", "title", "areas", "themes", "section", "text", "score", "url")
+
+
+@bp.get("/search")
+def search():
+    """Return a search: results, facet counts, spelling correction (SPEC.md's body)."""
+    return jsonify(result_to_json(run_search(request.args)))
+
+
+@bp.get("/search.csv")
+def search_csv():
+    """Return every entry a search matches (all pages) as CSV, with absolute permalinks."""
+    first = run_search(request.args)
+    index = current_index()
+    base = replace(first.request, per_page=MAX_PER_PAGE)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    page, written = 1, 0
+    while written < first.total:
+        result = index.search(replace(base, page=page))
+        if not result.hits:
+            break
+        for hit in result.hits:
+            entry = hit.entry
+            writer.writerow(
+                (
+                    entry.id,
+                    entry.kind,
+                    entry.part,
+                    entry.number or "",
+                    entry.title,
+                    ";".join(entry.areas),
+                    ";".join(entry.themes),
+                    entry.section or "",
+                    entry.text,
+                    "" if hit.score is None else hit.score,
+                    url_for("pages.entry_page", entry_id=entry.id, _external=True),
+                )
+            )
+        written += len(result.hits)
+        page += 1
+    response = Response(out.getvalue(), mimetype="text/csv")
+    response.headers["Content-Disposition"] = 'attachment; filename="aap-search.csv"'
+    response.headers["X-Total-Count"] = str(written)
+    return response
+
+
+@bp.get("/entries/<entry_id>")
+def entry(entry_id: str):
+    """Return one entry with its citation, previous/next ids and related entries."""
+    view = find_entry(entry_id)
+    return jsonify(entry_detail_to_json(view.entry, view.citation, view.previous, view.next, view.related))
+
+
+@bp.get("/areas")
+def areas():
+    """Return every Area with its scores and entry counts, and the scored criteria."""
+    _, tables, _ = areas_data()
+    return jsonify(
+        {
+            "areas": [
+                area_summary_to_json(a, counts, tables, report) for a, counts, report in area_summaries()
+            ],
+            "score_tables": [score_table_to_json(t) for t in tables],
+        }
+    )
+
+
+@bp.get("/areas/<slug>")
+def area(slug: str):
+    """Return one Area: scores, issues, good practice, strengths, mentions and report link."""
+    canonical = canonical_area_slug(slug)
+    if canonical:
+        return redirect(url_for("api.area", slug=canonical), 301)
+    found, profile = area_data(slug)
+    return jsonify(area_profile_to_json(found, profile))
+
+
+@bp.get("/themes")
+def themes():
+    """Return the theme taxonomy with entry counts."""
+    return jsonify({"themes": [theme_to_json(theme, counts) for theme, counts in themes_data()]})
+
+
+@bp.get("/glossary")
+def glossary():
+    """Return the acronyms: learnt from the report's own definitions, or curated."""
+    return jsonify({"acronyms": current_index().glossary.to_list()})
+
+
+@bp.get("/quality")
+def quality():
+    """Return the data-quality findings of the served build."""
+    return jsonify(current_index().quality)
+
+
+@bp.get("/openapi.json")
+def openapi():
+    """Return the OpenAPI 3.1 description of this API."""
+    return jsonify(openapi_document())

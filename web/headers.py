@@ -1,0 +1,98 @@
+"""Per-request plumbing: hold the index, ETags and 304s, Cache-Control, security headers."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from flask import Flask, Response, current_app, g, request
+
+from web.holder import IndexHolder
+
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "strict-origin-when-cross-origin",
+    "X-Frame-Options": "DENY",
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
+}
+# Pages and API answers change only with a new build or new code, and ETags make
+# revalidation cheap, so a short freshness lifetime is enough.
+PAGE_CACHE = "public, max-age=60"
+STATIC_CACHE = "public, max-age=31536000, immutable"
+UNVERSIONED_STATIC_CACHE = "public, max-age=300"
+CODE_SUFFIXES = {".py", ".html", ".css", ".js"}
+
+
+def code_version(folder: Path) -> str:
+    """Return a digest of the web package's code, templates and static files."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix in CODE_SUFFIXES):
+        digest.update(path.relative_to(folder).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def holder() -> IndexHolder:
+    """Return the app's index holder."""
+    return current_app.extensions["aap_index"]
+
+
+def request_etag(build: str) -> str:
+    """Return the ETag of this request's answer: the build, the code and the full URL."""
+    key = "\n".join([build, current_app.config["CODE_VERSION"], request.url])
+    return hashlib.sha256(key.encode()).hexdigest()[:32]
+
+
+def open_index() -> Response | None:
+    """Hold the served index for this request; answer 304 when the client's copy is current."""
+    if request.endpoint in (None, "static"):
+        return None
+    g.index = holder().acquire()
+    if request.method in ("GET", "HEAD"):
+        g.etag = request_etag(g.index.name)
+        if request.if_none_match.contains_weak(g.etag):
+            return Response(status=304)
+    return None
+
+
+def release_index(_exc: BaseException | None) -> None:
+    """Let go of the index after the request, so a retired build can close."""
+    index = g.pop("index", None)
+    if index is not None:
+        holder().release(index)
+
+
+def add_headers(response: Response) -> Response:
+    """Add security headers everywhere, and validators and lifetimes where they apply."""
+    response.headers.update(SECURITY_HEADERS)
+    if request.endpoint == "static":
+        versioned = request.args.get("v") == current_app.config["CODE_VERSION"]
+        response.headers["Cache-Control"] = STATIC_CACHE if versioned else UNVERSIONED_STATIC_CACHE
+    elif response.status_code in (200, 304) and g.get("etag"):
+        response.set_etag(g.etag, weak=True)
+        response.headers["Cache-Control"] = PAGE_CACHE
+    if request.path.startswith("/api/"):
+        # A read-only public API: scripts and notebooks on other origins may call it.
+        response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def install(app: Flask) -> None:
+    """Register the request hooks on the app."""
+    app.before_request(open_index)
+    app.teardown_request(release_index)
+    app.after_request(add_headers)

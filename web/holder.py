@@ -1,0 +1,119 @@
+"""One open index per process, swapped for a new build without dropping requests in flight."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from search.errors import IndexMissing
+from search.indexer import CURRENT
+from search.searcher import SearchIndex
+
+log = logging.getLogger(__name__)
+
+CHECK_INTERVAL = 1.0
+# A build that failed to open is tried again this often even if CURRENT still names it.
+RETRY_INTERVAL = 10.0
+
+
+class IndexHolder:
+    """Hand out the index that index/CURRENT names, reopening it when CURRENT changes.
+
+    Requests `acquire()` the index and `release()` it when done. Reading CURRENT (one
+    small file) happens at most once per `interval` seconds; when it names a new build,
+    later requests get the new index while requests still holding the old one finish
+    on it, and the old one is closed when the last of them releases it. A build that
+    cannot be opened leaves the previous one serving; with none, `acquire()` raises
+    IndexMissing until a usable build appears.
+    """
+
+    def __init__(
+        self,
+        index_dir: Path,
+        interval: float = CHECK_INTERVAL,
+        opener: Callable[[Path], SearchIndex] = SearchIndex.open,
+        clock: Callable[[], float] = time.monotonic,
+    ):
+        self.index_dir = Path(index_dir)
+        self.interval = interval
+        self.opener = opener
+        self.clock = clock
+        self._lock = threading.Lock()
+        self._index: SearchIndex | None = None
+        self._pointer: str | None = None
+        self._checked = float("-inf")
+        self._failure: tuple[str | None, float, IndexMissing] | None = None
+        self._users: dict[int, int] = {}
+        self._retired: dict[int, SearchIndex] = {}
+
+    def read_pointer(self) -> str | None:
+        """Return the build name CURRENT holds, or None when there is none."""
+        try:
+            return (self.index_dir / CURRENT).read_text(encoding="utf-8").strip() or None
+        except OSError:
+            return None
+
+    def acquire(self) -> SearchIndex:
+        """Return the index to serve a request with; pair with release()."""
+        with self._lock:
+            now = self.clock()
+            if self._index is None or now - self._checked >= self.interval:
+                self._checked = now
+                self._refresh(now)
+            if self._index is None:
+                assert self._failure is not None
+                raise self._failure[2]
+            index = self._index
+            self._users[id(index)] = self._users.get(id(index), 0) + 1
+            return index
+
+    def release(self, index: SearchIndex) -> None:
+        """Say a request is done with an index; close it if it was retired and now unused."""
+        with self._lock:
+            key = id(index)
+            self._users[key] = self._users.get(key, 1) - 1
+            if self._users[key] <= 0:
+                del self._users[key]
+                retired = self._retired.pop(key, None)
+                if retired is not None:
+                    self._close(retired)
+
+    def _refresh(self, now: float) -> None:
+        pointer = self.read_pointer()
+        if self._index is not None and pointer == self._pointer:
+            return
+        if self._failure and self._failure[0] == pointer and now - self._failure[1] < RETRY_INTERVAL:
+            return
+        try:
+            fresh = self.opener(self.index_dir)
+        except IndexMissing as exc:
+            self._failure = (pointer, now, exc)
+            if self._index is not None:
+                log.error("keeping build %s: the new one cannot be opened: %s", self._index.name, exc)
+            else:
+                log.error("no usable index: %s", exc)
+            return
+        self._failure = None
+        old, self._index, self._pointer = self._index, fresh, pointer
+        if old is not None:
+            log.warning("now serving index build %s (was %s)", fresh.name, old.name)
+            if self._users.get(id(old)):
+                self._retired[id(old)] = old
+            else:
+                self._close(old)
+
+    def _close(self, index: SearchIndex) -> None:
+        try:
+            index.close()
+        except Exception:  # a failure to close must not fail the request that released it
+            log.exception("closing index build %s failed", index.name)
+
+    def close(self) -> None:
+        """Close the current index (at process exit or in tests)."""
+        with self._lock:
+            if self._index is not None:
+                self._close(self._index)
+            self._index, self._pointer = None, None

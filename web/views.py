@@ -1,0 +1,194 @@
+"""HTML pages; run_search() and the page data are shared with the JSON API (web/api.py)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import Blueprint, g, redirect, render_template, request, url_for
+from werkzeug.datastructures import MultiDict
+
+from search.areas import Area
+from search.errors import NotFound
+from search.models import KIND_LABELS, PART_LABELS, PARTS, Entry, Hit, SearchResult
+from search.overview import (
+    AreaProfile,
+    IssueMatrix,
+    ScoreTable,
+    area_profile,
+    area_report,
+    issue_matrix,
+    kind_counts,
+    score_tables,
+    theme_counts,
+)
+from search.request import parse_request
+from search.searcher import SearchIndex
+from search.serialize import citation
+from web.present import paginate
+
+bp = Blueprint("pages", __name__)
+
+RELATED_LIMIT = 5
+
+
+def current_index() -> SearchIndex:
+    """Return the index this request holds (acquired before the request, see web/__init__)."""
+    return g.index
+
+
+def run_search(args: MultiDict) -> SearchResult:
+    """Validate the search parameters of a request and run them on the served index."""
+    return current_index().search(parse_request(args.to_dict(flat=False)))
+
+
+@dataclass(frozen=True)
+class EntryView:
+    """An entry with its place in the report, citation and related entries."""
+
+    entry: Entry
+    previous: Entry | None
+    next: Entry | None
+    related: list[Hit]
+    citation: str
+    position: int
+
+
+def find_entry(entry_id: str) -> EntryView:
+    """Gather everything the entry page and /api/entries/<id> show."""
+    index = current_index()
+    entry = index.entry(entry_id)
+    previous, following = index.neighbours(entry.id)
+    return EntryView(
+        entry=entry,
+        previous=previous,
+        next=following,
+        related=index.related(entry.id, limit=RELATED_LIMIT),
+        citation=citation(entry, index.documents, index.areas.label),
+        position=index.by_id[entry.id],
+    )
+
+
+def canonical_entry_id(entry_id: str) -> str | None:
+    """Return the id an entry URL meant when it differs only in case, else None."""
+    lowered = entry_id.lower()
+    return lowered if lowered != entry_id and lowered in current_index().by_id else None
+
+
+def find_area(slug: str) -> Area:
+    """Return the Area a slug names, or raise NotFound."""
+    area = current_index().areas.by_slug.get(slug)
+    if area is None:
+        raise NotFound(f"no Area {slug!r}; see /areas for the list")
+    return area
+
+
+def canonical_area_slug(slug: str) -> str | None:
+    """Return the slug of an Area named another way ("Wessex", "CPS Wales"), else None."""
+    resolved = current_index().areas.resolve(slug.replace("-", " "))
+    return resolved if resolved and resolved != slug else None
+
+
+def area_data(slug: str) -> tuple[Area, AreaProfile]:
+    """Return an Area and everything the report says about it."""
+    index = current_index()
+    area = find_area(slug)
+    return area, area_profile(index.entries, score_tables(index.entries), slug)
+
+
+def areas_data() -> tuple[list[Area], list[ScoreTable], IssueMatrix]:
+    """Return the Areas, the scores tables and the issues matrix (Area × theme)."""
+    index = current_index()
+    areas = index.areas.areas
+    matrix = issue_matrix(index.entries, [a.slug for a in areas], index.taxonomy.slugs)
+    return areas, score_tables(index.entries), matrix
+
+
+def area_summaries() -> list[tuple[Area, dict[str, int], Entry | None]]:
+    """Return each Area with its entry counts by kind and its own report link."""
+    index = current_index()
+    return [
+        (a, kind_counts(index.entries, a.slug), area_report(index.entries, a.slug)) for a in index.areas.areas
+    ]
+
+
+def themes_data() -> list[tuple[object, dict[str, int]]]:
+    """Return each theme with its entry counts (in all and by kind)."""
+    taxonomy = current_index().taxonomy
+    counts = theme_counts(current_index().entries, taxonomy.slugs)
+    return [(theme, counts[theme.slug]) for theme in taxonomy.themes]
+
+
+@bp.app_context_processor
+def labels() -> dict:
+    """Give every template the display names of Areas, themes, Parts and kinds."""
+    index = g.get("index")
+
+    def area_name(slug: str) -> str:
+        return index.areas.label(slug) if index and slug in index.areas.by_slug else slug
+
+    def theme_label(slug: str) -> str:
+        return index.taxonomy.label(slug) if index and slug in index.taxonomy.slugs else slug
+
+    return {
+        "area_name": area_name,
+        "theme_label": theme_label,
+        "part_labels": PART_LABELS,
+        "kind_labels": KIND_LABELS,
+        "documents": index.documents if index else [],
+    }
+
+
+@bp.get("/")
+def search_page():
+    """Show the search page: query box, facets, results; an empty query browses everything."""
+    result = run_search(request.args)
+    facets = dict(result.facets)
+    facets["part"] = tuple(
+        sorted(facets["part"], key=lambda v: PARTS.index(v.value) if v.value in PARTS else 99)
+    )
+    return render_template(
+        "search.html", result=result, req=result.request, facets=facets, pages=paginate(result)
+    )
+
+
+@bp.get("/entries/<entry_id>")
+def entry_page(entry_id: str):
+    """Show one entry whole, with its place in the report, citation and related entries."""
+    canonical = canonical_entry_id(entry_id)
+    if canonical:
+        return redirect(url_for("pages.entry_page", entry_id=canonical), 301)
+    view = find_entry(entry_id)
+    per_page = parse_request({}).per_page
+    return render_template(
+        "entry.html", view=view, entry=view.entry, context_page=view.position // per_page + 1
+    )
+
+
+@bp.get("/areas")
+def areas_page():
+    """Compare all Areas: the ratings matrix and issues to address per Area and theme."""
+    areas, tables, matrix = areas_data()
+    themes = current_index().taxonomy.themes
+    return render_template("areas.html", areas=areas, tables=tables, matrix=matrix, themes=themes)
+
+
+@bp.get("/areas/<slug>")
+def area_page(slug: str):
+    """Show one Area: its scores, Annex B rows by Part, the paragraphs naming it, its report."""
+    canonical = canonical_area_slug(slug)
+    if canonical:
+        return redirect(url_for("pages.area_page", slug=canonical), 301)
+    area, profile = area_data(slug)
+    return render_template("area.html", area=area, profile=profile)
+
+
+@bp.get("/themes")
+def themes_page():
+    """List the themes with their descriptions and counts."""
+    return render_template("themes.html", themes=themes_data())
+
+
+@bp.get("/glossary")
+def glossary_page():
+    """List the acronyms and what they stand for."""
+    return render_template("glossary.html", items=current_index().glossary.to_list())
