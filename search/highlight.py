@@ -96,6 +96,8 @@ def make_snippet(
         pieces.append(f"<mark>{escape(text[m_start:m_end])}</mark>")
         cursor = m_end
     pieces.append(escape(text[cursor:end]))
-    if end < len(text.rstrip()):
+    tail = text[:end].rstrip()
+    # Whole sentences need no trailing ellipsis; a sentence cut short does.
+    if end < len(text.rstrip()) and not tail.endswith((".", "!", "?", ":", ";")):
         pieces.append(ELLIPSIS)
     return " ".join("".join(pieces).split())

@@ -120,7 +120,7 @@ def test_snippet_prefers_the_sentences_with_the_matches():
         start = end + 1
     snippet = make_snippet(text, spans, HighlightTerms(frozenset({"victim", "letter"})), limit=120)
     assert "<mark>Victim</mark> <mark>letters</mark> were late." in snippet
-    assert snippet.startswith("…") and snippet.endswith("…")
+    assert snippet.startswith("…") and snippet.endswith("late.")  # whole sentences: no "…" after the stop
     assert len(snippet.replace("<mark>", "").replace("</mark>", "")) <= 125
 
 
