@@ -37,6 +37,7 @@ PHRASE_BOOST = 2.0
 BIGRAM_BOOST = 0.6
 ACRONYM_BOOST = 1.0
 SYNONYM_BOOST = 0.6
+EXPANSION_WORD_BOOST = 0.2
 FAMILY_BOOST = 0.3
 THEME_SCORE = 1.0
 SUBJECT_SCORE = 30.0
@@ -300,6 +301,9 @@ class QueryCompiler:
                 if acronym and acronym.expansion_stems:
                     out.append(phrase_query(acronym.expansion_stems, boost=ACRONYM_BOOST, slop=1))
                     phrases.append(acronym.expansion_stems)
+                    # The expansion's words, loosely: entries on the same subject that
+                    # use neither form ("quality of police files" for NFS) still surface.
+                    out += [wq.Term("text", s, boost=EXPANSION_WORD_BOOST) for s in acronym.expansion_stems]
         for acronym in self.lex.glossary.expansions_in(seq):
             out.append(
                 wq.Or(

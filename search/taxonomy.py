@@ -84,16 +84,11 @@ class Taxonomy:
         return tuple(chosen[: self.max_themes])
 
     def matching_themes(self, text: str) -> tuple[str, ...]:
-        """Return themes that text names outright: its label or one strong signal phrase."""
+        """Return the themes a query names outright, by label ("police file quality")."""
         seq = tuple(stems(text))
         if not seq:
             return ()
-        return tuple(
-            theme.slug
-            for theme in self.themes
-            if tuple(stems(theme.label)) == seq
-            or any(phrase == seq and weight >= STRONG for phrase, weight in theme.signals)
-        )
+        return tuple(theme.slug for theme in self.themes if tuple(stems(theme.label)) == seq)
 
 
 def find_sequence(seq: list[str], phrase: tuple[str, ...]) -> list[int]:
