@@ -26,16 +26,19 @@ def mask_of(docnums) -> int:
     return int.from_bytes(bits, "little")
 
 
+# The bits set in each byte value, so a bitset is read a byte at a time.
+BITS_OF_BYTE = tuple(tuple(i for i in range(8) if b >> i & 1) for b in range(256))
+
+
 def docnums_of(mask: int) -> list[int]:
     """Return the document numbers set in a bitset, ascending."""
-    out = []
     data = mask.to_bytes((mask.bit_length() + 7) >> 3, "little")
-    for byte_index, byte in enumerate(data):
-        while byte:
-            low = byte & -byte
-            out.append((byte_index << 3) + low.bit_length() - 1)
-            byte ^= low
-    return out
+    return [
+        base + bit
+        for base, byte in zip(range(0, len(data) << 3, 8), data, strict=True)
+        if byte
+        for bit in BITS_OF_BYTE[byte]
+    ]
 
 
 @dataclass

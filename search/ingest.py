@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,6 +19,8 @@ from search.taxonomy import Taxonomy, load_taxonomy
 
 # Kinds whose title carries subject matter worth tagging (a heading, a criterion name).
 TAG_TITLE_KINDS = {"finding", "table"}
+# "synthetic-0001-": a first word of letters keeps prefixed ids in the form queries recognise.
+ID_PREFIX = re.compile(r"^[a-z]+(?:-[a-z0-9]+)*-$")
 
 
 @dataclass(frozen=True)
@@ -71,8 +74,15 @@ def load_language(path: Path) -> Language:
     )
 
 
-def tag_themes(entries: list[Entry], taxonomy: Taxonomy) -> list[Entry]:
-    """Give every entry its main-subject themes; rating rows take their criteria's themes."""
+def tag_themes(
+    entries: list[Entry], taxonomy: Taxonomy, id_prefixes: dict[str, str] | None = None
+) -> list[Entry]:
+    """Give every entry its main-subject themes; rating rows take their criteria's themes.
+
+    `id_prefixes` maps a document id to the prefix of its entry ids, so that a rating
+    row takes the themes of its own report's criteria.
+    """
+    id_prefixes = id_prefixes or {}
     tagged = []
     for entry in entries:
         text = entry.text
@@ -86,11 +96,23 @@ def tag_themes(entries: list[Entry], taxonomy: Taxonomy) -> list[Entry]:
             themes: dict[str, None] = {}
             for rating in entry.ratings:
                 number = rating.code[1:]
-                for theme in criteria.get(f"criterion-{entry.part}-{number}", ()):
+                prefix = id_prefixes.get(entry.source, "")
+                for theme in criteria.get(f"{prefix}criterion-{entry.part}-{number}", ()):
                     themes[theme] = None
             entry = dataclasses.replace(entry, themes=tuple(themes))
         result.append(entry)
     return result
+
+
+def read_id_prefix(meta: dict) -> str:
+    """Return the prefix a manifest row puts before its document's entry ids ("" if none)."""
+    prefix = meta.get("id_prefix", "")
+    if not isinstance(prefix, str) or (prefix and not ID_PREFIX.match(prefix)):
+        raise CorpusError(
+            f"manifest.json: document {meta.get('id')!r} has id_prefix {prefix!r}; "
+            "it must be lower-case letters, then letters, digits and hyphens, ending in '-'"
+        )
+    return prefix
 
 
 def ingest(corpus_dir: Path) -> Catalogue:
@@ -102,8 +124,11 @@ def ingest(corpus_dir: Path) -> Catalogue:
     curated = load_curated(corpus_dir / "glossary.json")
     entries: list[Entry] = []
     findings: list[Finding] = []
+    id_prefixes = {d.id: read_id_prefix(d.meta) for d in documents}
     for document in documents:
-        parsed = parse_report(document.text, document.id, document.meta["title"], areas)
+        parsed = parse_report(
+            document.text, document.id, document.meta["title"], areas, id_prefixes[document.id]
+        )
         offset = len(entries)
         entries += [dataclasses.replace(e, order=offset + e.order) for e in parsed.entries]
         findings += parsed.findings
@@ -112,9 +137,12 @@ def ingest(corpus_dir: Path) -> Catalogue:
     seen: set[str] = set()
     for entry in entries:
         if entry.id in seen:
-            raise CorpusError(f"entry id {entry.id!r} occurs in more than one place; ids must be unique")
+            raise CorpusError(
+                f"entry id {entry.id!r} occurs in more than one place; ids must be unique "
+                "(give each document after the first an 'id_prefix' in manifest.json)"
+            )
         seen.add(entry.id)
-    entries = tag_themes(entries, taxonomy)
+    entries = tag_themes(entries, taxonomy, id_prefixes)
     findings += check_entries(entries)
     glossary = build_glossary([(e.id, e.text) for e in entries], curated)
     return Catalogue(

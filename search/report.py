@@ -8,7 +8,7 @@ page breaks, footnotes, pull quotes, tables and the Annex B rows.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from search.areas import AreaRegistry
 from search.models import Entry, Finding, Footnote, Rating
@@ -80,10 +80,11 @@ class ParsedReport:
 class ReportParser:
     """Read one composite report's lines into entries, noting what is odd on the way."""
 
-    def __init__(self, doc_id: str, title: str, areas: AreaRegistry):
+    def __init__(self, doc_id: str, title: str, areas: AreaRegistry, id_prefix: str = ""):
         self.doc_id = doc_id
         self.title = title
         self.areas = areas
+        self.id_prefix = id_prefix
         self.result = ParsedReport()
         self.footnotes: dict[str, str] = {}
         self._order = 0
@@ -98,6 +99,10 @@ class ReportParser:
         self.result.findings.append(Finding(kind, message, self.doc_id, detail))
 
     def add(self, entry: Entry) -> None:
+        # Ids are formed per report; a corpus of several reports gives each but the
+        # first a prefix in its manifest row, so that ids stay unique and permanent.
+        if self.id_prefix:
+            entry = replace(entry, id=self.id_prefix + entry.id)
         self.result.entries.append(entry)
 
     def is_running_header(self, line: str) -> bool:
@@ -452,18 +457,17 @@ class ReportParser:
         kind = row["kind"]
         slug = self.area_slug(row["area"], f"Annex B {kind} {row['number']}")
         entry_id = f"{kind}-{slug}-{row['number']}"
+        shown = self.id_prefix + entry_id
         if entry_id in seen:
-            self.note(
-                "duplicate-id", f"Annex B: {entry_id} appears twice; the second is left out", id=entry_id
-            )
+            self.note("duplicate-id", f"Annex B: {shown} appears twice; the second is left out", id=shown)
             return
         seen.add(entry_id)
         text, unsplit_list = clean_markup(strip_emphasis(row["text"]))
         if unsplit_list:
             self.note(
                 "unsplit-list",
-                f"{entry_id}: list markup without item boundaries; kept as one run of text",
-                id=entry_id,
+                f"{shown}: list markup without item boundaries; kept as one run of text",
+                id=shown,
             )
         name = self.areas.label(slug) if slug in self.areas.by_slug else row["area"]
         kind_title = {
@@ -586,6 +590,11 @@ class ReportParser:
         )
 
 
-def parse_report(text: str, doc_id: str, title: str, areas: AreaRegistry) -> ParsedReport:
-    """Parse one composite report's text into entries and data-quality findings."""
-    return ReportParser(doc_id, title, areas).parse(text)
+def parse_report(
+    text: str, doc_id: str, title: str, areas: AreaRegistry, id_prefix: str = ""
+) -> ParsedReport:
+    """Parse one composite report's text into entries and data-quality findings.
+
+    `id_prefix` (from the document's manifest row) is put before every entry id.
+    """
+    return ReportParser(doc_id, title, areas, id_prefix).parse(text)

@@ -17,12 +17,15 @@ from search.analysis import stems
 from search.areas import load_areas
 from search.errors import IndexMissing, NotFound
 from search.facets import FacetIndex, docnums_of, mask_of
+from search.forward import FIELDS as FORWARD_FIELDS
+from search.forward import ForwardIndex
 from search.glossary import Acronym, Glossary
 from search.highlight import HighlightTerms, make_snippet
-from search.indexer import current_build, read_meta
+from search.indexer import current_build, damage, read_meta
 from search.ingest import load_language
 from search.models import KIND_LABELS, PART_LABELS, Entry, Hit, SearchRequest, SearchResult
 from search.query import Lexicon, QueryCompiler, parse_query
+from search.ranking import Ranker
 from search.scoring import make_weighting
 from search.sentences import SentenceSplitter, parameters_from_dict
 from search.spelling import SpellingCorrector
@@ -41,6 +44,9 @@ class SearchIndex:
     """One open, immutable index build, shared by all threads of a process."""
 
     def __init__(self, build: Path):
+        problem = damage(build)
+        if problem:
+            raise IndexMissing(f"index build {build.name} is damaged ({problem}); rebuild it")
         try:
             self.meta = read_meta(build)
             self.ix = whoosh_index.open_dir(str(build / "whoosh"))
@@ -90,6 +96,16 @@ class SearchIndex:
                 "kind": lambda v: KIND_LABELS.get(v, v),
             },
         )
+        try:
+            self.forward = ForwardIndex.open(build)
+        except (OSError, ValueError) as exc:
+            raise IndexMissing(
+                f"index build {build} has an unreadable forward index ({exc}); rebuild it"
+            ) from exc
+        if self.forward is not None:
+            self.ranker = Ranker(WEIGHTING, len(self.entries), self.forward.positions, FORWARD_FIELDS)
+        else:  # a build from before the forward index: titles and texts are analysed anew
+            self.ranker = Ranker(WEIGHTING, len(self.entries), self.analysed_positions, ("title", "text"))
         self.splitter = SentenceSplitter(sentence_params)
         self.sentence_spans = lru_cache(maxsize=4096)(self.splitter.spans)
 
@@ -118,6 +134,11 @@ class SearchIndex:
             if n >= 0 and searcher.stored_fields(n).get("id") != self.entries[n].id:
                 raise IndexMissing(f"index build {self.build} is inconsistent; rebuild it")
 
+    def analysed_positions(self, fieldname: str, docnum: int, words: tuple[str, ...]) -> list[list[int]]:
+        """Return where each word stands in an entry's title or text, analysing it anew."""
+        sequence = stems(getattr(self.entries[docnum], fieldname))
+        return [[i for i, t in enumerate(sequence) if t == word] for word in words]
+
     # -- searching -------------------------------------------------------------
 
     def search(self, request: SearchRequest) -> SearchResult:
@@ -126,29 +147,30 @@ class SearchIndex:
         plan = parse_query(request.q)
         compiled = self.compiler.compile(request.q, plan)
         selections = self.merge_selections(request, compiled.filters)
-        excluded = self.filter_values_mask(compiled.excluded_filters)
-        if compiled.query is None:
-            matched, ranked = self.facets.everything, None
-        else:
-            ranked = self.run_query(compiled.query)
-            matched = mask_of(d for d, _ in ranked)
-        matched &= ~excluded
+        # Documents a field filter in the query rules out count nowhere, facets included.
+        allowed = self.facets.everything & ~self.filter_values_mask(compiled.excluded_filters)
         if "id" in compiled.filters:
-            matched &= mask_of(self.by_id[i] for i in compiled.filters["id"] if i in self.by_id)
+            allowed &= mask_of(self.by_id[i] for i in compiled.filters["id"] if i in self.by_id)
+        if compiled.query is None:
+            ranking, matched = None, allowed
+        else:
+            ranking = self.ranker.run(compiled.query, self.searcher(), allowed)
+            matched = ranking.matched
         facets = self.facets.counts(matched, selections)
         final = matched & self.facets.filter_mask(selections)
-        if ranked is not None and request.sort == "relevance":
-            order = [(d, s) for d, s in ranked if final >> d & 1]
-        else:
-            scores = dict(ranked) if ranked is not None else {}
-            order = [(d, scores.get(d)) for d in docnums_of(final)]
         start = (request.page - 1) * request.per_page
-        page = order[start : start + request.per_page]
+        end = start + request.per_page
+        if ranking is not None and request.sort == "relevance":
+            page = ranking.top(final, end)[start:end]
+        else:
+            docs = docnums_of(final)[start:end]
+            scores = ranking.scores(docs) if ranking is not None else [None] * len(docs)
+            page = list(zip(docs, scores, strict=True))
         hits = tuple(self.make_hit(d, s, compiled.highlight) for d, s in page)
         return SearchResult(
             request=request,
             corrected_query=compiled.corrected,
-            total=len(order),
+            total=final.bit_count(),
             hits=hits,
             facets=facets,
             took_ms=round((time.perf_counter() - started) * 1000, 2),
@@ -156,7 +178,10 @@ class SearchIndex:
         )
 
     def run_query(self, query: wq.Query) -> list[tuple[int, float]]:
-        """Return every matching document with its score, best first."""
+        """Return every matching document with its score, best first, as Whoosh ranks it.
+
+        The reference the ranker is checked against; `search` does not score every match.
+        """
         results = self.searcher().search(query, limit=None, terms=False)
         return sorted(((d, s) for s, d in results.top_n), key=lambda ds: (-ds[1], ds[0]))
 
@@ -249,7 +274,9 @@ class SearchIndex:
         return [self.make_hit(d, s, terms) for _, s, d in candidates[:limit]]
 
     def close(self) -> None:
-        """Release the Whoosh index files."""
+        """Release the Whoosh index files and the forward index."""
+        if self.forward is not None:
+            self.forward.close()
         searcher = getattr(self._local, "searcher", None)
         if searcher is not None:
             searcher.close()

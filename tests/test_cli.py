@@ -73,7 +73,7 @@ def test_query_json_is_the_api_body(index_dir):
 
 
 def test_query_with_filters_and_plain_output(index_dir):
-    out = run("query", "letters", "--area", "wessex", "--kind", "issue", index=index_dir)
+    out = run("query", "victim letters", "--area", "wessex", "--kind", "issue", index=index_dir)
     assert "[issue-wessex-8]" in out.stdout
     assert "results" in out.stdout.splitlines()[0]
 
