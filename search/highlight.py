@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from html import escape
 
 from search.analysis import tokens
@@ -22,9 +23,13 @@ class HighlightTerms:
         return bool(self.stems or self.phrases)
 
 
+# Entries are immutable, so their tokens are worth keeping between requests.
+cached_tokens = lru_cache(maxsize=8192)(tokens)
+
+
 def find_marks(text: str, terms: HighlightTerms) -> list[tuple[int, int, str]]:
     """Return (start, end, key) character spans of matched words and phrases in text."""
-    toks = tokens(text)
+    toks = cached_tokens(text)
     marks = []
     for i, tok in enumerate(toks):
         if tok.stem in terms.stems:

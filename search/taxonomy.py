@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from search.analysis import stems
@@ -24,7 +25,7 @@ class Theme:
     signals: tuple[tuple[tuple[str, ...], float], ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Taxonomy:
     """All themes plus the tagging thresholds."""
 
@@ -32,6 +33,15 @@ class Taxonomy:
     min_score: float
     relative: float
     max_themes: int
+
+    @cached_property
+    def signals_by_first_stem(self) -> dict[str, list[tuple[tuple[str, ...], str, float]]]:
+        """Every signal phrase, looked up by its first stem (one pass over a text)."""
+        table: dict[str, list] = {}
+        for theme in self.themes:
+            for phrase, weight in theme.signals:
+                table.setdefault(phrase[0], []).append((phrase, theme.slug, weight))
+        return table
 
     @property
     def slugs(self) -> tuple[str, ...]:
@@ -49,10 +59,11 @@ class Taxonomy:
         """
         seq = stems(text)
         matches = []
-        for theme in self.themes:
-            for phrase, weight in theme.signals:
-                for start in find_sequence(seq, phrase):
-                    matches.append((len(phrase), start, phrase, theme.slug, weight))
+        by_first = self.signals_by_first_stem
+        for start, first in enumerate(seq):
+            for phrase, slug, weight in by_first.get(first, ()):
+                if tuple(seq[start : start + len(phrase)]) == phrase:
+                    matches.append((len(phrase), start, phrase, slug, weight))
         matches.sort(key=lambda m: (-m[0], m[1]))
         owner: dict[int, tuple[str, ...]] = {}
         counts: dict[tuple[str, tuple[str, ...]], tuple[int, float]] = {}
@@ -89,12 +100,6 @@ class Taxonomy:
         if not seq:
             return ()
         return tuple(theme.slug for theme in self.themes if tuple(stems(theme.label)) == seq)
-
-
-def find_sequence(seq: list[str], phrase: tuple[str, ...]) -> list[int]:
-    """Return the start positions of a stem phrase in a stem sequence."""
-    n, first = len(phrase), phrase[0]
-    return [i for i, s in enumerate(seq) if s == first and tuple(seq[i : i + n]) == phrase]
 
 
 def load_taxonomy(path: Path) -> Taxonomy:

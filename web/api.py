@@ -8,7 +8,7 @@ from dataclasses import replace
 
 from flask import Blueprint, Response, jsonify, redirect, request, url_for
 
-from search.request import MAX_PER_PAGE
+from search.request import MAX_DEPTH, MAX_PER_PAGE
 from search.serialize import (
     area_profile_to_json,
     area_summary_to_json,
@@ -42,7 +42,7 @@ def search():
 
 @bp.get("/search.csv")
 def search_csv():
-    """Return every entry a search matches (all pages) as CSV, with absolute permalinks."""
+    """Return the entries a search matches (all pages, up to 10,000) as CSV, with permalinks."""
     first = run_search(request.args)
     index = current_index()
     base = replace(first.request, per_page=MAX_PER_PAGE)
@@ -50,7 +50,8 @@ def search_csv():
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     page, written = 1, 0
-    while written < first.total:
+    # The same depth limit as paging: a download is never unboundedly long.
+    while written < min(first.total, MAX_DEPTH):
         result = index.search(replace(base, page=page))
         if not result.hits:
             break
@@ -75,7 +76,9 @@ def search_csv():
         page += 1
     response = Response(out.getvalue(), mimetype="text/csv")
     response.headers["Content-Disposition"] = 'attachment; filename="aap-search.csv"'
-    response.headers["X-Total-Count"] = str(written)
+    response.headers["X-Total-Count"] = str(first.total)
+    if written < first.total:
+        response.headers["X-Truncated"] = f"first {written} of {first.total} rows"
     return response
 
 
