@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -26,18 +27,30 @@ def say(message: str) -> None:
     print(message, file=sys.stderr)
 
 
-def ensure_index(corpus: Path, index: Path) -> None:
-    """Build the index when it is missing or older than the corpus and code."""
-    from search.indexer import build_index, is_stale
+def ensure_index(corpus: Path, index: Path, in_child: bool = False) -> None:
+    """Build the index when it is missing or older than the corpus and code.
 
-    if is_stale(index, corpus):
-        say(f"Index in {index} is missing or stale; building it from {corpus} …")
-        meta = build_index(corpus, index)
-        say(f"Built {meta['entries']} entries in {meta['seconds']['total']:.1f} s.")
+    With `in_child`, the build runs in a child process: `serve` forks its web workers
+    from this one, and they should not carry the parser and the index writer.
+    """
+    from search.index.layout import is_stale
+
+    if not is_stale(index, corpus):
+        return
+    say(f"Index in {index} is missing or stale; building it from {corpus} …")
+    if in_child:
+        command = [sys.executable, "-m", "search", "--corpus", str(corpus), "--index", str(index), "build"]
+        if subprocess.run(command, stdout=sys.stderr).returncode != 0:
+            raise SearchError(f"building the index in {index} failed")
+        return
+    from search.index.build import build_index
+
+    meta = build_index(corpus, index)
+    say(f"Built {meta['entries']} entries in {meta['seconds']['total']:.1f} s.")
 
 
 def open_index(args):
-    from search.searcher import SearchIndex
+    from search.query.searcher import SearchIndex
 
     corpus, index = paths(args)
     if corpus.is_dir():
@@ -46,8 +59,8 @@ def open_index(args):
 
 
 def cmd_build(args) -> int:
-    from search.indexer import build_index
-    from search.ingest import ingest
+    from search.index.build import build_index
+    from search.ingest.catalogue import ingest
 
     corpus, index = paths(args)
     catalogue = ingest(corpus)
@@ -68,8 +81,8 @@ def print_quality(findings: list[dict]) -> None:
 
 
 def cmd_query(args) -> int:
-    from search.request import parse_request
-    from search.serialize import result_to_json
+    from search.output.serialize import result_to_json
+    from search.query.request import parse_request
 
     params = {"q": [args.text], "per_page": [str(args.limit)], "page": [str(args.page)], "sort": [args.sort]}
     for facet in FACETS:
@@ -106,7 +119,7 @@ def plain(snippet: str) -> str:
 
 
 def cmd_export(args) -> int:
-    from search.ingest import export_lines, ingest
+    from search.ingest.catalogue import export_lines, ingest
 
     corpus, _ = paths(args)
     entries = ingest(corpus).entries
@@ -117,7 +130,7 @@ def cmd_export(args) -> int:
 
 
 def cmd_related(args) -> int:
-    from search.serialize import hit_to_json
+    from search.output.serialize import hit_to_json
 
     hits = [hit_to_json(h) for h in open_index(args).related(args.id, limit=args.limit)]
     if args.json:
@@ -153,12 +166,12 @@ def cmd_serve(args) -> int:
     from search.server import serve
 
     corpus, index = paths(args)
-    ensure_index(corpus, index)
+    ensure_index(corpus, index, in_child=True)
     return serve(corpus, index, args.host, args.port, args.workers)
 
 
 def cmd_bench(args) -> int:
-    from search.bench import run_bench
+    from search.bench.run import run_bench
 
     return run_bench(args)
 

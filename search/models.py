@@ -26,6 +26,9 @@ KIND_LABELS = {
     "table": "Table",
     "report": "Area report",
 }
+# Annex B's three kinds of row, in the report's order, and the heading each is listed under.
+ANNEX_B_KINDS = ("issue", "good-practice", "strength")
+ANNEX_B_HEADINGS = {"issue": "Issues to address", "good-practice": "Good practice", "strength": "Strengths"}
 PARTS = ("a", "b", "c", "d", "e", "general")
 PART_LABELS = {
     "a": "A: The success of CPS people",

@@ -6,9 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from search.indexer import build_index
-from search.ingest import ingest
-from search.searcher import SearchIndex
+from search.index.build import build_index
+from search.ingest.catalogue import ingest
+from search.query.engine.bitsets import docnums_of, mask_of
+from search.query.searcher import SearchIndex
+from search.query.syntax import parse_query
 
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO / "corpus"
@@ -53,3 +55,43 @@ def app(index_dir):
 @pytest.fixture()
 def client(app):
     return app.test_client()
+
+
+# -- Whoosh's own ranking, the reference the engine is checked against ----------------------
+
+
+class WhooshReference:
+    """Rank queries with Whoosh itself, and check the engine against it."""
+
+    @staticmethod
+    def ranking(index, query) -> list[tuple[int, float]]:
+        """Return every match of a compiled query with its score, best first, as Whoosh ranks it."""
+        results = index.searcher().search(query, limit=None, terms=False)
+        return sorted(((d, s) for s, d in results.top_n), key=lambda ds: (-ds[1], ds[0]))
+
+    def ranked(self, index, q: str):
+        """Compile q as a search would and rank it with Whoosh; (None, None) for a browse."""
+        compiled = index.compiler.compile(q, parse_query(q))
+        if compiled.query is None:
+            return None, None
+        return compiled.query, self.ranking(index, compiled.query)
+
+    def assert_same(self, index, q: str, depth: int = 30) -> None:
+        """Assert that the engine matches, orders and scores q's top `depth` as Whoosh does."""
+        query, reference = self.ranked(index, q)
+        if query is None:
+            return
+        ranking = index.ranker.run(query, index.searcher(), index.facets.everything)
+        assert ranking.matched == mask_of(d for d, _ in reference), q
+        top = ranking.top(ranking.matched, depth)
+        assert [d for d, _ in top] == [d for d, _ in reference[:depth]], q
+        for (_, ours), (_, theirs) in zip(top, reference, strict=False):
+            assert ours == pytest.approx(theirs, rel=1e-9), q
+        docs = docnums_of(ranking.matched)[:depth]
+        assert ranking.scores(docs) == pytest.approx([dict(reference)[d] for d in docs], rel=1e-9)
+
+
+@pytest.fixture(scope="session")
+def whoosh():
+    """Whoosh's own ranking, for checking the engine from tests in any folder."""
+    return WhooshReference()

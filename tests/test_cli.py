@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from search.indexer import current_build, is_stale
+from search.index.layout import current_build, is_stale
 
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO / "corpus"

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from flask import Flask, current_app, url_for
 
-from web import api, errors, headers, present, views
-from web.holder import CHECK_INTERVAL, IndexHolder
+from web import api, errors, headers, holder, present, views
+from web.holder import CHECK_INTERVAL
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -25,11 +25,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.update(test_config)
     app.json.ensure_ascii = False
     app.json.sort_keys = False
-    # Opened lazily by the first request, so a missing or broken index gives 503
-    # answers instead of a worker that fails to boot and is restarted in a loop.
-    app.extensions["aap_index"] = IndexHolder(
-        Path(app.config["INDEX_DIR"]), app.config["INDEX_CHECK_INTERVAL"]
-    )
+    holder.init_app(app)
     app.register_blueprint(views.bp)
     app.register_blueprint(api.bp)
     errors.register_error_handlers(app)

@@ -1,4 +1,4 @@
-"""The JSON API under /api/: the same data as the pages, in the shapes of search/serialize.py."""
+"""The JSON API under /api/: the same data as the pages, in the shapes of search/output/serialize.py."""
 
 from __future__ import annotations
 
@@ -8,8 +8,7 @@ from dataclasses import replace
 
 from flask import Blueprint, Response, jsonify, redirect, request, url_for
 
-from search.request import MAX_DEPTH, MAX_PER_PAGE
-from search.serialize import (
+from search.output.serialize import (
     area_profile_to_json,
     area_summary_to_json,
     entry_detail_to_json,
@@ -17,13 +16,14 @@ from search.serialize import (
     score_table_to_json,
     theme_to_json,
 )
+from search.query.request import MAX_DEPTH, MAX_PER_PAGE
+from web.holder import get_index
 from web.openapi import openapi_document
 from web.views import (
     area_data,
     area_summaries,
     areas_data,
     canonical_area_slug,
-    current_index,
     find_entry,
     run_search,
     themes_data,
@@ -36,7 +36,7 @@ CSV_COLUMNS = ("id", "kind", "part", "number", "title", "areas", "themes", "sect
 
 @bp.get("/search")
 def search():
-    """Return a search: results, facet counts, spelling correction (SPEC.md's body)."""
+    """Return a search: results, facet counts, spelling correction (`SearchResult` in the OpenAPI document)."""
     return jsonify(result_to_json(run_search(request.args)))
 
 
@@ -44,7 +44,7 @@ def search():
 def search_csv():
     """Return the entries a search matches (all pages, up to 10,000) as CSV, with permalinks."""
     first = run_search(request.args)
-    index = current_index()
+    index = get_index()
     base = replace(first.request, per_page=MAX_PER_PAGE)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
@@ -122,13 +122,13 @@ def themes():
 @bp.get("/glossary")
 def glossary():
     """Return the acronyms: learnt from the report's own definitions, or curated."""
-    return jsonify({"acronyms": current_index().glossary.to_list()})
+    return jsonify({"acronyms": get_index().glossary.to_list()})
 
 
 @bp.get("/quality")
 def quality():
     """Return the data-quality findings of the served build."""
-    return jsonify(current_index().quality)
+    return jsonify(get_index().quality)
 
 
 @bp.get("/openapi.json")

@@ -1,4 +1,4 @@
-"""Per-request plumbing: hold the index, ETags and 304s, Cache-Control, security headers."""
+"""Response headers: ETags and 304s, Cache-Control, security headers, CORS for the API."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 
 from flask import Flask, Response, current_app, g, request
 
-from web.holder import IndexHolder
+from web.holder import get_index
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -46,34 +46,22 @@ def code_version(folder: Path) -> str:
     return digest.hexdigest()[:12]
 
 
-def holder() -> IndexHolder:
-    """Return the app's index holder."""
-    return current_app.extensions["aap_index"]
-
-
 def request_etag(build: str) -> str:
     """Return the ETag of this request's answer: the build, the code and the full URL."""
     key = "\n".join([build, current_app.config["CODE_VERSION"], request.url])
     return hashlib.sha256(key.encode()).hexdigest()[:32]
 
 
-def open_index() -> Response | None:
-    """Hold the served index for this request; answer 304 when the client's copy is current."""
+def answer_if_unchanged() -> Response | None:
+    """Answer 304 when the client's copy of this URL is current, without running the request."""
     if request.endpoint in (None, "static"):
         return None
-    g.index = holder().acquire()
+    index = get_index()
     if request.method in ("GET", "HEAD"):
-        g.etag = request_etag(g.index.name)
+        g.etag = request_etag(index.name)
         if request.if_none_match.contains_weak(g.etag):
             return Response(status=304)
     return None
-
-
-def release_index(_exc: BaseException | None) -> None:
-    """Let go of the index after the request, so a retired build can close."""
-    index = g.pop("index", None)
-    if index is not None:
-        holder().release(index)
 
 
 def add_headers(response: Response) -> Response:
@@ -93,6 +81,5 @@ def add_headers(response: Response) -> Response:
 
 def install(app: Flask) -> None:
     """Register the request hooks on the app."""
-    app.before_request(open_index)
-    app.teardown_request(release_index)
+    app.before_request(answer_if_unchanged)
     app.after_request(add_headers)

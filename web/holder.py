@@ -1,4 +1,10 @@
-"""One open index per process, swapped for a new build without dropping requests in flight."""
+"""The served index: one open build per process, held by each request that uses it.
+
+As flaskr's `db.py` owns its database connection, this module owns the index's life:
+`get_index()` hands the current build to a request (once per request, kept on `g`),
+`release_index()` lets go of it when the request ends, `init_app()` registers both.
+The `IndexHolder` behind them swaps in a new build without dropping requests in flight.
+"""
 
 from __future__ import annotations
 
@@ -8,9 +14,11 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from flask import Flask, current_app, g
+
 from search.errors import IndexMissing
-from search.indexer import CURRENT
-from search.searcher import SearchIndex
+from search.index.layout import CURRENT
+from search.query.searcher import SearchIndex
 
 log = logging.getLogger(__name__)
 
@@ -117,3 +125,31 @@ class IndexHolder:
             if self._index is not None:
                 self._close(self._index)
             self._index, self._pointer = None, None
+
+
+EXTENSION = "aap_index"
+
+
+def get_index() -> SearchIndex:
+    """Return the index this request holds, acquiring it on first use."""
+    if "index" not in g:
+        g.index = current_app.extensions[EXTENSION].acquire()
+    return g.index
+
+
+def release_index(_exc: BaseException | None = None) -> None:
+    """Let go of the request's index, so that a retired build can close."""
+    index = g.pop("index", None)
+    if index is not None:
+        current_app.extensions[EXTENSION].release(index)
+
+
+def init_app(app: Flask) -> None:
+    """Give the app an index holder over INDEX_DIR and release the index after each request.
+
+    The index is opened by the first request that needs it, so a missing or broken
+    index gives 503 answers instead of a worker that fails to boot and is restarted
+    in a loop.
+    """
+    app.extensions[EXTENSION] = IndexHolder(Path(app.config["INDEX_DIR"]), app.config["INDEX_CHECK_INTERVAL"])
+    app.teardown_request(release_index)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from search.models import FACETS, KINDS, PARTS, SORTS
-from search.request import MAX_PAGE, MAX_PER_PAGE, MAX_QUERY, MAX_VALUES
+from search.query.request import MAX_PAGE, MAX_PER_PAGE, MAX_QUERY, MAX_VALUES
 
 STRING = {"type": "string"}
 INTEGER = {"type": "integer"}

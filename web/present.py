@@ -10,9 +10,9 @@ from urllib.parse import urlencode
 from markupsafe import Markup, escape
 
 from search.models import FACETS, SearchRequest, SearchResult
-from search.request import MAX_DEPTH, MAX_PAGE
+from search.query.request import MAX_DEPTH, MAX_PAGE
 
-# What search.highlight produces: text escaped by html.escape, matches in bare <mark> tags.
+# What search.text.highlight produces: text escaped by html.escape, matches in bare <mark> tags.
 SAFE_SNIPPET = re.compile(r"(?:[^<>&\"']|&(?:amp|lt|gt|quot|#x27);|</?mark>)*")
 TABLE_ROW = re.compile(r"^(?P<label>[^|]*?): (?P<cells>.+? \| .+)$")
 LIST_ITEM = re.compile(r"^\s*[-•]\s+(?P<item>.+)$")
@@ -24,7 +24,7 @@ def safe_snippet(snippet: str) -> Markup:
     """Return a search snippet as markup, after checking it holds no HTML but <mark>."""
     if SAFE_SNIPPET.fullmatch(snippet):
         return Markup(snippet)
-    # Not the shape search.highlight promises: show it as plain text rather than trust it.
+    # Not the shape search.text.highlight promises: show it as plain text rather than trust it.
     return escape(snippet)
 
 

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from flask import Blueprint, g, redirect, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
 
-from search.areas import Area
+from search.curated.areas import Area
 from search.errors import NotFound
 from search.models import KIND_LABELS, PART_LABELS, PARTS, Entry, Hit, SearchResult
-from search.overview import (
+from search.output.overview import (
     AreaProfile,
     IssueMatrix,
     ScoreTable,
@@ -21,9 +21,9 @@ from search.overview import (
     score_tables,
     theme_counts,
 )
-from search.request import parse_request
-from search.searcher import SearchIndex
-from search.serialize import citation
+from search.output.serialize import citation
+from search.query.request import parse_request
+from web.holder import get_index
 from web.present import paginate
 
 bp = Blueprint("pages", __name__)
@@ -31,14 +31,9 @@ bp = Blueprint("pages", __name__)
 RELATED_LIMIT = 5
 
 
-def current_index() -> SearchIndex:
-    """Return the index this request holds (acquired before the request, see web/__init__)."""
-    return g.index
-
-
 def run_search(args: MultiDict) -> SearchResult:
     """Validate the search parameters of a request and run them on the served index."""
-    return current_index().search(parse_request(args.to_dict(flat=False)))
+    return get_index().search(parse_request(args.to_dict(flat=False)))
 
 
 @dataclass(frozen=True)
@@ -55,7 +50,7 @@ class EntryView:
 
 def find_entry(entry_id: str) -> EntryView:
     """Gather everything the entry page and /api/entries/<id> show."""
-    index = current_index()
+    index = get_index()
     entry = index.entry(entry_id)
     previous, following = index.neighbours(entry.id)
     return EntryView(
@@ -71,12 +66,12 @@ def find_entry(entry_id: str) -> EntryView:
 def canonical_entry_id(entry_id: str) -> str | None:
     """Return the id an entry URL meant when it differs only in case, else None."""
     lowered = entry_id.lower()
-    return lowered if lowered != entry_id and lowered in current_index().by_id else None
+    return lowered if lowered != entry_id and lowered in get_index().by_id else None
 
 
 def find_area(slug: str) -> Area:
     """Return the Area a slug names, or raise NotFound."""
-    area = current_index().areas.by_slug.get(slug)
+    area = get_index().areas.by_slug.get(slug)
     if area is None:
         raise NotFound(f"no Area {slug!r}; see /areas for the list")
     return area
@@ -84,20 +79,20 @@ def find_area(slug: str) -> Area:
 
 def canonical_area_slug(slug: str) -> str | None:
     """Return the slug of an Area named another way ("Wessex", "CPS Wales"), else None."""
-    resolved = current_index().areas.resolve(slug.replace("-", " "))
+    resolved = get_index().areas.resolve(slug.replace("-", " "))
     return resolved if resolved and resolved != slug else None
 
 
 def area_data(slug: str) -> tuple[Area, AreaProfile]:
     """Return an Area and everything the report says about it."""
-    index = current_index()
+    index = get_index()
     area = find_area(slug)
     return area, area_profile(index.entries, score_tables(index.entries), slug)
 
 
 def areas_data() -> tuple[list[Area], list[ScoreTable], IssueMatrix]:
     """Return the Areas, the scores tables and the issues matrix (Area × theme)."""
-    index = current_index()
+    index = get_index()
     areas = index.areas.areas
     matrix = issue_matrix(index.entries, [a.slug for a in areas], index.taxonomy.slugs)
     return areas, score_tables(index.entries), matrix
@@ -105,7 +100,7 @@ def areas_data() -> tuple[list[Area], list[ScoreTable], IssueMatrix]:
 
 def area_summaries() -> list[tuple[Area, dict[str, int], Entry | None]]:
     """Return each Area with its entry counts by kind and its own report link."""
-    index = current_index()
+    index = get_index()
     return [
         (a, kind_counts(index.entries, a.slug), area_report(index.entries, a.slug)) for a in index.areas.areas
     ]
@@ -113,8 +108,8 @@ def area_summaries() -> list[tuple[Area, dict[str, int], Entry | None]]:
 
 def themes_data() -> list[tuple[object, dict[str, int]]]:
     """Return each theme with its entry counts (in all and by kind)."""
-    taxonomy = current_index().taxonomy
-    counts = theme_counts(current_index().entries, taxonomy.slugs)
+    taxonomy = get_index().taxonomy
+    counts = theme_counts(get_index().entries, taxonomy.slugs)
     return [(theme, counts[theme.slug]) for theme in taxonomy.themes]
 
 
@@ -168,7 +163,7 @@ def entry_page(entry_id: str):
 def areas_page():
     """Compare all Areas: the ratings matrix and issues to address per Area and theme."""
     areas, tables, matrix = areas_data()
-    themes = current_index().taxonomy.themes
+    themes = get_index().taxonomy.themes
     return render_template("areas.html", areas=areas, tables=tables, matrix=matrix, themes=themes)
 
 
@@ -191,4 +186,4 @@ def themes_page():
 @bp.get("/glossary")
 def glossary_page():
     """List the acronyms and what they stand for."""
-    return render_template("glossary.html", items=current_index().glossary.to_list())
+    return render_template("glossary.html", items=get_index().glossary.to_list())

@@ -1,0 +1,140 @@
+"""Run the real server (`python -m search serve`, gunicorn) on a free loopback port.
+
+The server runs in its own session so it can be stopped with all its workers; it
+is told to die with the process that started it (Linux PR_SET_PDEATHSIG), and a
+timer stops it after `lifetime` seconds whatever happens, so none outlives a run.
+"""
+
+from __future__ import annotations
+
+import http.client
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+from search.bench.stats import children, rss_kib
+from search.index.build import die_with_parent
+
+HOST = "127.0.0.1"
+
+
+def free_port() -> int:
+    """Return a loopback port nobody is listening on right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((HOST, 0))
+        return sock.getsockname()[1]
+
+
+class LiveServer:
+    """`python -m search serve` on 127.0.0.1, started and stopped by its owner."""
+
+    def __init__(
+        self,
+        corpus: Path,
+        index: Path,
+        workers: int = 2,
+        lifetime: float = 600.0,
+        env: dict | None = None,
+        log: Path | None = None,
+    ):
+        self.corpus, self.index, self.workers = Path(corpus), Path(index), workers
+        self.lifetime = lifetime
+        self.env = env or {}
+        self.log = log
+        self.port = free_port()
+        self.process: subprocess.Popen | None = None
+        self._timer: threading.Timer | None = None
+        self._log_handle = None
+
+    @property
+    def base_url(self) -> str:
+        return f"http://{HOST}:{self.port}"
+
+    def start(self, ready_timeout: float = 120.0) -> LiveServer:
+        """Start the server and wait until it answers /api/search."""
+        command = [
+            sys.executable, "-m", "search", "--corpus", str(self.corpus), "--index", str(self.index),
+            "serve", "--host", HOST, "--port", str(self.port), "--workers", str(self.workers),
+        ]  # fmt: skip
+        self._log_handle = open(self.log, "ab") if self.log else subprocess.DEVNULL  # noqa: SIM115
+        self.process = subprocess.Popen(
+            command,
+            env={**os.environ, **self.env},
+            stdout=self._log_handle,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            preexec_fn=die_with_parent,
+        )
+        self._timer = threading.Timer(self.lifetime, self.stop)
+        self._timer.daemon = True
+        self._timer.start()
+        self.wait_ready(ready_timeout)
+        return self
+
+    def wait_ready(self, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"server exited with {self.process.returncode} before answering")
+            try:
+                if self.get("/api/search?q=")[0] == 200:
+                    return
+            except OSError:
+                pass
+            time.sleep(0.1)
+        self.stop()
+        raise RuntimeError(f"server on port {self.port} did not answer within {timeout:.0f} s")
+
+    def get(self, path: str, timeout: float = 10.0) -> tuple[int, bytes]:
+        """Fetch one path on a fresh connection; return status and body."""
+        conn = http.client.HTTPConnection(HOST, self.port, timeout=timeout)
+        try:
+            conn.request("GET", path)
+            response = conn.getresponse()
+            return response.status, response.read()
+        finally:
+            conn.close()
+
+    def pids(self) -> list[int]:
+        """Return the gunicorn master's and its workers' process ids."""
+        if self.process is None or self.process.poll() is not None:
+            return []
+        # `python -m search serve` is the gunicorn master (it runs gunicorn in-process).
+        return [self.process.pid, *children(self.process.pid)]
+
+    def worker_rss_mib(self) -> dict:
+        """Return the resident memory of the master and each worker, in MiB."""
+        master, *workers = self.pids() or [0]
+        return {
+            "master": round(rss_kib(master) / 1024, 1),
+            "workers": [round(rss_kib(w) / 1024, 1) for w in workers],
+        }
+
+    def stop(self, grace: float = 10.0) -> None:
+        """Stop the server and all its workers (TERM, then KILL after `grace` seconds)."""
+        if self._timer is not None:
+            self._timer.cancel()
+        process = self.process
+        if process is not None and process.poll() is None:
+            try:
+                os.killpg(process.pid, signal.SIGTERM)
+                process.wait(grace)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait(grace)
+            except ProcessLookupError:
+                pass
+        if self._log_handle not in (None, subprocess.DEVNULL):
+            self._log_handle.close()
+            self._log_handle = None
+
+    def __enter__(self) -> LiveServer:
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()

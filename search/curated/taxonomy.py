@@ -1,0 +1,143 @@
+"""The theme taxonomy (data in `corpus/themes.json`) and tagging entries with it."""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+from search.errors import CorpusError
+from search.text.analysis import stems
+
+SLUG_CHARS = set("abcdefghijklmnopqrstuvwxyz-")
+STRONG, WEAK = 2.0, 1.0
+
+
+@dataclass(frozen=True)
+class Theme:
+    """One theme: slug, label, description and its stemmed signal phrases with weights."""
+
+    slug: str
+    label: str
+    description: str
+    signals: tuple[tuple[tuple[str, ...], float], ...]
+
+
+@dataclass(frozen=True, eq=False)
+class Taxonomy:
+    """All themes plus the tagging thresholds."""
+
+    themes: tuple[Theme, ...]
+    min_score: float
+    relative: float
+    max_themes: int
+
+    @cached_property
+    def signals_by_first_stem(self) -> dict[str, list[tuple[tuple[str, ...], str, float]]]:
+        """Every signal phrase, looked up by its first stem (one pass over a text)."""
+        table: dict[str, list] = {}
+        for theme in self.themes:
+            for phrase, weight in theme.signals:
+                table.setdefault(phrase[0], []).append((phrase, theme.slug, weight))
+        return table
+
+    @property
+    def slugs(self) -> tuple[str, ...]:
+        return tuple(t.slug for t in self.themes)
+
+    def label(self, slug: str) -> str:
+        """Return a theme's display label."""
+        return next(t.label for t in self.themes if t.slug == slug)
+
+    def scores(self, text: str) -> dict[str, float]:
+        """Score every theme on text from its signal phrases.
+
+        Longer phrases claim their words first, so "witness statement form" is not
+        also read as "witness"; repeats of one phrase count with diminishing weight.
+        """
+        seq = stems(text)
+        matches = []
+        by_first = self.signals_by_first_stem
+        for start, first in enumerate(seq):
+            for phrase, slug, weight in by_first.get(first, ()):
+                if tuple(seq[start : start + len(phrase)]) == phrase:
+                    matches.append((len(phrase), start, phrase, slug, weight))
+        matches.sort(key=lambda m: (-m[0], m[1]))
+        owner: dict[int, tuple[str, ...]] = {}
+        counts: dict[tuple[str, tuple[str, ...]], tuple[int, float]] = {}
+        for length, start, phrase, slug, weight in matches:
+            span = range(start, start + length)
+            if any(owner.get(i, phrase) != phrase for i in span):
+                continue
+            for i in span:
+                owner[i] = phrase
+            n, _ = counts.get((slug, phrase), (0, weight))
+            counts[(slug, phrase)] = (n + 1, weight)
+        found: dict[str, float] = {}
+        strong = set()
+        for (slug, _), (n, weight) in counts.items():
+            found[slug] = found.get(slug, 0.0) + weight * math.sqrt(n)
+            if weight >= STRONG:
+                strong.add(slug)
+        # Weak signals only support a theme; alone they never make it a subject.
+        return {slug: score for slug, score in found.items() if slug in strong}
+
+    def tag(self, text: str) -> tuple[str, ...]:
+        """Return the themes that are a main subject of text, strongest first."""
+        scores = self.scores(text)
+        if not scores:
+            return ()
+        best = max(scores.values())
+        ranked = sorted(scores.items(), key=lambda kv: (-kv[1], self.slugs.index(kv[0])))
+        chosen = [slug for slug, score in ranked if score >= self.min_score and score >= self.relative * best]
+        return tuple(chosen[: self.max_themes])
+
+    def matching_themes(self, text: str) -> tuple[str, ...]:
+        """Return the themes a query names outright, by label ("police file quality")."""
+        seq = tuple(stems(text))
+        if not seq:
+            return ()
+        return tuple(theme.slug for theme in self.themes if tuple(stems(theme.label)) == seq)
+
+
+def load_taxonomy(path: Path) -> Taxonomy:
+    """Read and validate the theme taxonomy."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise CorpusError(f"cannot read theme taxonomy {path}: {exc}") from exc
+    themes, seen = [], set()
+    for item in data.get("themes", []):
+        slug = item.get("slug", "")
+        if not slug or not set(slug) <= SLUG_CHARS:
+            raise CorpusError(f"{path.name}: theme slug {slug!r} must be lower-case words and hyphens")
+        if slug in seen:
+            raise CorpusError(f"{path.name}: theme {slug!r} appears twice")
+        if not item.get("label") or not item.get("description"):
+            raise CorpusError(f"{path.name}: theme {slug!r} needs a label and a description")
+        signals: dict[tuple[str, ...], float] = {}
+        for key, weight in (("strong", STRONG), ("weak", WEAK)):
+            for phrase in item.get(key, []):
+                stemmed = tuple(stems(phrase))
+                if not stemmed:
+                    raise CorpusError(f"{path.name}: theme {slug!r} signal {phrase!r} has no indexable words")
+                # Phrases that stem alike ("recruit", "recruiting") count once, at the higher weight.
+                signals[stemmed] = max(weight, signals.get(stemmed, 0.0))
+        if not signals:
+            raise CorpusError(f"{path.name}: theme {slug!r} has no signal terms")
+        seen.add(slug)
+        themes.append(Theme(slug, item["label"], item["description"], tuple(signals.items())))
+    if not themes:
+        raise CorpusError(f"{path.name}: no themes defined")
+    rules = data.get("tagging", {})
+    try:
+        min_score = float(rules.get("min_score", 2))
+        relative = float(rules.get("relative", 0.4))
+        max_themes = int(rules.get("max_themes", 3))
+    except (TypeError, ValueError) as exc:
+        raise CorpusError(f"{path.name}: bad tagging thresholds: {exc}") from exc
+    if not (0 <= relative <= 1 and max_themes >= 1):
+        raise CorpusError(f"{path.name}: 'relative' must be in [0, 1] and 'max_themes' at least 1")
+    return Taxonomy(tuple(themes), min_score, relative, max_themes)

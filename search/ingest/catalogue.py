@@ -1,0 +1,130 @@
+"""Corpus folder → entries, glossary and data-quality findings (no index involved)."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from search.curated.areas import AreaRegistry, load_areas
+from search.curated.language import Language, load_language
+from search.curated.taxonomy import Taxonomy, load_taxonomy
+from search.errors import CorpusError
+from search.ingest.corpus import read_documents
+from search.ingest.quality import check_entries
+from search.ingest.report import parse_report
+from search.models import Entry, Finding
+from search.text.glossary import Glossary, build_glossary, load_curated
+
+# Kinds whose title carries subject matter worth tagging (a heading, a criterion name).
+TAG_TITLE_KINDS = {"finding", "table"}
+# "synthetic-0001-": a first word of letters keeps prefixed ids in the form queries recognise.
+ID_PREFIX = re.compile(r"^[a-z]+(?:-[a-z0-9]+)*-$")
+
+
+@dataclass
+class Catalogue:
+    """Everything ingest produces from a corpus folder."""
+
+    entries: list[Entry]
+    findings: list[Finding]
+    glossary: Glossary
+    documents: list[dict]
+    areas: AreaRegistry
+    taxonomy: Taxonomy
+    language: Language
+    corpus_dir: Path
+
+    def quality_report(self) -> dict:
+        """Return the data-quality findings and entry counts as JSON-ready data."""
+        counts: dict[str, int] = {}
+        for entry in self.entries:
+            counts[entry.kind] = counts.get(entry.kind, 0) + 1
+        return {
+            "entries": len(self.entries),
+            "by_kind": counts,
+            "findings": [f.to_dict() for f in self.findings],
+        }
+
+
+def tag_themes(
+    entries: list[Entry], taxonomy: Taxonomy, id_prefixes: dict[str, str] | None = None
+) -> list[Entry]:
+    """Give every entry its main-subject themes; rating rows take their criteria's themes.
+
+    `id_prefixes` maps a document id to the prefix of its entry ids, so that a rating
+    row takes the themes of its own report's criteria.
+    """
+    id_prefixes = id_prefixes or {}
+    tagged = []
+    for entry in entries:
+        text = entry.text
+        if entry.kind in TAG_TITLE_KINDS:
+            text = f"{entry.title}. {text}"
+        tagged.append(dataclasses.replace(entry, themes=taxonomy.tag(text)))
+    criteria = {e.id: e.themes for e in tagged if e.kind == "criterion"}
+    result = []
+    for entry in tagged:
+        if entry.kind == "rating":
+            themes: dict[str, None] = {}
+            for rating in entry.ratings:
+                number = rating.code[1:]
+                prefix = id_prefixes.get(entry.source, "")
+                for theme in criteria.get(f"{prefix}criterion-{entry.part}-{number}", ()):
+                    themes[theme] = None
+            entry = dataclasses.replace(entry, themes=tuple(themes))
+        result.append(entry)
+    return result
+
+
+def read_id_prefix(meta: dict) -> str:
+    """Return the prefix a manifest row puts before its document's entry ids ("" if none)."""
+    prefix = meta.get("id_prefix", "")
+    if not isinstance(prefix, str) or (prefix and not ID_PREFIX.match(prefix)):
+        raise CorpusError(
+            f"manifest.json: document {meta.get('id')!r} has id_prefix {prefix!r}; "
+            "it must be lower-case letters, then letters, digits and hyphens, ending in '-'"
+        )
+    return prefix
+
+
+def ingest(corpus_dir: Path) -> Catalogue:
+    """Read the corpus folder into a catalogue of entries."""
+    documents = read_documents(corpus_dir)
+    areas = load_areas(corpus_dir / "areas.json")
+    taxonomy = load_taxonomy(corpus_dir / "themes.json")
+    language = load_language(corpus_dir / "language.json")
+    curated = load_curated(corpus_dir / "glossary.json")
+    entries: list[Entry] = []
+    findings: list[Finding] = []
+    id_prefixes = {d.id: read_id_prefix(d.meta) for d in documents}
+    for document in documents:
+        parsed = parse_report(
+            document.text, document.id, document.meta["title"], areas, id_prefixes[document.id]
+        )
+        offset = len(entries)
+        entries += [dataclasses.replace(e, order=offset + e.order) for e in parsed.entries]
+        findings += parsed.findings
+    entries.sort(key=lambda e: e.order)
+    entries = [dataclasses.replace(e, order=i) for i, e in enumerate(entries, start=1)]
+    seen: set[str] = set()
+    for entry in entries:
+        if entry.id in seen:
+            raise CorpusError(
+                f"entry id {entry.id!r} occurs in more than one place; ids must be unique "
+                "(give each document after the first an 'id_prefix' in manifest.json)"
+            )
+        seen.add(entry.id)
+    entries = tag_themes(entries, taxonomy, id_prefixes)
+    findings += check_entries(entries)
+    glossary = build_glossary([(e.id, e.text) for e in entries], curated)
+    return Catalogue(
+        entries, findings, glossary, [d.meta for d in documents], areas, taxonomy, language, corpus_dir
+    )
+
+
+def export_lines(entries: list[Entry]) -> list[str]:
+    """Return every entry as one line of JSON."""
+    return [json.dumps(e.to_dict(), ensure_ascii=False) for e in entries]

@@ -1,0 +1,165 @@
+"""The JSON shapes of the API, defined once for the web service and the CLI."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from search.curated.areas import Area
+from search.curated.taxonomy import Theme
+from search.models import KINDS, Entry, Hit, SearchResult
+from search.output.overview import AreaProfile, ScoreTable
+
+ANNEX_B_KEYS = {"issue": "issues", "good-practice": "good_practice", "strength": "strengths"}
+
+
+def permalink(entry_id: str) -> str:
+    """Return the path of an entry's page."""
+    return f"/entries/{entry_id}"
+
+
+def hit_to_json(hit: Hit) -> dict:
+    """Return one search result."""
+    entry = hit.entry
+    return {
+        "id": entry.id,
+        "kind": entry.kind,
+        "part": entry.part,
+        "areas": list(entry.areas),
+        "themes": list(entry.themes),
+        "number": entry.number,
+        "title": entry.title,
+        "text": entry.text,
+        "snippet": hit.snippet,
+        "score": hit.score,
+        "url": permalink(entry.id),
+    }
+
+
+def result_to_json(result: SearchResult) -> dict:
+    """Return the body of /api/search."""
+    request = result.request
+    return {
+        "query": request.q,
+        "corrected_query": result.corrected_query,
+        "total": result.total,
+        "page": request.page,
+        "per_page": request.per_page,
+        "results": [hit_to_json(h) for h in result.hits],
+        "facets": {
+            facet: [{"value": v.value, "label": v.label, "count": v.count} for v in values]
+            for facet, values in result.facets.items()
+        },
+        "took_ms": result.took_ms,
+    }
+
+
+def entry_to_json(entry: Entry) -> dict:
+    """Return an entry with its permalink."""
+    return {**entry.to_dict(), "permalink": permalink(entry.id)}
+
+
+def citation(entry: Entry, documents: list[dict], area_label: Callable[[str], str]) -> str:
+    """Return a citation of an entry: "HMCPSI, <title>, <date>, <place in the report>"."""
+    document = next((d for d in documents if d.get("id") == entry.source), {})
+    parts = [
+        document.get("publisher_short") or document.get("publisher"),
+        document.get("title"),
+        document.get("date_label") or document.get("date"),
+        locator(entry, area_label),
+    ]
+    return ", ".join(p for p in parts if p)
+
+
+def locator(entry: Entry, area_label: Callable[[str], str]) -> str:
+    """Return where an entry sits in its report, as a reader would cite it ("para 4.10")."""
+    area = area_label(entry.areas[0]) if entry.areas else ""
+    heading = (entry.section or "").split(" › ")[-1]
+    forms = {
+        "paragraph": f"para {entry.number}",
+        "issue": f"Annex B, {area}, issue to address {entry.number}",
+        "good-practice": f"Annex B, {area}, good practice {entry.number}",
+        "strength": f"Annex B, {area}, strength {entry.number}",
+        "rating": f"Table {entry.number}, {area}",
+        "table": f"Table {entry.number}",
+        "criterion": f"Annex A, {entry.title}",
+        "finding": f"Annex C, {heading} ({entry.number})",
+        "report": f"Annex D, {area}",
+    }
+    return forms.get(entry.kind, entry.title)
+
+
+def entry_detail_to_json(
+    entry: Entry, cite: str, previous: Entry | None, following: Entry | None, related: list[Hit]
+) -> dict:
+    """Return the body of /api/entries/<id>: the entry, its citation, neighbours and related hits."""
+    return {
+        **entry_to_json(entry),
+        "citation": cite,
+        "previous": previous.id if previous else None,
+        "next": following.id if following else None,
+        "related": [hit_to_json(h) for h in related],
+    }
+
+
+def score_table_to_json(table: ScoreTable) -> dict:
+    """Return a scores table's identity and criteria."""
+    return {
+        "table": table.number,
+        "part": table.part,
+        "criteria": [{"code": c.code, "criterion": c.criterion} for c in table.criteria],
+        "footnotes": [{"number": f.number, "text": f.text} for f in table.footnotes],
+    }
+
+
+def area_summary_to_json(
+    area: Area, counts: dict[str, int], tables: list[ScoreTable], report: Entry | None
+) -> dict:
+    """Return one row of /api/areas: the Area, its scores and how many entries of each kind."""
+    return {
+        "slug": area.slug,
+        "name": area.name,
+        "url": f"/areas/{area.slug}",
+        "report_url": report.url if report else None,
+        "counts": {kind: counts.get(kind, 0) for kind in KINDS},
+        "scores": {code: rating for t in tables for code, rating in (t.rows.get(area.slug) or {}).items()},
+    }
+
+
+def area_profile_to_json(area: Area, profile: AreaProfile) -> dict:
+    """Return the body of /api/areas/<slug>."""
+    return {
+        "slug": area.slug,
+        "name": area.name,
+        "aliases": list(area.aliases),
+        "url": f"/areas/{area.slug}",
+        "report": entry_to_json(profile.report) if profile.report else None,
+        "scores": [
+            {
+                **score_table_to_json(table),
+                "entry": table.entry_ids.get(area.slug),
+                "ratings": [
+                    {"code": c.code, "criterion": c.criterion, "rating": row[c.code]}
+                    for c in table.criteria
+                    if row and c.code in row
+                ],
+            }
+            for table, row in profile.scores
+        ],
+        **{
+            ANNEX_B_KEYS[kind]: [entry_to_json(e) for rows in by_part.values() for e in rows]
+            for kind, by_part in profile.annex_b.items()
+        },
+        "mentions": [entry_to_json(e) for e in profile.mentions],
+    }
+
+
+def theme_to_json(theme: Theme, counts: dict[str, int]) -> dict:
+    """Return one theme of /api/themes with its entry counts (in all and by kind)."""
+    return {
+        "slug": theme.slug,
+        "label": theme.label,
+        "description": theme.description,
+        "count": counts.get("all", 0),
+        "counts": {kind: n for kind, n in counts.items() if kind != "all"},
+        "url": f"/?theme={theme.slug}",
+    }

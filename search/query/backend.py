@@ -1,0 +1,54 @@
+"""The boundary between the web layer (and CLI) and whatever answers searches.
+
+`SearchIndex` (Whoosh on one machine) is the one implementation today. Everything
+above it — web/, the CLI, the benchmark — asks only for what `SearchBackend` lists:
+validated requests in, `SearchResult`s and `Entry`s out, plus the read-only data a
+build carries. A backend for a distributed engine (OpenSearch, say) would implement
+the same protocol: translate the `QueryCompiler`'s plan into its query DSL, map the
+four facets to terms aggregations (one per facet, each filtered by the other facets'
+selections, so counts stay disjunctive), and return the same dataclasses, so the
+JSON API and the pages do not change. See README, "Performance and scale".
+"""
+
+from __future__ import annotations
+
+from typing import Protocol, runtime_checkable
+
+from search.curated.areas import AreaRegistry
+from search.curated.taxonomy import Taxonomy
+from search.models import Entry, Hit, SearchRequest, SearchResult
+from search.text.glossary import Glossary
+
+
+@runtime_checkable
+class SearchBackend(Protocol):
+    """What the service needs from a search backend."""
+
+    name: str  # the build being served; changes when the data does (ETags use it)
+    entries: list[Entry]  # every entry, in document order
+    by_id: dict[str, int]
+    areas: AreaRegistry
+    taxonomy: Taxonomy
+    glossary: Glossary
+    documents: list[dict]
+    quality: dict
+
+    def search(self, request: SearchRequest) -> SearchResult:
+        """Answer a validated search: hits, total, disjunctive facet counts, correction."""
+        ...
+
+    def entry(self, entry_id: str) -> Entry:
+        """Return one entry by id, or raise NotFound."""
+        ...
+
+    def neighbours(self, entry_id: str) -> tuple[Entry | None, Entry | None]:
+        """Return the entries before and after one, in document order."""
+        ...
+
+    def related(self, entry_id: str, limit: int = 5) -> list[Hit]:
+        """Return the entries most like one, from other Areas."""
+        ...
+
+    def close(self) -> None:
+        """Release what the backend holds open."""
+        ...

@@ -1,0 +1,177 @@
+"""Answer search requests against one open index build.
+
+`SearchIndex` puts the query stage together: the request's text is parsed
+(`syntax`) and compiled (`compiler`) against the build's lexicon, run by the ranker
+(`engine.ranking`) over cached postings, filtered and counted by facet bitsets
+(`engine.facets`), and the page of hits is given snippets (`search.text.highlight`).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from functools import lru_cache
+from pathlib import Path
+
+from search.errors import IndexMissing, NotFound
+from search.index.forward import FIELDS as FORWARD_FIELDS
+from search.index.reader import OpenBuild, open_build, open_current
+from search.models import KIND_LABELS, PART_LABELS, Entry, Hit, SearchRequest, SearchResult
+from search.query.compiler import QueryCompiler
+from search.query.engine.bitsets import docnums_of, mask_of
+from search.query.engine.facets import FacetIndex
+from search.query.engine.ranking import Ranker
+from search.query.engine.scoring import make_weighting
+from search.query.lexicon import make_lexicon
+from search.query.related import CANDIDATES, distinctive_terms, pick_related, related_query
+from search.query.selection import Selection
+from search.query.syntax import parse_query
+from search.text.analysis import stems
+from search.text.highlight import HighlightTerms, make_snippet
+from search.text.sentences import SentenceSplitter
+
+WEIGHTING = make_weighting()
+
+
+class SearchIndex:
+    """One open, immutable index build, shared by all threads of a process."""
+
+    def __init__(self, build: OpenBuild | Path):
+        self.build = build if isinstance(build, OpenBuild) else open_build(build)
+        self.meta = self.build.meta
+        self.name = self.build.name
+        self.ix = self.build.ix
+        self.entries = self.build.entries
+        self.areas = self.build.areas
+        self.taxonomy = self.build.taxonomy
+        self.documents = self.build.documents
+        self.glossary = self.build.glossary
+        self.quality = self.build.quality
+        self.forward = self.build.forward
+        self.by_id = {e.id: n for n, e in enumerate(self.entries)}
+        self._local = threading.local()
+        self.check_alignment()
+        self.compiler = QueryCompiler(make_lexicon(self.build, self.searcher().reader()))
+        self.facets = FacetIndex.from_entries(
+            self.entries,
+            {
+                "area": lambda v: self.areas.label(v) if v in self.areas.by_slug else v,
+                "theme": lambda v: self.taxonomy.label(v) if v in self.taxonomy.slugs else v,
+                "part": lambda v: PART_LABELS.get(v, v),
+                "kind": lambda v: KIND_LABELS.get(v, v),
+            },
+        )
+        self.selection = Selection(self.areas, self.taxonomy, self.facets)
+        if self.forward is not None:
+            self.ranker = Ranker(WEIGHTING, len(self.entries), self.forward.positions, FORWARD_FIELDS)
+        else:  # a build from before the forward index: titles and texts are analysed anew
+            self.ranker = Ranker(WEIGHTING, len(self.entries), self.analysed_positions, ("title", "text"))
+        self.sentence_spans = lru_cache(maxsize=4096)(SentenceSplitter(self.build.sentences).spans)
+
+    @classmethod
+    def open(cls, index_dir: Path) -> SearchIndex:
+        """Open the build that index_dir currently serves."""
+        return cls(open_current(index_dir))
+
+    def searcher(self):
+        """Return this thread's Whoosh searcher (searchers are not shared across threads)."""
+        searcher = getattr(self._local, "searcher", None)
+        if searcher is None:
+            searcher = self.ix.searcher(weighting=WEIGHTING)
+            self._local.searcher = searcher
+        return searcher
+
+    def check_alignment(self) -> None:
+        """Make sure Whoosh document n is entry n, as the facet bitsets assume."""
+        searcher = self.searcher()
+        if searcher.doc_count_all() != len(self.entries):
+            raise IndexMissing(f"index build {self.build.path} is inconsistent; rebuild it")
+        for n in {0, len(self.entries) // 2, len(self.entries) - 1}:
+            if n >= 0 and searcher.stored_fields(n).get("id") != self.entries[n].id:
+                raise IndexMissing(f"index build {self.build.path} is inconsistent; rebuild it")
+
+    def analysed_positions(self, fieldname: str, docnum: int, words: tuple[str, ...]) -> list[list[int]]:
+        """Return where each word stands in an entry's title or text, analysing it anew."""
+        sequence = stems(getattr(self.entries[docnum], fieldname))
+        return [[i for i, t in enumerate(sequence) if t == word] for word in words]
+
+    # -- searching -------------------------------------------------------------
+
+    def search(self, request: SearchRequest) -> SearchResult:
+        """Run a search request: matches, ranking, disjunctive facet counts, snippets."""
+        started = time.perf_counter()
+        plan = parse_query(request.q)
+        compiled = self.compiler.compile(request.q, plan)
+        selections = self.selection.merge(request, compiled.filters)
+        # Documents a field filter in the query rules out count nowhere, facets included.
+        allowed = self.facets.everything & ~self.selection.values_mask(compiled.excluded_filters)
+        if "id" in compiled.filters:
+            allowed &= mask_of(self.by_id[i] for i in compiled.filters["id"] if i in self.by_id)
+        if compiled.query is None:
+            ranking, matched = None, allowed
+        else:
+            ranking = self.ranker.run(compiled.query, self.searcher(), allowed)
+            matched = ranking.matched
+        facets = self.facets.counts(matched, selections)
+        final = matched & self.facets.filter_mask(selections)
+        start = (request.page - 1) * request.per_page
+        end = start + request.per_page
+        if ranking is not None and request.sort == "relevance":
+            page = ranking.top(final, end)[start:end]
+        else:
+            docs = docnums_of(final)[start:end]
+            scores = ranking.scores(docs) if ranking is not None else [None] * len(docs)
+            page = list(zip(docs, scores, strict=True))
+        hits = tuple(self.make_hit(d, s, compiled.highlight) for d, s in page)
+        return SearchResult(
+            request=request,
+            corrected_query=compiled.corrected,
+            total=final.bit_count(),
+            hits=hits,
+            facets=facets,
+            took_ms=round((time.perf_counter() - started) * 1000, 2),
+            build=self.name,
+        )
+
+    def make_hit(self, docnum: int, score: float | None, terms: HighlightTerms) -> Hit:
+        """Return a result with its snippet."""
+        entry = self.entries[docnum]
+        snippet = make_snippet(entry.text, self.sentence_spans(entry.text), terms)
+        return Hit(entry, None if score is None else round(score, 4), snippet)
+
+    # -- entries ---------------------------------------------------------------
+
+    def entry(self, entry_id: str) -> Entry:
+        """Return one entry by id."""
+        try:
+            return self.entries[self.by_id[entry_id]]
+        except KeyError:
+            raise NotFound(f"no entry {entry_id!r}") from None
+
+    def neighbours(self, entry_id: str) -> tuple[Entry | None, Entry | None]:
+        """Return the entries before and after one, in document order."""
+        n = self.by_id[entry_id]
+        before = self.entries[n - 1] if n > 0 else None
+        after = self.entries[n + 1] if n + 1 < len(self.entries) else None
+        return before, after
+
+    def related(self, entry_id: str, limit: int = 5) -> list[Hit]:
+        """Return the entries most like one, from other Areas, sharing a theme first."""
+        source = self.entry(entry_id)
+        searcher = self.searcher()
+        terms = distinctive_terms(
+            source.text, lambda t: searcher.doc_frequency("text", t), searcher.doc_count_all()
+        )
+        if not terms:
+            return []
+        ranking = self.ranker.run(related_query(terms), searcher, self.facets.everything)
+        ranked = ranking.top(ranking.matched, CANDIDATES)
+        highlight = HighlightTerms(frozenset(t for t, _ in terms))
+        return [self.make_hit(d, s, highlight) for d, s in pick_related(source, ranked, self.entries, limit)]
+
+    def close(self) -> None:
+        """Release the Whoosh index files and the forward index."""
+        searcher = getattr(self._local, "searcher", None)
+        if searcher is not None:
+            searcher.close()
+        self.build.close()

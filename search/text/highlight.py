@@ -1,0 +1,108 @@
+"""Highlighted snippets: whole sentences around the matched words, original forms marked."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from html import escape
+
+from search.text.analysis import tokens
+
+MAX_CHARS = 300
+ELLIPSIS = "…"
+
+
+@dataclass(frozen=True)
+class HighlightTerms:
+    """What to mark: single stems, and stem phrases marked only as a whole."""
+
+    stems: frozenset[str] = frozenset()
+    phrases: tuple[tuple[str, ...], ...] = field(default=())
+
+    def __bool__(self) -> bool:
+        return bool(self.stems or self.phrases)
+
+
+# Entries are immutable, so their tokens are worth keeping between requests.
+cached_tokens = lru_cache(maxsize=8192)(tokens)
+
+
+def find_marks(text: str, terms: HighlightTerms) -> list[tuple[int, int, str]]:
+    """Return (start, end, key) character spans of matched words and phrases in text."""
+    toks = cached_tokens(text)
+    marks = []
+    for i, tok in enumerate(toks):
+        if tok.stem in terms.stems:
+            marks.append((tok.start, tok.end, tok.stem))
+        for phrase in terms.phrases:
+            n = len(phrase)
+            if tok.stem == phrase[0] and tuple(t.stem for t in toks[i : i + n]) == phrase:
+                marks.append((tok.start, toks[i + n - 1].end, " ".join(phrase)))
+    marks.sort()
+    merged: list[tuple[int, int, str]] = []
+    for start, end, key in marks:
+        if merged and start <= merged[-1][1]:
+            last = merged[-1]
+            merged[-1] = (last[0], max(last[1], end), last[2])
+        else:
+            merged.append((start, end, key))
+    return merged
+
+
+def best_window(spans: list[tuple[int, int]], marks: list[tuple[int, int, str]], limit: int):
+    """Pick the run of consecutive sentences, at most `limit` long, covering most matches."""
+    best, best_score = (spans[0][0], spans[0][1]), (-1, -1, 0)
+    for i, (start, _) in enumerate(spans):
+        end = spans[i][1]
+        for j in range(i, len(spans)):
+            if spans[j][1] - start > limit and j > i:
+                break
+            end = spans[j][1]
+            inside = [m for m in marks if m[0] >= start and m[1] <= end]
+            score = (len({m[2] for m in inside}), len(inside), -i)
+            if score > best_score:
+                best, best_score = (start, end), score
+    return best
+
+
+def trim_to(text: str, start: int, end: int, anchor: int, limit: int) -> tuple[int, int]:
+    """Narrow [start, end) to at most `limit` characters around anchor, at word breaks."""
+    if end - start <= limit:
+        return start, end
+    lo = max(start, anchor - limit // 3)
+    hi = min(end, lo + limit)
+    lo = max(start, hi - limit)
+    if lo > start:
+        space = text.find(" ", lo)
+        lo = space + 1 if 0 <= space < hi else lo
+    if hi < end:
+        space = text.rfind(" ", lo, hi)
+        hi = space if space > lo else hi
+    return lo, hi
+
+
+def make_snippet(
+    text: str, spans: list[tuple[int, int]], terms: HighlightTerms, limit: int = MAX_CHARS
+) -> str:
+    """Return an HTML snippet of text: escaped, matches wrapped in <mark>, ≤ ~limit chars."""
+    if not text:
+        return ""
+    spans = spans or [(0, len(text))]
+    marks = find_marks(text, terms) if terms else []
+    start, end = best_window(spans, marks, limit)
+    anchor = next((m[0] for m in marks if start <= m[0] < end), start)
+    start, end = trim_to(text, start, end, anchor, limit)
+    pieces = [ELLIPSIS] if start > 0 else []
+    cursor = start
+    for m_start, m_end, _ in marks:
+        if m_start < start or m_end > end:
+            continue
+        pieces.append(escape(text[cursor:m_start]))
+        pieces.append(f"<mark>{escape(text[m_start:m_end])}</mark>")
+        cursor = m_end
+    pieces.append(escape(text[cursor:end]))
+    tail = text[:end].rstrip()
+    # Whole sentences need no trailing ellipsis; a sentence cut short does.
+    if end < len(text.rstrip()) and not tail.endswith((".", "!", "?", ":", ";")):
+        pieces.append(ELLIPSIS)
+    return " ".join("".join(pieces).split())

@@ -1,0 +1,118 @@
+"""The benchmark command runs and prints its table; its parts compute what they claim."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from search.bench.fts5 import Fts5Peer, translate
+from search.bench.stats import percentile, summarise
+from search.bench.workload import QUERIES, api_path, requests
+from search.query.request import parse_request
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def test_bench_quick_prints_the_table_and_writes_json(tmp_path):
+    out = tmp_path / "bench.json"
+    env = {**os.environ, "AAP_BENCH_DIR": str(tmp_path / "work")}
+    done = subprocess.run(
+        [sys.executable, "-m", "search", "bench", "--quick", "--out", str(out)],
+        cwd=REPO, env=env, capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-3000:]
+    table = done.stdout
+    for row in (
+        "build (ingest + index)",
+        "in-process /api/search work",
+        "FTS5 peer, same work",
+        "ratio ours / FTS5",
+        "HTTP, 2 workers, concurrency 1",
+        "HTTP, 2 workers, concurrency 8",
+        "HTTP, 2 workers, concurrency 32",
+        "server memory (RSS)",
+        "in-process p95 (ms)",
+        "sustained requests/s, zero errors",
+    ):
+        assert row in table, row
+    report = json.loads(out.read_text())
+    assert report["build"]["entries"] > 400
+    assert report["inprocess"]["warm"]["n"] == 2 * len(requests())
+    runs = report["http"]["main"]["runs"]
+    assert [r["concurrency"] for r in runs] == [1, 8, 32]
+    assert all(r["errors"] == 0 and r["requests"] > 0 for r in runs)
+    assert all(rss > 0 for rss in report["http"]["main"]["rss_mib"]["workers"])
+    assert report["machine"]["nproc"] >= 1
+
+
+def test_every_workload_request_is_valid():
+    labels = {label for label, _ in QUERIES}
+    assert {"word", "phrase", "acronym", "typo"} <= labels
+    work = requests()
+    assert len(work) == 2 * len(QUERIES)
+    for _, params in work:
+        parse_request(params)
+        assert api_path(params).startswith("/api/search?q=")
+
+
+def test_percentiles_interpolate_between_ranks():
+    samples = [float(x) for x in range(1, 101)]
+    assert percentile(samples, 50) == pytest.approx(50.5)
+    assert percentile(samples, 95) == pytest.approx(95.05)
+    assert percentile([3.0], 95) == 3.0
+    assert summarise([])["n"] == 0
+    assert summarise([1.0, 2.0, 3.0])["p50"] == 2.0
+
+
+@pytest.mark.parametrize(
+    "text, match, filters",
+    [
+        ("victim letters", '"victim" OR "letters"', {}),
+        ('"unused material" schedules', '"unused material" OR "schedules"', {}),
+        ("disclos*", '"disclos"*', {}),
+        ("disclosure -police", '("disclosure") NOT ("police")', {}),
+        ("disclosure NOT police", '("disclosure") NOT ("police")', {}),
+        ('area:"London North" police', '"police"', {"area": ["london-north"]}),
+        ("-police", "", {}),
+        ("", "", {}),
+    ],
+)
+def test_fts5_reads_our_query_syntax(text, match, filters):
+    assert translate(text) == (match, filters)
+
+
+def test_fts5_peer_counts_facets_disjunctively(search_index):
+    peer = Fts5Peer(search_index.entries)
+    plain = peer.search({"q": ["letters"]})
+    both = peer.search({"q": ["letters"], "area": ["london-north", "wessex"]})
+    assert both["facets"]["area"] == plain["facets"]["area"]
+    counts = dict(plain["facets"]["area"])
+    assert both["total"] <= counts.get("london-north", 0) + counts.get("wessex", 0)
+    assert 0 < len(both["results"]) <= 10
+    assert all("<mark>" in snippet for _, snippet in plain["results"])
+    assert peer.search({"q": ['"unbalanced']})["total"] >= 0
+
+
+def test_recommended_workers_favour_latency_among_near_best_throughput():
+    from search.bench.run import recommend_workers
+
+    def result(workers, rps8, p95, rps32, errors=0):
+        runs = [
+            {"concurrency": 8, "rps": rps8, "errors": errors, "latency_ms": {"p95": p95}},
+            {"concurrency": 32, "rps": rps32, "errors": 0, "latency_ms": {"p95": 3 * p95}},
+        ]
+        return {"workers": workers, "runs": runs}
+
+    sweep = [
+        result(1, 190, 63, 195),
+        result(2, 436, 36, 500),
+        result(3, 512, 41, 510),
+        result(4, 600, 20, 600, 1),
+    ]
+    assert recommend_workers(sweep) == 2  # 4 had an error; 1 is too slow; 2 beats 3 on p95
+    assert recommend_workers([]) == 2

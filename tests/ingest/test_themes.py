@@ -1,0 +1,132 @@
+"""Theme taxonomy: validation on load, tagging quality against a hand-labelled set, edits."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from search.curated.taxonomy import load_taxonomy
+from search.errors import CorpusError
+from search.ingest.catalogue import ingest
+
+CORPUS = Path(__file__).resolve().parents[2] / "corpus"
+
+GOLD = Path(__file__).parent / "data" / "theme_labels.json"
+TAXONOMY_THEMES = {
+    "disclosure",
+    "case-progression",
+    "charging-decisions",
+    "police-file-quality",
+    "victims-and-witnesses",
+    "hate-crime",
+    "rasso",
+    "community-engagement",
+    "leadership-and-communication",
+    "staff-wellbeing",
+    "training-and-development",
+    "performance-management",
+    "quality-assurance",
+    "resourcing",
+    "value-for-money",
+    "partnership-working",
+    "data-protection",
+    "digital-working",
+}
+
+
+def precision_recall(entries) -> tuple[float, float, dict]:
+    gold = json.loads(GOLD.read_text())["labels"]
+    tp, fp, fn = Counter(), Counter(), Counter()
+    for entry_id, labels in gold.items():
+        predicted, expected = set(entries[entry_id].themes), set(labels)
+        for theme in predicted & expected:
+            tp[theme] += 1
+        for theme in predicted - expected:
+            fp[theme] += 1
+        for theme in expected - predicted:
+            fn[theme] += 1
+    t = sum(tp.values())
+    return t / (t + sum(fp.values())), t / (t + sum(fn.values())), {"tp": tp, "fp": fp, "fn": fn}
+
+
+def test_taxonomy_has_the_eighteen_themes():
+    taxonomy = load_taxonomy(CORPUS / "themes.json")
+    assert set(taxonomy.slugs) == TAXONOMY_THEMES
+    assert all(t.label and t.description and t.signals for t in taxonomy.themes)
+
+
+def test_tagging_matches_the_hand_labelled_set(entries):
+    precision, recall, _ = precision_recall(entries)
+    assert precision >= 0.85, precision
+    assert recall >= 0.85, recall
+
+
+def test_every_theme_is_used_and_entries_get_at_most_three(catalogue):
+    used = Counter(t for e in catalogue.entries for t in e.themes)
+    assert set(used) == TAXONOMY_THEMES
+    for entry in catalogue.entries:
+        if entry.kind != "rating":
+            assert len(entry.themes) <= 3, entry.id
+    tagged = [e for e in catalogue.entries if e.kind in ("issue", "good-practice", "strength")]
+    assert sum(1 for e in tagged if e.themes) / len(tagged) > 0.95
+
+
+def test_plurals_and_inflections_match(catalogue):
+    taxonomy = catalogue.taxonomy
+    assert "victims-and-witnesses" in taxonomy.tag("Letters to victims were sent late.")
+    assert "disclosure" in taxonomy.tag("The schedules of unused materials were defective.")
+    assert "hate-crime" in taxonomy.tag("Sentencing uplifts were sought in hate crimes.")
+
+
+def test_longer_phrases_claim_their_words(catalogue):
+    themes = catalogue.taxonomy.tag(
+        "Personal details of victims and witnesses are only endorsed on the correct part of the witness statement form."
+    )
+    assert themes[0] == "data-protection"
+
+
+def test_rating_rows_take_their_criteria_themes(entries):
+    criteria = set(entries["criterion-c-1"].themes) | set(entries["criterion-c-3"].themes)
+    assert criteria and criteria <= set(entries["rating-c-wessex"].themes)
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (lambda d: d["themes"][0].update(slug="Bad Slug"), "lower-case"),
+        (lambda d: d["themes"].append(dict(d["themes"][0])), "appears twice"),
+        (lambda d: d["themes"][0].update(strong=[], weak=[]), "no signal terms"),
+        (lambda d: d["themes"][0].update(label=""), "label"),
+        (lambda d: d.update(tagging={"relative": 5}), "relative"),
+    ],
+)
+def test_invalid_taxonomy_is_rejected(tmp_path, change, message):
+    data = json.loads((CORPUS / "themes.json").read_text())
+    change(data)
+    path = tmp_path / "themes.json"
+    path.write_text(json.dumps(data))
+    with pytest.raises(CorpusError, match=message):
+        load_taxonomy(path)
+
+
+def test_an_analyst_can_change_the_taxonomy_and_rebuild(tmp_path, entries):
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    data = json.loads((corpus / "themes.json").read_text())
+    data["themes"].append(
+        {
+            "slug": "bail-and-remand",
+            "label": "Bail and remand",
+            "description": "Bail and remand decisions.",
+            "strong": ["bail", "remand"],
+            "weak": [],
+        }
+    )
+    (corpus / "themes.json").write_text(json.dumps(data))
+    changed = {e.id: e for e in ingest(corpus).entries}
+    assert "bail-and-remand" not in entries["criterion-d-2b"].themes
+    assert "bail-and-remand" in changed["criterion-d-2b"].themes

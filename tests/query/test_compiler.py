@@ -1,0 +1,98 @@
+"""Query parsing and building, without an index."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from whoosh import query as wq
+
+from search.curated.taxonomy import load_taxonomy
+from search.query.compiler import QueryCompiler
+from search.query.lexicon import Lexicon
+from search.query.syntax import parse_query
+from search.text.glossary import Acronym, Glossary
+from search.text.spelling import SpellingCorrector
+
+CORPUS = Path(__file__).resolve().parents[2] / "corpus"
+
+
+def compiler():
+    lexicon = Lexicon(
+        glossary=Glossary([Acronym("IQA", "individual quality assessment", "defined", "para-3.8")]),
+        speller=SpellingCorrector({"disclosure": 10, "community": 5, "letters": 3}),
+        indexed_stems=frozenset({"disclosur", "communiti", "letter", "iqa", "individu", "qualiti", "assess"}),
+        taxonomy=load_taxonomy(CORPUS / "themes.json"),
+    )
+    return QueryCompiler(lexicon)
+
+
+def terms(query):
+    return {(t[0], t[1].decode() if isinstance(t[1], bytes) else t[1]) for t in query.iter_all_terms()}
+
+
+def test_parse_words_phrases_filters_and_operators():
+    plan = parse_query(
+        'victim "record sheet" area:"London North" kind:issue disclos* grip~ +police -agents NOT counsel'
+    )
+    assert plan.words == ["victim"]
+    assert plan.phrases == ["record sheet"]
+    assert plan.filters == {"area": ["London North"], "kind": ["issue"]}
+    assert plan.prefixes == ["disclos"]
+    assert plan.fuzzy == ["grip"]
+    assert plan.required == ["police"]
+    assert plan.excluded == ["agents", "counsel"]
+
+
+def test_unknown_fields_and_stray_syntax_are_words():
+    plan = parse_query('colour:blue "unbalanced * ')
+    assert plan.words == ["colour:blue"]
+    assert plan.phrases == ["unbalanced *"]
+    assert compiler().compile("* ** -", parse_query("* ** -")).query is None  # nothing to search: browse
+    assert parse_query("-area:wessex").excluded_filters == {"area": ["wessex"]}
+
+
+def test_words_are_or_ed_over_weighted_fields():
+    compiled = compiler().compile("disclosure letters", parse_query("disclosure letters"))
+    assert isinstance(compiled.query, wq.Or)
+    found = terms(compiled.query)
+    assert {
+        ("title", "disclosur"),
+        ("text", "disclosur"),
+        ("aliases", "letter"),
+        ("context", "letter"),
+    } <= found
+    assert compiled.highlight.stems == {"disclosur", "letter"}
+
+
+def test_acronym_adds_its_expansion_as_a_phrase():
+    compiled = compiler().compile("IQA", parse_query("IQA"))
+    assert ("individu", "qualiti", "assess") in compiled.highlight.phrases
+    assert ("text", "assess") in terms(compiled.query)
+
+
+def test_expansion_adds_its_acronym():
+    compiled = compiler().compile(
+        "individual quality assessments", parse_query("individual quality assessments")
+    )
+    assert "iqa" in compiled.highlight.stems
+
+
+def test_unknown_word_is_corrected():
+    compiled = compiler().compile("comunity", parse_query("comunity"))
+    assert compiled.corrected == "community"
+    assert ("text", "communiti") in terms(compiled.query)
+
+
+def test_required_and_excluded_clauses():
+    compiled = compiler().compile("+disclosure -letters", parse_query("+disclosure -letters"))
+    assert isinstance(compiled.query, wq.AndNot)
+
+
+def test_filters_only_is_a_browse():
+    compiled = compiler().compile("kind:issue", parse_query("kind:issue"))
+    assert compiled.query is None and compiled.filters == {"kind": ["issue"]}
+
+
+def test_theme_named_outright_matches_its_entries():
+    compiled = compiler().compile("police file quality", parse_query("police file quality"))
+    assert ("themes", "police-file-quality") in terms(compiled.query)

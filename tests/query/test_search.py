@@ -1,0 +1,200 @@
+"""Searching the real index: ranking, acronyms, spelling, phrases, filters, facets, snippets."""
+
+from __future__ import annotations
+
+import pytest
+
+from search.errors import QueryError
+from search.query.request import parse_request
+
+
+def search(index, q="", **params):
+    raw = {"q": [q]}
+    for key, value in params.items():
+        raw[key] = value if isinstance(value, list) else [str(value)]
+    return index.search(parse_request(raw))
+
+
+def ids(result):
+    return [h.entry.id for h in result.hits]
+
+
+def test_plain_query_ranks_the_obvious_entries_first(search_index):
+    top = ids(search(search_index, "pan-London Business Centre"))
+    assert set(top[:2]) == {"issue-london-north-3", "issue-london-south-3"}
+
+
+def test_acronym_finds_its_expansion(search_index):
+    # MG3 finds the Annex B row that spells out "Manual of Guidance Form 3".
+    top = ids(search(search_index, "MG3", per_page=20))
+    assert "issue-south-west-7" in top
+    hit = next(h for h in search(search_index, "MG3", per_page=20).hits if h.entry.id == "issue-south-west-7")
+    assert "<mark>Manual of Guidance Form 3</mark>" in hit.snippet
+
+
+def test_expansion_finds_the_acronym(search_index):
+    top = ids(search(search_index, "Chief Crown Prosecutor", per_page=20))
+    assert "good-practice-north-west-2" in top  # says only "CCP"
+
+
+def test_expansion_in_another_form_still_matches(search_index):
+    top = ids(search(search_index, "Local Scrutiny Involvement Panels", per_page=10))
+    assert "para-5.10" in top[:3]
+    assert "issue-south-east-12" in top
+
+
+def test_misspelt_query_is_corrected(search_index):
+    result = search(search_index, "comunity engagment")
+    assert result.corrected_query == "community engagement"
+    assert result.total > 0
+    assert "issue-east-midlands-10" in ids(search(search_index, "comunity engagment", per_page=10))
+
+
+def test_area_names_are_not_corrected(search_index):
+    assert search(search_index, "Wessex").corrected_query is None
+    assert search(search_index, "Humberside").corrected_query is None
+
+
+def test_unknown_word_without_correction_gives_no_hits(search_index):
+    result = search(search_index, "xylophone")
+    assert result.total == 0 and result.corrected_query is None
+
+
+def test_one_missing_word_does_not_fail_the_query(search_index):
+    result = search(search_index, "victim letters zebra")
+    assert result.total > 0
+
+
+def test_quoted_phrase_is_exact(search_index):
+    result = search(search_index, '"disclosure record sheet"', per_page=50)
+    assert result.total > 0
+    for hit in result.hits:
+        assert "disclosure record sheet" in hit.entry.text.lower()
+
+
+def test_field_syntax_filters(search_index):
+    result = search(search_index, '"unused material" area:wessex')
+    assert ids(result) == ["issue-wessex-4"]
+    result = search(search_index, 'kind:issue area:"London North" police')
+    assert result.hits and all(
+        h.entry.kind == "issue" and h.entry.areas == ("london-north",) for h in result.hits
+    )
+
+
+def test_prefix_query(search_index):
+    result = search(search_index, "disclos*", per_page=5)
+    assert result.total >= 20
+    assert "<mark>disclosure" in result.hits[0].snippet.lower()
+
+
+def test_excluded_words(search_index):
+    with_police = search(search_index, "disclosure", per_page=100)
+    without = search(search_index, "disclosure -police", per_page=100)
+    assert 0 < without.total < with_police.total
+    assert all("police" not in h.entry.text.lower() for h in without.hits)
+
+
+def test_empty_query_lists_everything_in_document_order(search_index):
+    result = search(search_index, "", per_page=5)
+    assert result.total == len(search_index.entries)
+    assert ids(result)[0] == "para-1.1"
+    assert all(h.score is None for h in result.hits)
+
+
+def test_facets_are_disjunctive(search_index):
+    # Paragraphs that name "both London Areas" belong to both: the two selections overlap.
+    areas = ["london-north", "london-south"]
+    both = search(search_index, "casework", area=areas)
+    one = search(search_index, "casework", area=areas[:1])
+    plain = search(search_index, "casework")
+    # The area facet ignores its own selection …
+    assert [(v.value, v.count) for v in both.facets["area"]] == [
+        (v.value, v.count) for v in plain.facets["area"]
+    ]
+    # … and the selection ORs values of one facet: |A ∪ B| = |A| + |B| − |A ∩ B|.
+    counts = {v.value: v.count for v in plain.facets["area"]}
+    every_match = [
+        h for page in (1, 2) for h in search(search_index, "casework", per_page=100, page=page).hits
+    ]
+    assert len(every_match) == plain.total
+    overlap = [h for h in every_match if set(areas) <= set(h.entry.areas)]
+    assert overlap, "the test needs entries about both Areas"
+    assert both.total == counts["london-north"] + counts["london-south"] - len(overlap)
+    assert one.total == counts["london-north"]
+    # Other facets count within the area selection: kinds partition it exactly.
+    kinds = {v.value: v.count for v in one.facets["kind"]}
+    assert sum(kinds.values()) == one.total
+
+
+def test_unknown_facet_value_gives_empty_result(search_index):
+    result = search(search_index, "disclosure", area=["atlantis"])
+    assert result.total == 0 and result.hits == ()
+    assert any(v.value == "atlantis" and v.count == 0 for v in result.facets["area"])
+
+
+def test_snippets_mark_original_word_forms(search_index):
+    result = search(search_index, "letter", per_page=10)
+    assert any("<mark>letters</mark>" in h.snippet for h in result.hits)
+    for hit in result.hits:
+        assert len(hit.snippet.replace("<mark>", "").replace("</mark>", "")) <= 320
+
+
+def test_snippet_escapes_html(search_index):
+    result = search(search_index, "Area's", per_page=3)
+    assert all("<" not in h.snippet.replace("<mark>", "").replace("</mark>", "") for h in result.hits)
+
+
+def test_related_entries_come_from_other_areas(search_index):
+    related = search_index.related("issue-london-north-5")
+    assert related
+    for hit in related:
+        assert "london-north" not in hit.entry.areas
+    source = search_index.entry("issue-london-north-5")
+    assert set(related[0].entry.themes) & set(source.themes)  # same theme first
+
+
+@pytest.mark.parametrize(
+    "params, param",
+    [
+        ({"page": ["0"]}, "page"),
+        ({"page": ["x"]}, "page"),
+        ({"per_page": ["1000"]}, "per_page"),
+        ({"sort": ["random"]}, "sort"),
+        ({"q": ["a" * 600]}, "q"),
+        ({"area": [f"a{i}" for i in range(30)]}, "area"),
+        ({"page": ["999"], "per_page": ["100"]}, "page"),
+    ],
+)
+def test_bad_parameters_name_the_parameter(params, param):
+    with pytest.raises(QueryError) as info:
+        parse_request(params)
+    assert info.value.param == param
+
+
+def test_area_named_in_the_query_ranks_its_entries_first(search_index):
+    top = ids(search(search_index, "London North disclosure", per_page=5))
+    assert top[0] == "para-4.2"  # names London North and is about disclosure
+    everything = search(search_index, "London North", per_page=100)
+    assert everything.total == sum(1 for e in search_index.entries if "london-north" in e.areas)
+
+
+def test_kind_named_in_the_query_ranks_that_kind_first(search_index):
+    hits = search(search_index, "good practice on victim letters", per_page=3).hits
+    assert [h.entry.kind for h in hits[:2]] == ["good-practice"] * 2  # the only two on victims
+    assert hits[0].entry.id == "good-practice-london-north-9"
+
+
+def test_numbers_and_ids_weigh_most(search_index):
+    assert ids(search(search_index, "para 4.10"))[0] == "para-4.10"
+    assert ids(search(search_index, "issue-london-north-7"))[0] == "issue-london-north-7"
+
+
+def test_long_questions_are_not_rewritten(search_index):
+    result = search(search_index, "which Areas were told to fix disclosure record sheets")
+    assert result.corrected_query is None  # "told" is English, not a typo of "hold"
+    assert ids(result)[:3] and all("disclosure" in h.entry.text.lower() for h in result.hits[:3])
+
+
+def test_generic_title_words_do_not_outrank_the_text(search_index):
+    top = ids(search(search_index, "performance posters", per_page=3))
+    assert top[:2] == ["good-practice-london-north-4", "para-3.4"]

@@ -1,0 +1,609 @@
+"""The JSON API: whole bodies, disjunctive counts, errors, CSV, caching and the OpenAPI description."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import shutil
+from collections import Counter
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from search import cli
+from search.output.serialize import hit_to_json
+from search.query.request import parse_request
+from web import create_app
+from web.openapi import openapi_document
+
+AREA_SLUGS = [
+    ("cymru-wales", "Cymru-Wales"),
+    ("east-midlands", "East Midlands"),
+    ("east-of-england", "East of England"),
+    ("london-north", "London North"),
+    ("london-south", "London South"),
+    ("mersey-cheshire", "Mersey-Cheshire"),
+    ("north-east", "North East"),
+    ("north-west", "North West"),
+    ("south-east", "South East"),
+    ("south-west", "South West"),
+    ("thames-and-chiltern", "Thames and Chiltern"),
+    ("wessex", "Wessex"),
+    ("west-midlands", "West Midlands"),
+    ("yorkshire-and-humberside", "Yorkshire and Humberside"),
+]
+
+
+def get_json(client, url, status=200):
+    response = client.get(url)
+    assert response.status_code == status, response.data[:500]
+    assert response.mimetype == "application/json"
+    return response.get_json()
+
+
+def without_timing(body: dict) -> dict:
+    assert isinstance(body.pop("took_ms"), int | float)
+    return body
+
+
+# -- /api/search: whole bodies ---------------------------------------------------
+
+
+def test_filter_only_search_body(client):
+    body = without_timing(get_json(client, "/api/search?kind=report&area=wessex"))
+    assert body == {
+        "query": "",
+        "corrected_query": None,
+        "total": 1,
+        "page": 1,
+        "per_page": 10,
+        "results": [
+            {
+                "id": "report-wessex",
+                "kind": "report",
+                "part": "general",
+                "areas": ["wessex"],
+                "themes": [],
+                "number": None,
+                "title": "Area Assurance Inspection of CPS Wessex; December 2016",
+                "text": "Area Assurance Inspection of CPS Wessex, published December 2016.",
+                "snippet": "Area Assurance Inspection of CPS Wessex, published December 2016.",
+                "score": None,
+                "url": "/entries/report-wessex",
+            }
+        ],
+        "facets": {
+            # Disjunctive: the Area counts ignore the Area selection (every Area has a report)…
+            "area": [{"value": slug, "label": name, "count": 1} for slug, name in AREA_SLUGS],
+            "theme": [],
+            "part": [{"value": "general", "label": "General", "count": 1}],
+            # … and the kind counts ignore the kind selection: all of Wessex's entries.
+            "kind": [
+                {"value": "issue", "label": "Issue to address", "count": 8},
+                {"value": "strength", "label": "Strength", "count": 8},
+                {"value": "rating", "label": "Scores", "count": 4},
+                {"value": "report", "label": "Area report", "count": 1},
+            ],
+        },
+    }
+
+
+def test_phrase_search_body(client):
+    body = without_timing(get_json(client, '/api/search?q="unused+material"&area=wessex'))
+    assert body == {
+        "query": '"unused material"',
+        "corrected_query": None,
+        "total": 1,
+        "page": 1,
+        "per_page": 10,
+        "results": [
+            {
+                "id": "issue-wessex-4",
+                "kind": "issue",
+                "part": "c",
+                "areas": ["wessex"],
+                "themes": ["disclosure"],
+                "number": "4",
+                "title": "Wessex: issue to address 4",
+                "text": "The Area needs to ensure that prosecutors undertake a full review of unused material "
+                "and record their decisions on the disclosure record sheet.",
+                "snippet": "The Area needs to ensure that prosecutors undertake a full review of "
+                "<mark>unused material</mark> and record their decisions on the disclosure record sheet.",
+                "score": body["results"][0]["score"],
+                "url": "/entries/issue-wessex-4",
+            }
+        ],
+        "facets": {
+            "area": [
+                {"value": slug, "label": name, "count": 1}
+                for slug, name in AREA_SLUGS
+                if slug
+                in {
+                    "cymru-wales",
+                    "east-of-england",
+                    "north-east",
+                    "north-west",
+                    "south-east",
+                    "thames-and-chiltern",
+                    "wessex",
+                    "west-midlands",
+                    "yorkshire-and-humberside",
+                }
+            ],
+            "theme": [{"value": "disclosure", "label": "Disclosure", "count": 1}],
+            "part": [{"value": "c", "label": "C: High quality casework", "count": 1}],
+            "kind": [{"value": "issue", "label": "Issue to address", "count": 1}],
+        },
+    }
+    assert body["results"][0]["score"] > 0
+
+
+def test_no_hits_body(client):
+    body = without_timing(get_json(client, "/api/search?q=xylophone"))
+    assert body == {
+        "query": "xylophone",
+        "corrected_query": None,
+        "total": 0,
+        "page": 1,
+        "per_page": 10,
+        "results": [],
+        "facets": {"area": [], "theme": [], "part": [], "kind": []},
+    }
+
+
+def test_spelling_correction_is_reported(client):
+    body = get_json(client, "/api/search?q=comunity+engagment&kind=issue&area=east-midlands")
+    assert body["query"] == "comunity engagment"
+    assert body["corrected_query"] == "community engagement"
+    assert [r["id"] for r in body["results"]][0] == "issue-east-midlands-10"
+    assert "<mark>community</mark> <mark>engagement</mark>" in body["results"][0]["snippet"]
+
+
+def test_api_body_is_the_cli_json(client, index_dir, capsys):
+    api = without_timing(
+        get_json(client, "/api/search?q=victim+letters&theme=victims-and-witnesses&per_page=5")
+    )
+    code = cli.main(
+        [
+            "--index",
+            str(index_dir),
+            "query",
+            "victim letters",
+            "--theme",
+            "victims-and-witnesses",
+            "--limit",
+            "5",
+            "--json",
+        ]
+    )
+    assert code == 0
+    assert without_timing(json.loads(capsys.readouterr().out)) == api
+
+
+def test_paging_and_document_order(client, search_index):
+    body = get_json(client, "/api/search?sort=document&per_page=3&page=2")
+    assert body["total"] == len(search_index.entries)
+    assert [r["id"] for r in body["results"]] == [e.id for e in search_index.entries[3:6]]
+    assert all(r["score"] is None for r in body["results"])
+
+
+# -- disjunctive facet counts ----------------------------------------------------
+
+
+def facet_counts(body: dict, facet: str) -> dict[str, int]:
+    return {v["value"]: v["count"] for v in body["facets"][facet]}
+
+
+def test_facet_counts_ignore_their_own_selection(client, search_index):
+    selection = "q=police&area=london-north&area=wessex&theme=police-file-quality"
+    both = get_json(client, f"/api/search?{selection}&per_page=100")
+    theme_only = get_json(client, "/api/search?q=police&theme=police-file-quality")
+    area_only = get_json(client, "/api/search?q=police&area=london-north&area=wessex")
+    assert facet_counts(both, "area") == facet_counts(theme_only, "area")
+    assert facet_counts(both, "theme") == facet_counts(area_only, "theme")
+    assert facet_counts(both, "area") != facet_counts(area_only, "area")
+    # The other facets count the whole selection: Areas OR-ed, facets AND-ed.
+    matched = [search_index.entry(r["id"]) for r in both["results"]]
+    assert both["total"] == len(matched) > 0
+    assert all(
+        {"london-north", "wessex"} & set(e.areas) and "police-file-quality" in e.themes for e in matched
+    )
+    assert facet_counts(both, "kind") == dict(Counter(e.kind for e in matched))
+    assert facet_counts(both, "part") == dict(Counter(e.part for e in matched))
+
+
+def test_several_values_of_one_facet_are_ored(client):
+    one = get_json(client, "/api/search?kind=issue&area=wessex")["total"]
+    other = get_json(client, "/api/search?kind=issue&area=london-north")["total"]
+    assert get_json(client, "/api/search?kind=issue&area=wessex&area=london-north")["total"] == one + other
+
+
+def test_unknown_facet_value_gives_an_empty_result(client):
+    body = without_timing(get_json(client, "/api/search?area=atlantis&kind=report"))
+    assert body["total"] == 0 and body["results"] == []
+    assert body["facets"]["area"][-1] == {"value": "atlantis", "label": "atlantis", "count": 0}
+    assert body["facets"]["kind"] == [{"value": "report", "label": "Area report", "count": 0}]
+
+
+# -- errors ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("query", "error", "param"),
+    [
+        ("page=0", "page must be between 1 and 1000", "page"),
+        ("page=abc", "page must be a whole number, not 'abc'", "page"),
+        ("per_page=1000", "per_page must be between 1 and 100", "per_page"),
+        ("per_page=100&page=101", "page × per_page must be at most 10000; narrow the search instead", "page"),
+        ("sort=x", "sort must be one of relevance, document", "sort"),
+        ("q=" + "a" * 501, "q must be at most 500 characters", "q"),
+        ("area=" + "x" * 101, "area values must be at most 100 characters", "area"),
+    ],
+)
+def test_bad_parameters_get_400_naming_the_parameter(client, query, error, param):
+    for path in ("/api/search", "/api/search.csv"):
+        response = client.get(f"{path}?{query}")
+        assert response.status_code == 400
+        assert response.get_json() == {"error": error, "param": param, "status": 400}
+        assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_not_found_errors(client):
+    assert get_json(client, "/api/entries/nope", 404) == {
+        "error": "no entry 'nope'",
+        "param": "id",
+        "status": 404,
+    }
+    assert get_json(client, "/api/areas/atlantis", 404) == {
+        "error": "no Area 'atlantis'; see /areas for the list",
+        "param": "slug",
+        "status": 404,
+    }
+    assert get_json(client, "/api/nothing", 404) == {
+        "error": "The requested URL was not found on the server. If you entered the URL manually "
+        "please check your spelling and try again.",
+        "param": None,
+        "status": 404,
+    }
+
+
+def test_wrong_method_is_405_json(client):
+    response = client.post("/api/search")
+    assert response.status_code == 405
+    assert response.get_json() == {
+        "error": "The method is not allowed for the requested URL.",
+        "param": None,
+        "status": 405,
+    }
+    assert set(response.headers["Allow"].split(", ")) == {"GET", "HEAD", "OPTIONS"}
+
+
+def test_other_spellings_of_an_area_redirect(client):
+    response = client.get("/api/areas/Merseyside%20&%20Cheshire")
+    assert response.status_code == 301
+    assert response.headers["Location"] == "/api/areas/mersey-cheshire"
+
+
+# -- other endpoints -------------------------------------------------------------
+
+
+def test_entry_body(client, search_index):
+    body = get_json(client, "/api/entries/issue-london-north-7")
+    related = [hit_to_json(h) for h in search_index.related("issue-london-north-7", limit=5)]
+    assert body == {
+        "id": "issue-london-north-7",
+        "kind": "issue",
+        "part": "c",
+        "title": "London North: issue to address 7",
+        "text": "The Area must ensure that quality reviews in Crown Court cases are undertaken in a timely "
+        "manner, set out a clear case analysis and trial strategy, and facilitate effective grip.",
+        "source": "hmcpsi-aap-composite-report-2019",
+        "order": search_index.entry("issue-london-north-7").order,
+        "areas": ["london-north"],
+        "themes": list(search_index.entry("issue-london-north-7").themes),
+        "number": "7",
+        "section": "Annex B: Issues to address › Part C: Delivering high quality casework",
+        "permalink": "/entries/issue-london-north-7",
+        "citation": "HMCPSI, Area Assurance Programme composite report, October 2019, "
+        "Annex B, London North, issue to address 7",
+        "previous": "issue-london-north-6",
+        "next": "issue-london-north-8",
+        "related": related,
+    }
+    assert related and all("london-north" not in r["areas"] for r in related)
+
+
+def test_areas_body(client, search_index):
+    body = get_json(client, "/api/areas")
+    assert [(a["slug"], a["name"]) for a in body["areas"]] == AREA_SLUGS
+    wessex = next(a for a in body["areas"] if a["slug"] == "wessex")
+    assert wessex == {
+        "slug": "wessex",
+        "name": "Wessex",
+        "url": "/areas/wessex",
+        "report_url": "https://justiceinspectorates.gov.uk/hmcpsi/inspections/area-assurance-inspection-of-cps-wessex",
+        "counts": {
+            "paragraph": 0,
+            "issue": 8,
+            "good-practice": 0,
+            "strength": 8,
+            "rating": 4,
+            "criterion": 0,
+            "finding": 0,
+            "table": 0,
+            "report": 1,
+        },
+        "scores": {
+            "A1": "Good",
+            "A2": "Good",
+            "A3": "Good",
+            "A": "Good",
+            "B1": "Good",
+            "B2": "Excellent",
+            "B3": "Good",
+            "B": "Excellent",
+            "C1": "Poor",
+            "C2": "Fair",
+            "C3": "Fair",
+            "C4": "Good",
+            "C": "Fair",
+            "D1": "Poor",
+            "D2": "Fair",
+            "D3": "Good",
+            "D": "Fair",
+        },
+    }
+    # The pilot Areas appear only in Table 4.
+    south_west = next(a for a in body["areas"] if a["slug"] == "south-west")
+    assert list(south_west["scores"]) == ["C1", "C2", "C3", "C4", "C"]
+    assert [(t["table"], t["part"], [c["code"] for c in t["criteria"]]) for t in body["score_tables"]] == [
+        ("1", "a", ["A1", "A2", "A3", "A"]),
+        ("3", "b", ["B1", "B2", "B3", "B"]),
+        ("4", "c", ["C1", "C2", "C3", "C4", "C"]),
+        ("5", "d", ["D1", "D2", "D3", "D"]),
+    ]
+
+
+def test_area_body(client, search_index):
+    body = get_json(client, "/api/areas/wessex")
+    assert body["slug"] == "wessex" and body["name"] == "Wessex" and body["url"] == "/areas/wessex"
+    assert body["report"]["id"] == "report-wessex"
+    assert body["scores"][0] == {
+        "table": "1",
+        "part": "a",
+        "criteria": [
+            {"code": "A1", "criterion": "Leadership"},
+            {"code": "A2", "criterion": "Work with Partners"},
+            {"code": "A3", "criterion": "Values, staff engagement, morale"},
+            {"code": "A", "criterion": "Overall score for Part A"},
+        ],
+        "footnotes": [
+            {
+                "number": "4",
+                "text": "Excludes the pilot Areas, which were inspected under a different framework.",
+            }
+        ],
+        "entry": "rating-a-wessex",
+        "ratings": [
+            {"code": "A1", "criterion": "Leadership", "rating": "Good"},
+            {"code": "A2", "criterion": "Work with Partners", "rating": "Good"},
+            {"code": "A3", "criterion": "Values, staff engagement, morale", "rating": "Good"},
+            {"code": "A", "criterion": "Overall score for Part A", "rating": "Good"},
+        ],
+    }
+    assert [e["id"] for e in body["issues"]] == [f"issue-wessex-{n}" for n in range(1, 9)]
+    assert [e["id"] for e in body["strengths"]] == [f"strength-wessex-{n}" for n in range(1, 9)]
+    assert body["good_practice"] == []
+    pilot = get_json(client, "/api/areas/cymru-wales")
+    assert [(s["table"], s["entry"], len(s["ratings"])) for s in pilot["scores"]] == [
+        ("1", None, 0),
+        ("3", None, 0),
+        ("4", "rating-c-cymru-wales", 5),
+        ("5", None, 0),
+    ]
+    expected_mentions = [
+        e.id
+        for e in search_index.entries
+        if "cymru-wales" in e.areas and e.kind in ("paragraph", "finding", "table")
+    ]
+    assert [e["id"] for e in pilot["mentions"]] == expected_mentions and expected_mentions
+
+
+def test_themes_body(client, search_index):
+    body = get_json(client, "/api/themes")
+    assert [t["slug"] for t in body["themes"]] == list(search_index.taxonomy.slugs)
+    disclosure = body["themes"][0]
+    tagged = [e for e in search_index.entries if "disclosure" in e.themes]
+    assert disclosure == {
+        "slug": "disclosure",
+        "label": "Disclosure",
+        "description": search_index.taxonomy.themes[0].description,
+        "count": len(tagged),
+        "counts": dict(Counter(e.kind for e in tagged)),
+        "url": "/?theme=disclosure",
+    }
+    # Each theme's count is what its link finds.
+    assert get_json(client, "/api/search?theme=disclosure")["total"] == len(tagged)
+
+
+def test_glossary_and_quality_bodies(client, search_index):
+    glossary = get_json(client, "/api/glossary")
+    assert glossary == {"acronyms": search_index.glossary.to_list()}
+    assert {
+        "acronym": "AAP",
+        "expansion": "Area Assurance Programme",
+        "origin": "defined",
+        "defined_in": "para-1.2",
+    } in (glossary["acronyms"])
+    assert get_json(client, "/api/quality") == search_index.quality
+
+
+# -- CSV -------------------------------------------------------------------------
+
+
+def test_csv_export_has_every_matching_row(client, search_index):
+    response = client.get("/api/search.csv?q=disclosure&page=3&per_page=5")
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
+    assert response.headers["Content-Disposition"] == 'attachment; filename="aap-search.csv"'
+    rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
+    result = search_index.search(parse_request({"q": ["disclosure"], "per_page": ["100"]}))
+    assert 5 < result.total <= 100  # page and per_page are ignored: every row comes
+    assert [r["id"] for r in rows] == [h.entry.id for h in result.hits]
+    assert response.headers["X-Total-Count"] == str(result.total) == str(len(rows))
+    first, entry = rows[0], result.hits[0].entry
+    assert list(first) == [
+        "id",
+        "kind",
+        "part",
+        "number",
+        "title",
+        "areas",
+        "themes",
+        "section",
+        "text",
+        "score",
+        "url",
+    ]
+    assert first["url"] == f"http://localhost/entries/{entry.id}"
+    assert first["text"] == entry.text and first["areas"] == ";".join(entry.areas)
+
+
+def test_csv_export_pages_through_large_results(client, search_index):
+    rows = list(csv.DictReader(io.StringIO(client.get("/api/search.csv").get_data(as_text=True))))
+    assert [r["id"] for r in rows] == [e.id for e in search_index.entries]  # > 100: several pages
+    assert "\n" in next(r["text"] for r in rows if r["id"] == "para-1.20")  # line breaks survive quoting
+
+
+# -- caching and headers ---------------------------------------------------------
+
+
+def test_etag_and_304(client):
+    first = client.get("/api/search?q=disclosure")
+    etag = first.headers["ETag"]
+    assert etag.startswith('W/"') and first.headers["Cache-Control"] == "public, max-age=60"
+    assert client.get("/api/search?q=disclosure").headers["ETag"] == etag
+    assert client.get("/api/search?q=police").headers["ETag"] != etag
+    again = client.get("/api/search?q=disclosure", headers={"If-None-Match": etag})
+    assert again.status_code == 304 and again.data == b""
+    assert again.headers["ETag"] == etag
+    assert client.get("/api/search?q=disclosure", headers={"If-None-Match": 'W/"other"'}).status_code == 200
+
+
+def test_etag_follows_the_index_build(tmp_path, index_dir, client):
+    """A new build (here: a copy with another name) gives new ETags."""
+    build = (index_dir / "CURRENT").read_text().strip()
+    copy = tmp_path / "index"
+    shutil.copytree(index_dir / "builds" / build, copy / "builds" / "renamed")
+    meta = json.loads((copy / "builds" / "renamed" / "meta.json").read_text())
+    (copy / "builds" / "renamed" / "meta.json").write_text(json.dumps({**meta, "name": "renamed"}))
+    (copy / "CURRENT").write_text("renamed")
+    other = create_app({"TESTING": True, "INDEX_DIR": str(copy)}).test_client()
+    assert other.get("/api/themes").headers["ETag"] != client.get("/api/themes").headers["ETag"]
+    assert other.get("/api/themes").get_json() == client.get("/api/themes").get_json()
+
+
+def test_api_headers(client):
+    response = client.get("/api/themes")
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert "default-src 'self'" in response.headers["Content-Security-Policy"]
+
+
+# -- OpenAPI ---------------------------------------------------------------------
+
+SAMPLES = [
+    ("/api/search?q=disclosure&area=wessex", 200),
+    ("/api/search?q=comunity+engagment", 200),
+    ("/api/search?sort=document&per_page=100", 200),
+    ("/api/search?page=0", 400),
+    ("/api/search.csv?q=wessex", 200),
+    ("/api/search.csv?sort=nope", 400),
+    ("/api/entries/para-4.10", 200),
+    ("/api/entries/rating-c-wessex", 200),
+    ("/api/entries/report-wessex", 200),
+    ("/api/entries/para-1.2", 200),
+    ("/api/entries/nope", 404),
+    ("/api/areas", 200),
+    ("/api/areas/wessex", 200),
+    ("/api/areas/cymru-wales", 200),
+    ("/api/areas/atlantis", 404),
+    ("/api/themes", 200),
+    ("/api/glossary", 200),
+    ("/api/quality", 200),
+    ("/api/openapi.json", 200),
+]
+
+
+def validate(document: dict, url: str, status: int, response) -> None:
+    """Validate a real response against what the OpenAPI document says of its path and status."""
+    path = url.split("?")[0]
+    templated = {p: p.split("{")[0] for p in document["paths"]}
+    match = next(
+        (p for p, prefix in templated.items() if p == path or ("{" in p and path.startswith(prefix))), None
+    )
+    assert match, f"{path} is not described"
+    described = document["paths"][match]["get"]["responses"][str(status)]
+    media, spec = next(iter(described["content"].items()))
+    assert response.mimetype == media
+    if media != "application/json":
+        return
+    schema = {**spec["schema"], "components": document["components"]}
+    jsonschema.Draft202012Validator(schema).validate(response.get_json())
+
+
+def test_openapi_document_is_valid_and_served(client):
+    document = get_json(client, "/api/openapi.json")
+    assert document == openapi_document()
+    assert document["openapi"].startswith("3.1")
+    for schema in document["components"]["schemas"].values():
+        jsonschema.Draft202012Validator.check_schema(schema)
+
+
+@pytest.mark.parametrize(("url", "status"), SAMPLES)
+def test_responses_match_the_openapi_document(client, url, status):
+    response = client.get(url)
+    assert response.status_code == status
+    validate(openapi_document(), url, status, response)
+
+
+def test_openapi_describes_every_api_route(app):
+    routes = {
+        rule.rule.replace("<entry_id>", "{id}").replace("<slug>", "{slug}")
+        for rule in app.url_map.iter_rules()
+        if rule.rule.startswith("/api/")
+    }
+    assert routes == set(openapi_document()["paths"])
+    sampled = {url.split("?")[0] for url, _ in SAMPLES}
+    for path in routes:
+        prefix = path.split("{")[0]
+        assert any(s == path or ("{" in path and s.startswith(prefix)) for s in sampled), path
+
+
+def test_openapi_schemas_reject_drift():
+    """The schemas are strict: an unexpected or missing field fails validation."""
+    document = openapi_document()
+    schema = {"$ref": "#/components/schemas/Error", "components": document["components"]}
+    validator = jsonschema.Draft202012Validator(schema)
+    validator.validate({"error": "x", "param": None, "status": 400})
+    with pytest.raises(jsonschema.ValidationError):
+        validator.validate({"error": "x", "param": None, "status": 400, "extra": 1})
+    with pytest.raises(jsonschema.ValidationError):
+        validator.validate({"error": "x", "status": 400})
+
+
+def test_readme_documents_the_api(client):
+    """The README's endpoint table and error example match the service."""
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Web service and API")[1].split("\n## ")[0]
+    documented = set()
+    for paths in re.findall(r"^\| `GET ([^`]+)`(?:, `(?:GET )?([^`]+)`)*", section, re.M):
+        documented.update(p.split("?")[0] for p in paths if p)
+    documented.update(re.findall(r"`(/api/[a-z.]+)`", section))
+    described = {p.replace("{id}", "<id>").replace("{slug}", "<slug>") for p in openapi_document()["paths"]}
+    assert documented == described
+    example = re.search(r"`GET (/api/search\?page=0)` → `400 (\{.*?\})`", section, re.S)
+    assert client.get(example[1]).get_json() == json.loads(example[2].replace("\n", " "))
