@@ -1,4 +1,4 @@
-"""Command line: build | query | export | related | glossary | quality | serve | bench."""
+"""Command line: build | query | explain | export | related | glossary | quality | serve | bench."""
 
 from __future__ import annotations
 
@@ -82,19 +82,8 @@ def print_quality(findings: list[dict]) -> None:
 
 def cmd_query(args) -> int:
     from search.output.serialize import result_to_json
-    from search.query.request import parse_request
 
-    params = {"q": [args.text], "per_page": [str(args.limit)], "page": [str(args.page)], "sort": [args.sort]}
-    for facet in FACETS:
-        params[facet] = getattr(args, facet) or []
-    try:
-        request = parse_request(params)
-    except QueryError as exc:
-        # Name the option the user typed, not the API parameter behind it.
-        option = {"per_page": "--limit", "page": "--page", "sort": "--sort", "q": "the query"}.get(
-            exc.param, f"--{exc.param}"
-        )
-        raise QueryError(exc.message.replace(exc.param, option, 1), exc.param) from None
+    request = search_request(args)
     result = open_index(args).search(request)
     body = result_to_json(result)
     if args.json:
@@ -102,12 +91,66 @@ def cmd_query(args) -> int:
         return 0
     if body["corrected_query"]:
         print(f"Showing results for: {body['corrected_query']}")
+    if body["scope"]:
+        print(f"About {', '.join(body['scope']['areas'])}; every Area: {body['scope']['all_areas_query']!r}")
+    if body["answer"]:
+        print(f"Answer: {body['answer']['text']}")
+        for note in body["answer"]["notes"]:
+            print(f"  ({note})")
     print(f"{body['total']} results ({body['took_ms']} ms)")
     start = (request.page - 1) * request.per_page
     for n, hit in enumerate(body["results"], start=start + 1):
         areas = ", ".join(hit["areas"]) or "—"
         print(f"{n:3}. [{hit['id']}] {hit['title']}  ({hit['kind']}; part {hit['part']}; {areas})")
         print(f"     {plain(hit['snippet'])}")
+    return 0
+
+
+def search_request(args):
+    """Validate the query options as the API validates its parameters."""
+    from search.query.request import parse_request
+
+    params = {"q": [args.text], "per_page": [str(args.limit)], "page": [str(args.page)], "sort": [args.sort]}
+    params["explain"] = ["1" if getattr(args, "explain", False) else "0"]
+    for facet in FACETS:
+        params[facet] = getattr(args, facet) or []
+    try:
+        return parse_request(params)
+    except QueryError as exc:
+        # Name the option the user typed, not the API parameter behind it.
+        option = {"per_page": "--limit", "page": "--page", "sort": "--sort", "q": "the query"}.get(
+            exc.param, f"--{exc.param}"
+        )
+        raise QueryError(exc.message.replace(exc.param, option, 1), exc.param) from None
+
+
+def cmd_explain(args) -> int:
+    index = open_index(args)
+    explanation = index.explain(search_request(args), args.id)
+    if args.json:
+        print(json.dumps(explanation, ensure_ascii=False, indent=2))
+        return 0
+    understood = explanation["understood"]
+    print(f"Query: {args.text!r}")
+    read = {k: v for k, v in understood.items() if v}
+    print(
+        "Read as: " + "; ".join(f"{k} {' '.join(v) if isinstance(v, list) else v}" for k, v in read.items())
+    )
+    if explanation.get("corrected_query"):
+        print(f"Corrected to: {explanation['corrected_query']}")
+    print(f"Entry: {args.id}")
+    if not explanation["matched"]:
+        print(f"Not matched: {explanation['why']}.")
+        return 0
+    for clause in explanation["clauses"]:
+        fields = ", ".join(f"{k} {v:.2f}" for k, v in clause.get("fields", {}).items())
+        print(f"  {clause['score']:8.3f}  {clause['reason']}" + (f"  ({fields})" if fields else ""))
+    print(f"  {explanation['matched']:8.3f}  matched")
+    if explanation["prior"]:
+        print(f"  × {explanation['prior']['factor']:.2f}     {explanation['prior']['reason']}")
+    for lift in explanation["lifts"]:
+        print(f"  + {lift['value']:.2f}    {lift['reason']}")
+    print(f"  {explanation['score']:8.3f}  score")
     return 0
 
 
@@ -212,7 +255,18 @@ def make_parser() -> argparse.ArgumentParser:
     q.add_argument("--page", type=positive, default=1, help="page number (default 1)")
     q.add_argument("--sort", choices=SORTS, default="relevance")
     q.add_argument("--json", action="store_true", help="print the /api/search JSON body")
+    q.add_argument(
+        "--explain", action="store_true", help="say why each result scored as it did (with --json)"
+    )
     q.set_defaults(func=cmd_query)
+
+    x = sub.add_parser("explain", help="say why an entry scores as it does for a query")
+    x.add_argument("text", help="the query")
+    x.add_argument("id", help="the entry id, e.g. para-4.10")
+    for facet in FACETS:
+        x.add_argument(f"--{facet}", action="append", metavar="VALUE", help=f"filter by {facet} (repeatable)")
+    x.add_argument("--json", action="store_true", help="print the explanation as JSON")
+    x.set_defaults(func=cmd_explain, limit=10, page=1, sort="relevance")
 
     e = sub.add_parser("export", help="print every entry as one JSON object per line")
     e.add_argument("--kind", action="append", help="only entries of this kind (repeatable)")

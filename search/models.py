@@ -143,6 +143,7 @@ class SearchRequest:
     page: int = 1
     per_page: int = 10
     sort: str = "relevance"
+    explain: bool = False
 
     def selections(self) -> dict[str, tuple[str, ...]]:
         """Return the selected values per facet."""
@@ -161,11 +162,38 @@ class FacetValue:
 
 @dataclass(frozen=True)
 class Hit:
-    """One result: the entry, its score and a highlighted snippet."""
+    """One result: the entry, its score, a highlighted snippet and, if asked, why it scored so."""
 
     entry: Entry
     score: float | None
     snippet: str
+    explanation: dict | None = None
+
+
+@dataclass(frozen=True)
+class RatingRow:
+    """One Area's rating for one criterion, and the scores entry it comes from."""
+
+    area: str
+    area_name: str
+    code: str
+    criterion: str
+    rating: str
+    entry_id: str
+
+
+@dataclass(frozen=True)
+class Answer:
+    """An answer to a question about scores or counts, with the entries it rests on."""
+
+    kind: str  # "ratings" or "count"
+    question: str
+    text: str
+    rows: tuple[RatingRow, ...] = ()
+    count: int | None = None
+    entry_ids: tuple[str, ...] = ()
+    search: dict[str, list[str]] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -179,3 +207,8 @@ class SearchResult:
     facets: dict[str, tuple[FacetValue, ...]]
     took_ms: float
     build: str = ""
+    answer: Answer | None = None
+    # The Areas a query named, which scope it, and the same query without them.
+    scope: tuple[str, ...] = ()
+    widened_query: str | None = None
+    explanation: dict | None = None

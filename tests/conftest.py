@@ -76,6 +76,19 @@ class WhooshReference:
             return None, None
         return compiled.query, self.ranking(index, compiled.query)
 
+    def ranked_search(self, index, q: str):
+        """Rank q as a search does, from Whoosh's own scores: scope, priors by kind, lifts."""
+        compiled = index.compiler.compile(q, parse_query(q))
+        answer = index.answerer.answer(compiled.understanding)
+        answered = tuple(index.by_id[i] for i in answer.entry_ids) if answer and answer.kind == "ratings" else ()
+        adjust = index.priors.adjust(compiled.understanding, answered)
+        ranked = []
+        for doc, score in self.ranking(index, compiled.query):
+            if adjust.scope is None or adjust.scope >> doc & 1:
+                prior = adjust.priors[doc] if adjust.priors else 1.0
+                ranked.append((doc, score * prior + adjust.lifts.get(doc, 0.0)))
+        return sorted(ranked, key=lambda ds: (-ds[1], ds[0]))
+
     def assert_same(self, index, q: str, depth: int = 30) -> None:
         """Assert that the engine matches, orders and scores q's top `depth` as Whoosh does."""
         query, reference = self.ranked(index, q)

@@ -62,6 +62,8 @@ def test_query_json_is_the_api_body(index_dir):
         "results",
         "facets",
         "took_ms",
+        "answer",
+        "scope",
     ]
     assert body["query"] == "MG3" and body["per_page"] == 3 and body["page"] == 1
     assert len(body["results"]) == 3

@@ -66,6 +66,103 @@ SCHEMAS = {
             "snippet": {"type": "string", "description": "HTML: text escaped, matches in <mark>"},
             "score": {"type": ["number", "null"], "description": "null when sorted by document order"},
             "url": STRING,
+            "explanation": ref("Explanation"),
+        },
+        ("explanation",),
+    ),
+    "Explanation": {
+        "type": "object",
+        "description": "with explain=1: why the entry scored as it did; the parts add up to `score`",
+        "properties": {
+            "clauses": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "reason": STRING,
+                        "score": {"type": "number"},
+                        "fields": {"type": "object", "additionalProperties": {"type": "number"}},
+                        "required": {"type": "boolean"},
+                    },
+                    "required": ["reason", "score"],
+                },
+            },
+            "matched": {"type": "number", "description": "the clauses' sum"},
+            "prior": {
+                "type": ["object", "null"],
+                "properties": {"factor": {"type": "number"}, "reason": STRING},
+                "description": "the factor of the entry's kind, when the query did not ask for that kind",
+            },
+            "lifts": {
+                "type": "array",
+                "items": strict({"reason": STRING, "value": {"type": "number"}}),
+                "description": "added for an Area's own entry, a kind named, an entry an answer rests on",
+            },
+            "score": {"type": "number"},
+        },
+        "required": ["clauses", "matched", "prior", "lifts", "score"],
+    },
+    "QueryExplanation": {
+        "type": "object",
+        "description": "with explain=1: how the query was read and compiled",
+        "properties": {
+            "understood": {"type": "object"},
+            "corrected_query": NULLABLE_STRING,
+            "scope": STRINGS,
+            "kind_factors": {"type": "object", "additionalProperties": {"type": "number"}},
+            "clauses": STRINGS,
+            "required": STRINGS,
+        },
+        "required": ["understood", "corrected_query", "scope", "kind_factors", "clauses", "required"],
+    },
+    "Answer": strict(
+        {
+            "kind": {
+                "enum": ["ratings", "count"],
+                "description": "from the scores tables, or a count of Annex B rows",
+            },
+            "question": {"enum": ["which-areas", "area-scores", "count"]},
+            "text": {"type": "string", "description": "the answer in one or two sentences"},
+            "count": {"type": ["integer", "null"], "description": "how many Areas, or how many entries"},
+            "ratings": {
+                "type": "array",
+                "items": strict(
+                    {
+                        "area": STRING,
+                        "area_name": STRING,
+                        "code": STRING,
+                        "criterion": STRING,
+                        "rating": STRING,
+                        "entry": STRING,
+                        "url": STRING,
+                        "area_url": STRING,
+                    }
+                ),
+            },
+            "entries": {
+                "type": "array",
+                "items": STRING,
+                "description": "ids of the entries the answer rests on",
+            },
+            "search_url": {"type": ["string", "null"], "description": "a search listing the entries counted"},
+            "notes": {
+                "type": "array",
+                "items": STRING,
+                "description": "what the data leaves out (numbering gaps)",
+            },
+        }
+    ),
+    "Scope": strict(
+        {
+            "areas": {
+                "type": "array",
+                "items": STRING,
+                "description": "the Areas the query names: only entries about them match",
+            },
+            "all_areas_query": {
+                "type": "string",
+                "description": "the same query without the Areas, to search every Area",
+            },
         }
     ),
     "SearchResult": strict(
@@ -78,7 +175,14 @@ SCHEMAS = {
             "results": array("Hit"),
             "facets": strict({facet: array("FacetValue") for facet in FACETS}),
             "took_ms": {"type": "number"},
-        }
+            "answer": {
+                "oneOf": [ref("Answer"), {"type": "null"}],
+                "description": "an answer from the scores tables or the Annex B rows, for a question about ratings or counts",
+            },
+            "scope": {"oneOf": [ref("Scope"), {"type": "null"}]},
+            "explanation": ref("QueryExplanation"),
+        },
+        ("explanation",),
     ),
     "Footnote": strict({"number": STRING, "text": STRING}),
     "Rating": strict({"code": STRING, "criterion": STRING, "rating": STRING, "label": STRING}),
@@ -206,6 +310,11 @@ SEARCH_PARAMETERS = [
         "results per page",
     ),
     query_parameter("sort", {"enum": list(SORTS), "default": "relevance"}, "order of results"),
+    query_parameter(
+        "explain",
+        {"enum": ["0", "1", "true", "false"], "default": "0"},
+        "1: add to the result how the query was read, and to each hit why it scored as it did",
+    ),
 ]
 CACHE_HEADERS = {
     "ETag": {"description": "weak validator of the index build and request", "schema": STRING},

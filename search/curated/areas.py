@@ -19,6 +19,9 @@ class Area:
     slug: str
     name: str
     aliases: tuple[str, ...]
+    # Short names readers type ("Wales", "Yorkshire") that the report also uses for other
+    # things ("England and Wales"): recognised in queries, never when tagging the text.
+    query_aliases: tuple[str, ...] = ()
 
 
 def normalise_name(name: str) -> str:
@@ -37,9 +40,13 @@ class AreaRegistry:
         for area in areas:
             for spelling in (area.name, area.slug, *area.aliases):
                 self._by_name[normalise_name(spelling)] = area.slug
-        names = sorted({s for a in areas for s in (a.name, *a.aliases)}, key=len, reverse=True)
-        alternatives = [re.escape(n).replace(r"\ ", r"\s+") for n in names]
-        self._mention = re.compile(r"\b(" + "|".join(alternatives) + r")\b", re.IGNORECASE)
+        self._mention = mention_pattern(n for a in areas for n in (a.name, *a.aliases))
+        self._query_mention = mention_pattern(
+            n for a in areas for n in (a.name, *a.aliases, *a.query_aliases)
+        )
+        for area in areas:
+            for spelling in area.query_aliases:
+                self._by_name.setdefault(normalise_name(spelling), area.slug)
         self._collective = [
             (re.compile(r"\b(?:" + pattern + r")\b", re.IGNORECASE), slugs) for pattern, slugs in collective
         ]
@@ -53,8 +60,10 @@ class AreaRegistry:
         return self.by_slug[slug].name
 
     def find(self, text: str) -> list[tuple[int, int, tuple[str, ...]]]:
-        """Return (start, end, slugs) for every Area name or collective phrase in text."""
-        found = [(m.start(), m.end(), (self.resolve(m.group(0)),)) for m in self._mention.finditer(text)]
+        """Return (start, end, slugs) for every Area named in a query, collective phrases included."""
+        found = [
+            (m.start(), m.end(), (self.resolve(m.group(0)),)) for m in self._query_mention.finditer(text)
+        ]
         for pattern, slugs in self._collective:
             found += [(m.start(), m.end(), slugs) for m in pattern.finditer(text)]
         return sorted(found)
@@ -68,6 +77,13 @@ class AreaRegistry:
         return tuple(a.slug for a in self.areas if a.slug in found)
 
 
+def mention_pattern(names) -> re.Pattern:
+    """Return a pattern matching any of the names, however they are hyphenated or spaced."""
+    ordered = sorted(set(names), key=len, reverse=True)
+    alternatives = [re.sub(r"(?:\\[ -])+", r"[\\s-]+", re.escape(n)) for n in ordered]
+    return re.compile(r"\b(" + "|".join(alternatives) + r")\b", re.IGNORECASE)
+
+
 def load_areas(path: Path) -> AreaRegistry:
     """Read and validate the Area list (`corpus/areas.json`)."""
     try:
@@ -79,7 +95,7 @@ def load_areas(path: Path) -> AreaRegistry:
         slug, name = item.get("slug", ""), item.get("name", "")
         if not SLUG.match(slug) or not name:
             raise CorpusError(f"{path.name}: bad Area {item!r} (needs a slug and a name)")
-        areas.append(Area(slug, name, tuple(item.get("aliases", ()))))
+        areas.append(Area(slug, name, tuple(item.get("aliases", ())), tuple(item.get("query_aliases", ()))))
     if len({a.slug for a in areas}) != len(areas):
         raise CorpusError(f"{path.name}: duplicate Area slugs")
     slugs = {a.slug for a in areas}

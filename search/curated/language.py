@@ -1,22 +1,76 @@
-"""The curated language data (`corpus/language.json`): sentence abbreviations,
-words the speller never "corrects", and synonym groups."""
+"""The curated language data (`corpus/language.json`): how the report and its readers write.
+
+- `sentence_abbreviations`: words that end with a full stop without ending a sentence;
+- `protected_terms`: words the speller never "corrects";
+- `synonyms`: groups of the report's phrases that mean the same, searched for together;
+- `lay_terms`: what readers say ("barristers") mapped to the report's own phrases ("counsel");
+- `question_frames` and `question_endings`: how questions open and close ("which Areas
+  were", "what does … mean"), as regular expressions over the lower-cased query, and
+  `question_words`, the words that frame a question wherever they stand ("did", "how");
+- `asks_for`: phrases that ask for a structural kind of entry (scores, criteria, tables);
+- `count_kinds`: how a count names the Annex B kinds ("how many issues …").
+"""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from search.curated.jsonfile import read_json
 from search.errors import CorpusError
+from search.models import ANNEX_B_KINDS, KINDS
+
+
+@dataclass(frozen=True)
+class LayTerm:
+    """Words a reader uses, and the report's phrases for the same thing."""
+
+    lay: tuple[str, ...]
+    report: tuple[str, ...]
 
 
 @dataclass(frozen=True)
 class Language:
-    """Sentence abbreviations, spelling-protected terms and synonym groups."""
+    """How the report and its readers write, as curated in `corpus/language.json`."""
 
     abbreviations: tuple[str, ...]
     protected: frozenset[str]
     synonyms: tuple[tuple[str, ...], ...]
+    lay_terms: tuple[LayTerm, ...] = ()
+    question_frames: tuple[re.Pattern, ...] = ()
+    question_endings: tuple[re.Pattern, ...] = ()
+    question_words: frozenset[str] = frozenset()
+    asks_for: dict[str, tuple[str, ...]] | None = None
+    count_kinds: dict[str, tuple[str, ...]] | None = None
+
+
+def phrase_list(value, what: str, path: Path) -> tuple[str, ...]:
+    """Return a non-empty list of non-empty strings, or raise naming what is wrong."""
+    if not isinstance(value, list) or not value or not all(isinstance(p, str) and p.strip() for p in value):
+        raise CorpusError(f"{path.name}: {what} must be a non-empty list of phrases")
+    return tuple(value)
+
+
+def patterns(values, what: str, path: Path) -> tuple[re.Pattern, ...]:
+    """Compile regular expressions, anchored where they are used."""
+    compiled = []
+    for value in phrase_list(values, what, path) if values else ():
+        try:
+            compiled.append(re.compile(value))
+        except re.error as exc:
+            raise CorpusError(f"{path.name}: {what} pattern {value!r}: {exc}") from exc
+    return tuple(compiled)
+
+
+def kind_map(data, what: str, allowed, path: Path) -> dict[str, tuple[str, ...]]:
+    """Read {kind: [phrases]} for known kinds."""
+    if not isinstance(data, dict):
+        raise CorpusError(f"{path.name}: {what} must map kinds of entry to phrases")
+    unknown = set(data) - set(allowed)
+    if unknown:
+        raise CorpusError(f"{path.name}: {what} names unknown kinds {sorted(unknown)}")
+    return {kind: phrase_list(phrases, f"{what}[{kind!r}]", path) for kind, phrases in data.items()}
 
 
 def load_language(path: Path) -> Language:
@@ -29,8 +83,26 @@ def load_language(path: Path) -> Language:
         raise CorpusError(f"{path.name}: abbreviations and protected terms must be words")
     if not all(isinstance(g, list) and len(g) >= 2 and all(isinstance(p, str) for p in g) for g in synonyms):
         raise CorpusError(f"{path.name}: each synonym group must list two or more phrases")
+    lay_terms = []
+    for row in data.get("lay_terms", []):
+        if not isinstance(row, dict):
+            raise CorpusError(f"{path.name}: each lay term is an object with 'lay' and 'report' phrases")
+        lay_terms.append(
+            LayTerm(
+                phrase_list(row.get("lay"), "a lay term's 'lay'", path),
+                phrase_list(row.get("report"), "a lay term's 'report'", path),
+            )  # fmt: skip
+        )
     return Language(
         tuple(a.lower().rstrip(".") for a in abbreviations),
         frozenset(p.lower() for p in protected),
         tuple(tuple(g) for g in synonyms),
+        tuple(lay_terms),
+        patterns(data.get("question_frames"), "question_frames", path),
+        patterns(data.get("question_endings"), "question_endings", path),
+        frozenset(
+            w.lower() for w in phrase_list(data.get("question_words") or ["?"], "question_words", path)
+        ),
+        kind_map(data.get("asks_for", {}), "asks_for", KINDS, path),
+        kind_map(data.get("count_kinds", {}), "count_kinds", ANNEX_B_KINDS, path),
     )

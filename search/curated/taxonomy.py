@@ -94,12 +94,18 @@ class Taxonomy:
         chosen = [slug for slug, score in ranked if score >= self.min_score and score >= self.relative * best]
         return tuple(chosen[: self.max_themes])
 
+    @cached_property
+    def themes_by_label(self) -> dict[tuple[str, ...], tuple[str, ...]]:
+        """Every theme's slug, by the stems of its label."""
+        table: dict[tuple[str, ...], tuple[str, ...]] = {}
+        for theme in self.themes:
+            key = tuple(stems(theme.label))
+            table[key] = table.get(key, ()) + (theme.slug,)
+        return table
+
     def matching_themes(self, text: str) -> tuple[str, ...]:
         """Return the themes a query names outright, by label ("police file quality")."""
-        seq = tuple(stems(text))
-        if not seq:
-            return ()
-        return tuple(theme.slug for theme in self.themes if tuple(stems(theme.label)) == seq)
+        return self.themes_by_label.get(tuple(stems(text)), ())
 
 
 def load_taxonomy(path: Path) -> Taxonomy:

@@ -30,6 +30,7 @@ from search.index.layout import (
     CURRENT,
     META,
     TEMPORARY_PREFIX,
+    WORDS,
     build_lock,
     file_sizes,
     prune_builds,
@@ -40,6 +41,7 @@ from search.ingest.catalogue import Catalogue, ingest
 from search.models import KIND_LABELS
 from search.text.analysis import stems, tokens
 from search.text.sentences import parameters_to_dict, train_parameters
+from search.text.wordstats import measure_words
 
 CURATED_FILES = ("areas.json", "themes.json", "language.json")
 # One Whoosh writer process per this many entries, up to one per CPU.
@@ -222,13 +224,14 @@ def build_index(corpus_dir: Path, index_dir: Path, catalogue: Catalogue | None =
 
 
 def write_sidecars(folder: Path, catalogue: Catalogue, vocabulary: Counter) -> None:
-    """Write the entries, glossary, data quality, vocabulary and sentence model."""
+    """Write the entries, glossary, data quality, vocabulary, sentence model and word statistics."""
     write_json(folder / "entries.json", [e.to_dict() for e in catalogue.entries])
     write_json(folder / "glossary.json", catalogue.glossary.to_list())
     write_json(folder / "quality.json", catalogue.quality_report())
     write_json(folder / "vocabulary.json", dict(vocabulary.most_common()))
     params = train_parameters(sentence_sample(catalogue.entries), catalogue.language.abbreviations)
     write_json(folder / "sentences.json", parameters_to_dict(params))
+    write_json(folder / WORDS, measure_words(catalogue.entries).to_dict())
     curated = folder / "curated"
     curated.mkdir()
     for name in CURATED_FILES:

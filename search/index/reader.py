@@ -19,10 +19,11 @@ from search.curated.language import Language, load_language
 from search.curated.taxonomy import Taxonomy, load_taxonomy
 from search.errors import CorpusError, IndexMissing
 from search.index.forward import ForwardIndex
-from search.index.layout import current_build, damage, read_meta
+from search.index.layout import WORDS, current_build, damage, read_meta
 from search.models import Entry
 from search.text.glossary import Acronym, Glossary
 from search.text.sentences import parameters_from_dict
+from search.text.wordstats import WordStatistics
 
 
 @dataclass
@@ -41,6 +42,7 @@ class OpenBuild:
     quality: dict
     vocabulary: dict[str, int]
     sentences: PunktParameters
+    words: WordStatistics
     forward: ForwardIndex | None
 
     @property
@@ -57,6 +59,12 @@ class OpenBuild:
 
 def read_json(path: Path):
     return json.loads(path.read_text(encoding="utf-8"))
+
+
+def read_words(build: Path) -> WordStatistics:
+    """Read a build's word statistics (none for a build made before they were measured)."""
+    path = build / WORDS
+    return WordStatistics.from_dict(read_json(path)) if path.is_file() else WordStatistics()
 
 
 def open_build(build: Path) -> OpenBuild:
@@ -81,6 +89,7 @@ def open_build(build: Path) -> OpenBuild:
             quality=read_json(build / "quality.json"),
             vocabulary=read_json(build / "vocabulary.json"),
             sentences=parameters_from_dict(read_json(build / "sentences.json")),
+            words=read_words(build),
             forward=None,
         )
     except (OSError, ValueError, KeyError, CorpusError, whoosh_index.EmptyIndexError) as exc:

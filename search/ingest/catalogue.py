@@ -16,7 +16,8 @@ from search.ingest.corpus import read_documents
 from search.ingest.quality import check_entries
 from search.ingest.report import parse_report
 from search.models import Entry, Finding
-from search.text.glossary import Glossary, build_glossary, load_curated
+from search.text.analysis import stems
+from search.text.glossary import Glossary, build_glossary, contains, load_curated
 
 # Kinds whose title carries subject matter worth tagging (a heading, a criterion name).
 TAG_TITLE_KINDS = {"finding", "table"}
@@ -79,6 +80,23 @@ def tag_themes(
     return result
 
 
+def check_lay_terms(language: Language, entries: list[Entry]) -> None:
+    """Make sure every report phrase a lay term maps to is one the reports use."""
+    used: set[tuple[str, ...]] = set()
+    sequences = [stems(" ".join([e.title, e.text, *(f.text for f in e.footnotes)])) for e in entries]
+    for term in language.lay_terms:
+        for phrase in term.report:
+            seq = tuple(stems(phrase))
+            if seq in used:
+                continue
+            if not any(contains(sequence, seq) for sequence in sequences):
+                raise CorpusError(
+                    f"language.json: lay term {term.lay[0]!r} maps to {phrase!r}, which no report uses; "
+                    "map it to the reports' own words"
+                )
+            used.add(seq)
+
+
 def read_id_prefix(meta: dict) -> str:
     """Return the prefix a manifest row puts before its document's entry ids ("" if none)."""
     prefix = meta.get("id_prefix", "")
@@ -118,6 +136,7 @@ def ingest(corpus_dir: Path) -> Catalogue:
             )
         seen.add(entry.id)
     entries = tag_themes(entries, taxonomy, id_prefixes)
+    check_lay_terms(language, entries)
     findings += check_entries(entries)
     glossary = build_glossary([(e.id, e.text) for e in entries], curated)
     return Catalogue(

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from urllib.parse import urlencode
 
 from search.curated.areas import Area
 from search.curated.taxonomy import Theme
-from search.models import KINDS, Entry, Hit, SearchResult
+from search.models import KINDS, Answer, Entry, Hit, SearchResult
 from search.output.overview import AreaProfile, ScoreTable
 
 ANNEX_B_KEYS = {"issue": "issues", "good-practice": "good_practice", "strength": "strengths"}
@@ -18,9 +19,9 @@ def permalink(entry_id: str) -> str:
 
 
 def hit_to_json(hit: Hit) -> dict:
-    """Return one search result."""
+    """Return one search result (with its explanation when one was asked for)."""
     entry = hit.entry
-    return {
+    body = {
         "id": entry.id,
         "kind": entry.kind,
         "part": entry.part,
@@ -33,12 +34,43 @@ def hit_to_json(hit: Hit) -> dict:
         "score": hit.score,
         "url": permalink(entry.id),
     }
+    if hit.explanation is not None:
+        body["explanation"] = hit.explanation
+    return body
+
+
+def answer_to_json(answer: Answer) -> dict:
+    """Return an answer from the scores or the Annex B rows, with links to what it rests on."""
+    return {
+        "kind": answer.kind,
+        "question": answer.question,
+        "text": answer.text,
+        "count": answer.count,
+        "ratings": [
+            {
+                "area": row.area,
+                "area_name": row.area_name,
+                "code": row.code,
+                "criterion": row.criterion,
+                "rating": row.rating,
+                "entry": row.entry_id,
+                "url": permalink(row.entry_id),
+                "area_url": f"/areas/{row.area}",
+            }
+            for row in answer.rows
+        ],
+        "entries": list(answer.entry_ids),
+        "search_url": "/?" + urlencode([(k, v) for k, vs in answer.search.items() for v in vs])
+        if answer.search
+        else None,
+        "notes": list(answer.notes),
+    }
 
 
 def result_to_json(result: SearchResult) -> dict:
     """Return the body of /api/search."""
     request = result.request
-    return {
+    body = {
         "query": request.q,
         "corrected_query": result.corrected_query,
         "total": result.total,
@@ -50,7 +82,14 @@ def result_to_json(result: SearchResult) -> dict:
             for facet, values in result.facets.items()
         },
         "took_ms": result.took_ms,
+        "answer": answer_to_json(result.answer) if result.answer else None,
+        "scope": {"areas": list(result.scope), "all_areas_query": result.widened_query}
+        if result.scope
+        else None,
     }
+    if result.explanation is not None:
+        body["explanation"] = result.explanation
+    return body
 
 
 def entry_to_json(entry: Entry) -> dict:

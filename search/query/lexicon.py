@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from search.curated.areas import AreaRegistry
+from search.curated.language import Language
 from search.curated.taxonomy import Taxonomy
 from search.index.reader import OpenBuild
+from search.models import ANNEX_B_KINDS, KIND_LABELS, PART_LABELS, Entry
 from search.text.analysis import stems
 from search.text.glossary import Glossary
 from search.text.spelling import SpellingCorrector
+from search.text.wordstats import WordStatistics
 
 MAX_FAMILY = 4
 
@@ -25,6 +29,39 @@ class Lexicon:
     synonyms: tuple[tuple[tuple[str, ...], ...], ...] = ()
     stems_by_prefix: dict[str, list[str]] = field(default_factory=dict)
     areas: AreaRegistry | None = None
+    language: Language = field(default_factory=lambda: Language((), frozenset(), ()))
+    words: WordStatistics = field(default_factory=WordStatistics)
+    # What a query can name: kinds of entry, structural kinds, scored criteria, Parts, ratings.
+    kind_phrases: dict[tuple[str, ...], str] = field(default_factory=dict)
+    count_phrases: dict[tuple[str, ...], str] = field(default_factory=dict)
+    structural_cues: dict[tuple[str, ...], str] = field(default_factory=dict)
+    criteria: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    part_names: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    rating_values: dict[str, str] = field(default_factory=dict)
+    lay_terms: tuple[tuple[tuple[tuple[str, ...], ...], tuple[tuple[str, ...], ...]], ...] = ()
+
+    @cached_property
+    def groups_by_first(self) -> dict[str, list[tuple[tuple[str, ...], str, tuple[tuple[str, ...], ...]]]]:
+        """Synonym and lay phrases by their first stem: (phrase, "synonym" or "lay", what to add)."""
+        table: dict[str, list] = {}
+        for group in self.synonyms:
+            for phrase in group:
+                table.setdefault(phrase[0], []).append((phrase, "synonym", group))
+        for lay, report in self.lay_terms:
+            for phrase in lay:
+                table.setdefault(phrase[0], []).append((phrase, "lay", report))
+        return table
+
+    def groups_in(
+        self, seq: tuple[str, ...]
+    ) -> list[tuple[tuple[str, ...], str, tuple[tuple[str, ...], ...], int]]:
+        """Return the synonym and lay phrases in a stem sequence, with where each starts."""
+        found = []
+        for start, first in enumerate(seq):
+            for phrase, source, alternatives in self.groups_by_first.get(first, ()):
+                if seq[start : start + len(phrase)] == phrase:
+                    found.append((phrase, source, alternatives, start))
+        return found
 
     def family(self, s: str) -> list[str]:
         """Return other indexed stems that extend s ("budget" → "budgetari")."""
@@ -54,4 +91,46 @@ def make_lexicon(build: OpenBuild, reader) -> Lexicon:
         synonyms=tuple(tuple(tuple(stems(p)) for p in group if stems(p)) for group in language.synonyms),
         stems_by_prefix=by_prefix,
         areas=build.areas,
+        language=language,
+        words=build.words,
+        kind_phrases={tuple(stems(KIND_LABELS[k])): k for k in ANNEX_B_KINDS},
+        count_phrases=phrase_table(language.count_kinds),
+        structural_cues=phrase_table(language.asks_for),
+        criteria=scored_criteria(build.entries),
+        part_names={
+            part: tuple(stems(label.split(": ", 1)[-1]))
+            for part, label in PART_LABELS.items()
+            if part in "abcde"
+        },
+        rating_values={r.rating.lower(): r.rating for e in build.entries for r in e.ratings},
+        lay_terms=tuple(
+            (
+                tuple(tuple(stems(p)) for p in term.lay if stems(p)),
+                tuple(tuple(stems(p)) for p in term.report if stems(p)),
+            )
+            for term in language.lay_terms
+        ),
     )
+
+
+def phrase_table(phrases_by_kind: dict[str, tuple[str, ...]] | None) -> dict[tuple[str, ...], str]:
+    """Return {stemmed phrase: kind} for phrases listed by kind."""
+    return {
+        tuple(stems(p)): kind
+        for kind, phrases in (phrases_by_kind or {}).items()
+        for p in phrases
+        if stems(p)
+    }
+
+
+def scored_criteria(entries: list[Entry]) -> dict[str, tuple[str, ...]]:
+    """Return each scored criterion's code and the stems of its name ("B2" → resourc manag).
+
+    A Part's overall score ("B") is named by its Part, not here.
+    """
+    found: dict[str, tuple[str, ...]] = {}
+    for entry in entries:
+        for rating in entry.ratings:
+            if len(rating.code) > 1:
+                found.setdefault(rating.code, tuple(stems(rating.criterion)))
+    return found

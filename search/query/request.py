@@ -14,6 +14,8 @@ MAX_PER_PAGE = 100
 MAX_DEPTH = 10_000
 MAX_VALUES = 20
 MAX_VALUE_LENGTH = 100
+TRUE = frozenset({"1", "true", "yes", "on"})
+FALSE = frozenset({"", "0", "false", "no", "off"})
 CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
@@ -36,7 +38,7 @@ def parse_int(name: str, raw: str | None, default: int, low: int, high: int) -> 
 
 
 def parse_request(params: Mapping[str, Sequence[str]]) -> SearchRequest:
-    """Validate parameters: q, area, theme, part, kind (repeatable), page, per_page, sort."""
+    """Validate parameters: q, area, theme, part, kind (repeatable), page, per_page, sort, explain."""
 
     def first(name: str) -> str | None:
         values = params.get(name) or ()
@@ -60,4 +62,15 @@ def parse_request(params: Mapping[str, Sequence[str]]) -> SearchRequest:
     sort = (first("sort") or "relevance").strip().lower()
     if sort not in SORTS:
         raise QueryError(f"sort must be one of {', '.join(SORTS)}", "sort")
-    return SearchRequest(q=q, page=page, per_page=per_page, sort=sort, **facets)
+    explain = parse_flag("explain", first("explain"))
+    return SearchRequest(q=q, page=page, per_page=per_page, sort=sort, explain=explain, **facets)
+
+
+def parse_flag(name: str, raw: str | None) -> bool:
+    """Read an on/off parameter: 1, true, yes or on; 0, false, no, off or empty."""
+    value = (raw or "").strip().lower()
+    if value in TRUE:
+        return True
+    if value in FALSE:
+        return False
+    raise QueryError(f"{name} must be 1 or 0 (true or false), not {raw[:40]!r}", name)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 import time
+from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -17,12 +18,15 @@ from search.errors import IndexMissing, NotFound
 from search.index.forward import FIELDS as FORWARD_FIELDS
 from search.index.reader import OpenBuild, open_build, open_current
 from search.models import KIND_LABELS, PART_LABELS, Entry, Hit, SearchRequest, SearchResult
+from search.query.answers import Answerer
 from search.query.compiler import QueryCompiler
 from search.query.engine.bitsets import docnums_of, mask_of
 from search.query.engine.facets import FacetIndex
 from search.query.engine.ranking import Ranker
 from search.query.engine.scoring import make_weighting
+from search.query.explain import explain_entry, explain_query
 from search.query.lexicon import make_lexicon
+from search.query.priors import PriorTable
 from search.query.related import CANDIDATES, distinctive_terms, pick_related, related_query
 from search.query.selection import Selection
 from search.query.syntax import parse_query
@@ -62,6 +66,8 @@ class SearchIndex:
             },
         )
         self.selection = Selection(self.areas, self.taxonomy, self.facets)
+        self.priors = PriorTable(self.entries)
+        self.answerer = Answerer(self.entries, self.areas, self.quality)
         if self.forward is not None:
             self.ranker = Ranker(WEIGHTING, len(self.entries), self.forward.positions, FORWARD_FIELDS)
         else:  # a build from before the forward index: titles and texts are analysed anew
@@ -98,19 +104,28 @@ class SearchIndex:
     # -- searching -------------------------------------------------------------
 
     def search(self, request: SearchRequest) -> SearchResult:
-        """Run a search request: matches, ranking, disjunctive facet counts, snippets."""
+        """Run a search request: matches, ranking, disjunctive facet counts, snippets, answer."""
         started = time.perf_counter()
         plan = parse_query(request.q)
         compiled = self.compiler.compile(request.q, plan)
+        answer = self.answerer.answer(compiled.understanding)
+        answered = (
+            tuple(self.by_id[i] for i in answer.entry_ids) if answer and answer.kind == "ratings" else ()
+        )
+        adjustments = self.priors.adjust(compiled.understanding, answered)
         selections = self.selection.merge(request, compiled.filters)
         # Documents a field filter in the query rules out count nowhere, facets included.
         allowed = self.facets.everything & ~self.selection.values_mask(compiled.excluded_filters)
         if "id" in compiled.filters:
             allowed &= mask_of(self.by_id[i] for i in compiled.filters["id"] if i in self.by_id)
+        if adjustments.scope is not None:
+            allowed &= adjustments.scope
         if compiled.query is None:
             ranking, matched = None, allowed
         else:
-            ranking = self.ranker.run(compiled.query, self.searcher(), allowed)
+            ranking = self.ranker.run(
+                compiled.query, self.searcher(), allowed, adjustments.priors, adjustments.lifts
+            )
             matched = ranking.matched
         facets = self.facets.counts(matched, selections)
         final = matched & self.facets.filter_mask(selections)
@@ -123,6 +138,18 @@ class SearchIndex:
             scores = ranking.scores(docs) if ranking is not None else [None] * len(docs)
             page = list(zip(docs, scores, strict=True))
         hits = tuple(self.make_hit(d, s, compiled.highlight) for d, s in page)
+        explanation = None
+        if request.explain and ranking is not None:
+            explanation = explain_query(compiled, adjustments)
+            hits = tuple(
+                replace(
+                    hit,
+                    explanation=explain_entry(
+                        ranking.run, compiled, adjustments, d, hit.entry, d in answered
+                    ),
+                )
+                for hit, (d, _) in zip(hits, page, strict=True)
+            )
         return SearchResult(
             request=request,
             corrected_query=compiled.corrected,
@@ -131,7 +158,49 @@ class SearchIndex:
             facets=facets,
             took_ms=round((time.perf_counter() - started) * 1000, 2),
             build=self.name,
+            answer=answer,
+            scope=compiled.understanding.areas,
+            widened_query=self.widen(request.q) if compiled.understanding.areas else None,
+            explanation=explanation,
         )
+
+    def widen(self, text: str) -> str:
+        """Return the query without the Areas it names: the same search in every Area."""
+        kept, cursor = [], 0
+        for start, end, _ in self.areas.find(text):
+            kept.append(text[cursor:start])
+            cursor = max(cursor, end)
+        kept.append(text[cursor:])
+        return " ".join("".join(kept).split())
+
+    def explain(self, request: SearchRequest, entry_id: str) -> dict:
+        """Return why one entry scores as it does for a request, or why it does not match."""
+        entry = self.entry(entry_id)
+        doc = self.by_id[entry_id]
+        result = self.search(replace(request, explain=True, page=1, per_page=1))
+        compiled = self.compiler.compile(request.q, parse_query(request.q))
+        answer = self.answerer.answer(compiled.understanding)
+        answered = (
+            tuple(self.by_id[i] for i in answer.entry_ids) if answer and answer.kind == "ratings" else ()
+        )
+        adjustments = self.priors.adjust(compiled.understanding, answered)
+        body = {"id": entry_id, "query": request.q, **(result.explanation or {})}
+        if compiled.query is None:
+            return {
+                **body,
+                "matched": False,
+                "why": "an empty query lists entries in document order; nothing is scored",
+            }
+        if adjustments.scope is not None and not adjustments.scope >> doc & 1:
+            areas = ", ".join(self.areas.label(a) for a in compiled.understanding.areas)
+            return {**body, "matched": False, "why": f"the query is about {areas}, and this entry is not"}
+        ranking = self.ranker.run(
+            compiled.query, self.searcher(), 1 << doc, adjustments.priors, adjustments.lifts
+        )
+        if not ranking.matched >> doc & 1:
+            return {**body, "matched": False, "why": "none of the query's clauses matches this entry"}
+        detail = explain_entry(ranking.run, compiled, adjustments, doc, entry, doc in answered)
+        return {**body, "matched": True, **detail, "ranked_score": round(ranking.scores([doc])[0], 4)}
 
     def make_hit(self, docnum: int, score: float | None, terms: HighlightTerms) -> Hit:
         """Return a result with its snippet."""

@@ -137,7 +137,12 @@ class Glossary:
 
     def expansions_in(self, seq: tuple[str, ...]) -> list[Acronym]:
         """Return the acronyms whose expansion occurs in a stem sequence."""
-        return [a for phrase, a in self._by_expansion.items() if contains(list(seq), phrase)]
+        present = set(seq)
+        return [
+            a
+            for phrase, a in self._by_expansion.items()
+            if phrase[0] in present and contains(list(seq), phrase)
+        ]
 
     def to_list(self) -> list[dict]:
         """Return the glossary as JSON-ready data."""

@@ -44,16 +44,35 @@ def edit_distance(a: str, b: str) -> int:
 
 
 class SpellingCorrector:
-    """Suggest the report's own word for a misspelt one."""
+    """Suggest the report's own word for a misspelt one.
+
+    The work per word is bounded: a word more than two letters longer than the
+    report's longest word cannot be within two edits of it, so it is not tried,
+    and a shorter one generates at most (n choose 2) deletions.
+    """
 
     def __init__(self, vocabulary: dict[str, int], protected: frozenset[str] = frozenset()):
         self.vocabulary = vocabulary
         self.protected = protected
         self._deletes: dict[str, list[str]] = {}
+        self.longest = 0
         for word in vocabulary:
             if len(word) >= MIN_LENGTH - 1 and word.isalpha():
+                self.longest = max(self.longest, len(word))
                 for variant in deletions(word, 2 if len(word) > 7 else 1):
                     self._deletes.setdefault(variant, []).append(word)
+
+    def can_correct(self, word: str) -> bool:
+        """Tell whether a word is one the corrector looks at (a plausible length, letters only)."""
+        return MIN_LENGTH <= len(word) <= self.longest + 2 and word.isalpha() and word not in self.protected
+
+    def neighbours(self, word: str) -> list[str]:
+        """Return the report's words one edit from a word it uses, most frequent first."""
+        if not self.can_correct(word):
+            return []
+        candidates = {c for variant in deletions(word, 1) for c in self._deletes.get(variant, ())}
+        close = [c for c in candidates if c != word and edit_distance(word, c) == 1]
+        return sorted(close, key=lambda c: (-self.vocabulary[c], c))
 
     def known(self, word: str) -> bool:
         """Tell whether the report uses the word."""
@@ -61,7 +80,7 @@ class SpellingCorrector:
 
     def correct(self, word: str) -> str | None:
         """Return the best correction for an unknown word, or None to leave it alone."""
-        if len(word) < MIN_LENGTH or not word.isalpha() or word in self.vocabulary or word in self.protected:
+        if not self.can_correct(word) or word in self.vocabulary:
             return None
         limit = max_distance(word)
         candidates = set()

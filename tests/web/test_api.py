@@ -88,6 +88,8 @@ def test_filter_only_search_body(client):
                 {"value": "report", "label": "Area report", "count": 1},
             ],
         },
+        "answer": None,
+        "scope": None,
     }
 
 
@@ -137,6 +139,8 @@ def test_phrase_search_body(client):
             "part": [{"value": "c", "label": "C: High quality casework", "count": 1}],
             "kind": [{"value": "issue", "label": "Issue to address", "count": 1}],
         },
+        "answer": None,
+        "scope": None,
     }
     assert body["results"][0]["score"] > 0
 
@@ -151,6 +155,8 @@ def test_no_hits_body(client):
         "per_page": 10,
         "results": [],
         "facets": {"area": [], "theme": [], "part": [], "kind": []},
+        "answer": None,
+        "scope": None,
     }
 
 

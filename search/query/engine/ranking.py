@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import heapq
 from array import array
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from whoosh import query as wq
@@ -179,6 +179,14 @@ class QueryRun:
     _phrase_of: dict[int, PhraseState] = field(default_factory=dict)
     _whoosh_run: dict[int, tuple[array, array]] = field(default_factory=dict)
     _base: list[float] | None = None
+    # A document's score is multiplied by its prior (all 1 when None), then its lift is
+    # added: a factor that is never negative keeps every bound an upper bound.
+    priors: Sequence[float] | None = None
+    lifts: dict[int, float] | None = None
+
+    def prior(self, doc: int) -> float:
+        """Return the factor a document's score is multiplied by."""
+        return 1.0 if self.priors is None else self.priors[doc]
 
     @property
     def everything(self) -> int:
@@ -269,6 +277,47 @@ class QueryRun:
             found = self._whoosh_run[id(q)] = (ids, scores)
         return found
 
+    # -- one document, clause by clause (explanations) --------------------------------
+
+    def contribution(self, q: wq.Query, doc: int, weight: float = 1.0) -> tuple[float, dict[str, float]]:
+        """Return what q adds to one document's score before its prior, and how much per field.
+
+        The same arithmetic as the ranking, one document at a time: a term's BM25F,
+        a phrase's terms where it occurs, a constant where its child matches.
+        """
+        boost = getattr(q, "boost", 1.0)
+        if isinstance(q, wq.Term):
+            score = weight * q.boost * self.postings(q).score_of(doc)
+            return score, ({q.fieldname: score} if score else {})
+        if isinstance(q, wq.Phrase) and self.has_positions(q):
+            state = self.phrase(q)
+            state.check(self, [doc])
+            score = PhraseLeaf(state, weight).score_of(doc)
+            return score, ({q.fieldname: score} if score else {})
+        if isinstance(q, (wq.Or, wq.And, wq.AndMaybe, wq.AndNot)):
+            if not self.mask(q, 1 << doc) >> doc & 1:
+                return 0.0, {}
+            subs = {wq.AndMaybe: lambda: [q.a, q.b], wq.AndNot: lambda: [q.a]}.get(type(q), q.children)()
+            total, fields = 0.0, {}
+            for sub in subs:
+                part, by_field = self.contribution(
+                    sub, doc, weight * (1.0 if isinstance(q, (wq.AndMaybe, wq.AndNot)) else boost)
+                )
+                total += part
+                for name, value in by_field.items():
+                    fields[name] = fields.get(name, 0.0) + value
+            return total, fields
+        if isinstance(q, wq.ConstantScoreQuery):
+            matches = self.mask(q.child, 1 << doc) >> doc & 1
+            return (weight * q.score, {}) if matches else (0.0, {})
+        if is_every(q):
+            return weight * q.boost, {}
+        if q is wq.NullQuery:
+            return 0.0, {}
+        ids, scores = self.run_whoosh(q)
+        found = dict(zip(ids, scores, strict=True)).get(doc, 0.0) * weight
+        return found, {}
+
     # -- scores ---------------------------------------------------------------------
 
     def collect(self, q: wq.Query, weight: float, gated: bool) -> None:
@@ -319,6 +368,10 @@ class QueryRun:
                 else:
                     for d, s in zip(leaf.ids, leaf.scores, strict=True):
                         acc[d] += s * w
+            if self.priors is not None:
+                acc = [score * prior for score, prior in zip(acc, self.priors, strict=True)]
+            for doc, lift in (self.lifts or {}).items():
+                acc[doc] += lift
             self._base = acc
         return self._base
 
@@ -328,11 +381,11 @@ class QueryRun:
         for leaf in self.phrases:
             leaf.state.check(self, docs_sorted)
         base = self.base()
-        return [base[d] + sum(leaf.score_of(d) for leaf in self.phrases) for d in docs]
+        return [base[d] + self.prior(d) * sum(leaf.score_of(d) for leaf in self.phrases) for d in docs]
 
     def ceiling(self, doc: int) -> float:
         """Return the most a document can score: unchecked phrases counted as present."""
-        return self.base()[doc] + sum(leaf.ceiling(doc) for leaf in self.phrases)
+        return self.base()[doc] + self.prior(doc) * sum(leaf.ceiling(doc) for leaf in self.phrases)
 
     def top(self, docs: int, k: int) -> list[tuple[int, float]]:
         """Return the k best documents of a bitset with their scores, ties in document order.
@@ -355,7 +408,7 @@ class QueryRun:
             absent = state.checked - state.matching
             for d in docnums_of(state.candidates & docs):
                 if d not in absent:
-                    loose[d] += most
+                    loose[d] += most * self.prior(d)
         by_loose = [(-loose[d], d) for d in candidates]
         heapq.heapify(by_loose)
         by_ceiling: list[tuple[float, int]] = []
@@ -413,9 +466,28 @@ class Ranker:
         self.positions = positions
         self.fields = frozenset(fields) if positions is not None else frozenset()
 
-    def run(self, q: wq.Query, searcher, care: int) -> Ranking:
-        """Return the documents q matches (exact within `care`) and a way to rank them."""
-        run = QueryRun(self.cache, Segments(searcher), self.doc_count, self.fields, self.positions)
+    def run(
+        self,
+        q: wq.Query,
+        searcher,
+        care: int,
+        priors: Sequence[float] | None = None,
+        lifts: dict[int, float] | None = None,
+    ) -> Ranking:
+        """Return the documents q matches (exact within `care`) and a way to rank them.
+
+        `priors`, one non-negative factor per document, multiply the documents' scores;
+        `lifts` are then added to those of some documents.
+        """
+        run = QueryRun(
+            self.cache,
+            Segments(searcher),
+            self.doc_count,
+            self.fields,
+            self.positions,
+            priors=priors,
+            lifts=lifts,
+        )
         matched = run.mask(q, care) & care
         run.collect(q, 1.0, gated=True)
         return Ranking(run, matched)

@@ -1,0 +1,273 @@
+"""Read what a query asks for: its topic, the Areas and kinds it names, scores, counts, questions.
+
+Takes the free words of a parsed query (`search.query.syntax`) and the build's
+`Lexicon`; gives an `Understanding`, a small, plain record of what the person asked:
+
+- the *frame* of a question ("which Areas were", "what did inspectors find about",
+  "how many"), from `corpus/language.json`, is taken off: it says how to answer, not what about;
+- the *Areas* it names ("east midlands", "both London Areas") scope the search to them;
+- the *kinds of entry* it names ("good practice") and the *structural kinds* it asks for
+  ("rated", "criteria", "table") decide which kinds of entry lead;
+- the *criteria* and *Parts* it names ("resource management", "casework"), and the
+  rating values ("excellent"), let a question about scores be answered from the ratings;
+- of the words left, those the report uses everywhere without a topic ("Area", "CPS",
+  measured from the corpus, see `search.text.wordstats`) count only beside other words.
+
+Nothing here touches an index; `search.query.compiler` turns the result into a query.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+
+from search.query.lexicon import Lexicon
+from search.text.analysis import stems, tokens
+
+QUESTION_START = re.compile(
+    r"^(which|what|who|how|why|when|where|did|do|does|is|are|was|were|has|have|can)\b"
+)
+PART_LETTERS = frozenset("abcde")
+
+
+@dataclass(frozen=True)
+class Word:
+    """A word left to search for, as typed, and whether it carries a topic in this report."""
+
+    text: str
+    topical: bool = True
+
+
+@dataclass(frozen=True)
+class Understanding:
+    """What a query asks for, read from its words."""
+
+    words: tuple[Word, ...] = ()
+    frame: tuple[str, ...] = ()
+    areas: tuple[str, ...] = ()
+    kinds: tuple[str, ...] = ()
+    asks_for: frozenset[str] = frozenset()
+    parts: tuple[str, ...] = ()
+    criteria: tuple[str, ...] = ()
+    ratings: tuple[str, ...] = ()
+    question: str = ""
+    notes: tuple[str, ...] = field(default=(), compare=False)
+
+    @property
+    def wants_ratings(self) -> bool:
+        """Tell whether scores are in question: asked for, or a scored criterion named in a
+        question or beside an Area ("wales casework" is about Cymru-Wales's Part C scores too)."""
+        return "rating" in self.asks_for or bool(self.ratings or self.criteria or self.parts)
+
+    @property
+    def topic(self) -> tuple[str, ...]:
+        """The words that carry the subject, as typed."""
+        return tuple(w.text for w in self.words if w.topical)
+
+    def to_dict(self) -> dict:
+        """Return JSON-ready data."""
+        return {
+            "question": self.question or None,
+            "frame": " ".join(self.frame) or None,
+            "topic": " ".join(w.text for w in self.words) or None,
+            "areas": list(self.areas),
+            "kinds": list(self.kinds),
+            "asks_for": sorted(self.asks_for),
+            "parts": list(self.parts),
+            "criteria": list(self.criteria),
+            "ratings": list(self.ratings),
+            "context_words": [w.text for w in self.words if not w.topical],
+        }
+
+
+class QueryReader:
+    """Reads the words of queries against one build's lexicon."""
+
+    def __init__(self, lexicon: Lexicon):
+        self.lex = lexicon
+
+    def read(self, words: list[str]) -> Understanding:
+        """Return what the words of a query ask for."""
+        words = [w for w in (w.strip("?!.,;:") for w in words) if w]
+        frame, words = self.take_frame(words)
+        areas, words = self.take_areas(words)
+        kinds, words = self.take_kinds(words, counting=frame[:2] == ["how", "many"])
+        if frame:
+            # Inside a question too, its own words ("did", "how") say how to answer.
+            frame += [w.lower() for w in words if w.lower() in self.lex.language.question_words]
+            words = [w for w in words if w.lower() not in self.lex.language.question_words]
+        ending, words = self.take_ending(words)
+        frame += ending
+        asks_for = self.asked_for(words)
+        parts, criteria, words = self.named_criteria(words, areas, frame)
+        # "good", "fair", "poor" are ratings only where scores are in question.
+        ratings = self.rating_values(words) if asks_for or frame else []
+        kept = tuple(Word(w, self.is_topical(w)) for w in words if stems(w))
+        if kept and not any(w.topical for w in kept):
+            kept = tuple(Word(w.text) for w in kept)  # only common words: they are the topic
+        understanding = Understanding(
+            words=kept,
+            frame=tuple(frame),
+            areas=tuple(areas),
+            kinds=tuple(kinds),
+            asks_for=frozenset(asks_for),
+            parts=tuple(parts),
+            criteria=tuple(criteria),
+            ratings=tuple(ratings),
+        )
+        return replace(understanding, question=question_kind(understanding))
+
+    # -- the steps ----------------------------------------------------------------------
+
+    def take_frame(self, words: list[str]) -> tuple[list[str], list[str]]:
+        """Take the question's opening ("which Areas were", "how many") and ending ("mean") off."""
+        frame: list[str] = []
+        changed = True
+        while changed and words:
+            changed = False
+            text = " ".join(w.lower() for w in words)
+            for pattern in self.lex.language.question_frames:
+                match = pattern.match(text)
+                if match and match.end() > 0 and (match.end() == len(text) or text[match.end()] == " "):
+                    taken = len(text[: match.end()].split())
+                    if taken >= len(words):
+                        continue  # a frame alone is what was asked for
+                    frame += [w.lower() for w in words[:taken]]
+                    words = words[taken:]
+                    changed = True
+                    break
+        return frame, words
+
+    def take_ending(self, words: list[str]) -> tuple[list[str], list[str]]:
+        """Take a question's closing words off ("… mean", "… does Wessex have")."""
+        ending: list[str] = []
+        changed = True
+        while changed and words:
+            changed = False
+            text = " ".join(w.lower() for w in words)
+            for pattern in self.lex.language.question_endings:
+                match = pattern.search(text)
+                if match and match.start() > 0 and text[match.start() - 1] == " ":
+                    taken = len(text[match.start() :].split())
+                    ending = [w.lower() for w in words[-taken:]] + ending
+                    words = words[:-taken]
+                    changed = True
+                    break
+        return ending, words
+
+    def take_areas(self, words: list[str]) -> tuple[list[str], list[str]]:
+        """Take the Areas named ("London North", "both London Areas") out of the words."""
+        if self.lex.areas is None or not words:
+            return [], words
+        starts, position = [], 0
+        for word in words:
+            starts.append(position)
+            position += len(word) + 1
+        areas: list[str] = []
+        used: set[int] = set()
+        for start, end, slugs in self.lex.areas.find(" ".join(words)):
+            areas += [s for s in slugs if s and s not in areas]
+            used.update(i for i, p in enumerate(starts) if start <= p < end)
+        return areas, [w for i, w in enumerate(words) if i not in used]
+
+    def take_kinds(self, words: list[str], counting: bool) -> tuple[list[str], list[str]]:
+        """Take the kinds of entry named ("good practice", "strengths") out of the words.
+
+        "issues" alone names issues to address only in a count ("how many issues …"):
+        elsewhere it is an ordinary word ("disclosure issues").
+        """
+        phrases = dict(self.lex.kind_phrases)
+        if counting:
+            phrases.update(self.lex.count_phrases)
+        kinds: list[str] = []
+        used = self.find_phrases(words, phrases, kinds)
+        return kinds, [w for i, w in enumerate(words) if i not in used]
+
+    def asked_for(self, words: list[str]) -> set[str]:
+        """Return the structural kinds of entry the words ask for (scores, criteria, tables…)."""
+        found: list[str] = []
+        self.find_phrases(words, self.lex.structural_cues, found)
+        return set(found)
+
+    def named_criteria(
+        self, words: list[str], areas: list[str], frame: list[str]
+    ) -> tuple[list[str], list[str], list[str]]:
+        """Return the Parts ("part c", "casework") and scored criteria ("resource management")
+        named, and the words without "part c".
+
+        A whole name counts anywhere; a word or two of a name ("victims", "casework")
+        counts only in a question or beside an Area, where it is what is being scored.
+        """
+        lowered = [w.lower() for w in words]
+        lettered = {i for i, w in enumerate(lowered[:-1]) if w == "part" and lowered[i + 1] in PART_LETTERS}
+        parts = [lowered[i + 1] for i in sorted(lettered)]
+        words = [w for i, w in enumerate(words) if i not in lettered and i - 1 not in lettered]
+        seq = [t.stem for w in words for t in tokens(w)]
+        criteria = [code for code, name in self.lex.criteria.items() if contains(seq, name)]
+        parts += [
+            part for part, name in self.lex.part_names.items() if contains(seq, name) and part not in parts
+        ]
+        cues = {s for phrase in self.lex.structural_cues for s in phrase}
+        topical = {s for s in seq if not self.lex.words.is_generic(s) and s not in cues}
+        topical -= {value.lower() for value in self.lex.rating_values.values()}
+        if topical and (areas or frame) and not criteria and not parts:
+            criteria = [code for code, name in self.lex.criteria.items() if topical <= set(name)]
+            parts = [part for part, name in self.lex.part_names.items() if topical <= set(name)]
+        return parts, criteria, words
+
+    def rating_values(self, words: list[str]) -> list[str]:
+        """Return the rating values the words name ("excellent" → "Excellent")."""
+        found = []
+        for word in words:
+            value = self.lex.rating_values.get(word.lower())
+            if value and value not in found:
+                found.append(value)
+        return found
+
+    def is_topical(self, word: str) -> bool:
+        """Tell whether a word says what an entry is about in this report."""
+        seq = stems(word)
+        return bool(seq) and not all(self.lex.words.is_generic(s) for s in seq)
+
+    # -- helpers ------------------------------------------------------------------------
+
+    @staticmethod
+    def find_phrases(words: list[str], phrases: dict[tuple[str, ...], str], found: list[str]) -> set[int]:
+        """Note the value of every stem phrase in the words; return the word positions used."""
+        seq = [(i, t.stem) for i, w in enumerate(words) for t in tokens(w)]
+        stem_seq = tuple(s for _, s in seq)
+        used: set[int] = set()
+        for phrase, value in sorted(phrases.items(), key=lambda kv: -len(kv[0])):
+            n = len(phrase)
+            for j in range(len(stem_seq) - n + 1):
+                positions = {seq[k][0] for k in range(j, j + n)}
+                if stem_seq[j : j + n] == phrase and not positions & used:
+                    if value not in found:
+                        found.append(value)
+                    used |= positions
+        return used
+
+
+def contains(seq: list[str], phrase: tuple[str, ...]) -> bool:
+    """Tell whether a stem phrase occurs in a stem sequence."""
+    n = len(phrase)
+    return any(tuple(seq[i : i + n]) == phrase for i in range(len(seq) - n + 1))
+
+
+def question_kind(u: Understanding) -> str:
+    """Classify what sort of answer a query wants.
+
+    "which-areas": which Areas got a rating; "area-scores": how an Area was rated;
+    "count": how many entries of a kind; "question": another question; "" for keywords.
+    """
+    opening = " ".join(u.frame[:2])
+    if opening == "how many" and u.kinds and not u.topic:
+        return "count"
+    scores = "rating" in u.asks_for or bool(u.ratings)
+    if scores and u.ratings and u.frame[:1] in (("which",), ("what",), ("who",)):
+        return "which-areas"
+    if scores and u.areas and (u.criteria or u.parts or not u.topic):
+        return "area-scores"
+    if u.frame and QUESTION_START.match(u.frame[0]):
+        return "question"
+    return ""
