@@ -132,10 +132,10 @@ def cmd_explain(args) -> int:
         return 0
     understood = explanation["understood"]
     print(f"Query: {args.text!r}")
-    read = {k: v for k, v in understood.items() if v}
-    print(
-        "Read as: " + "; ".join(f"{k} {' '.join(v) if isinstance(v, list) else v}" for k, v in read.items())
-    )
+    read = [
+        (k.replace("_", " "), ", ".join(v) if isinstance(v, list) else v) for k, v in understood.items() if v
+    ]
+    print("Read as: " + "; ".join(f"{k}: {v}" for k, v in read))
     if explanation.get("corrected_query"):
         print(f"Corrected to: {explanation['corrected_query']}")
     print(f"Entry: {args.id}")

@@ -80,7 +80,9 @@ class WhooshReference:
         """Rank q as a search does, from Whoosh's own scores: scope, priors by kind, lifts."""
         compiled = index.compiler.compile(q, parse_query(q))
         answer = index.answerer.answer(compiled.understanding)
-        answered = tuple(index.by_id[i] for i in answer.entry_ids) if answer and answer.kind == "ratings" else ()
+        answered = (
+            tuple(index.by_id[i] for i in answer.entry_ids) if answer and answer.kind == "ratings" else ()
+        )
         adjust = index.priors.adjust(compiled.understanding, answered)
         ranked = []
         for doc, score in self.ranking(index, compiled.query):

@@ -128,3 +128,27 @@ def test_stale_index_is_rebuilt_before_querying(tmp_path):
     out = run("query", "budget", corpus=corpus, index=index)
     assert "missing or stale; building it" in out.stderr
     assert not is_stale(index, corpus)
+
+
+def test_explain_prints_why_an_entry_scored(index_dir):
+    done = run(
+        "explain", "did staff feel they got too many emails from managers?", "para-2.5", index=index_dir
+    )
+    assert done.returncode == 0
+    assert (
+        "Read as: question: question; frame: did many; topic: staff feel they got too emails managers"
+        in done.stdout
+    )
+    assert "word 'emails'" in done.stdout and "score" in done.stdout.splitlines()[-1]
+    as_json = json.loads(run("explain", "wessex disclosure", "para-4.10", "--json", index=index_dir).stdout)
+    assert as_json["matched"] is False and as_json["scope"] == ["wessex"]
+
+
+def test_explain_of_an_unknown_entry_is_a_clear_error(index_dir):
+    done = run("explain", "disclosure", "para-99.9", index=index_dir, check=False)
+    assert done.returncode == 1 and "no entry 'para-99.9'" in done.stderr
+
+
+def test_query_prints_the_answer(index_dir):
+    out = run("query", "how many strengths does wessex have", index=index_dir).stdout
+    assert out.splitlines()[1] == "Answer: The report lists 8 strengths for Wessex (Annex B)."

@@ -86,7 +86,7 @@ class Answerer:
         if not rows:
             names = ", ".join(self.area_name(a) for a in u.areas)
             text = f"The report's scores tables give no rating for {names} on {criteria_label(u) or 'these criteria'}."
-            return Answer("ratings", u.question, text, notes=("pilot",))
+            return Answer("ratings", u.question, text)
         parts = []
         for area in u.areas:
             own = [r for r in rows if r.area == area]

@@ -52,7 +52,9 @@ class Corrector:
         if len(content) > CORRECT_UP_TO:
             # A spelling of a stem already searched for adds nothing beside it.
             indexed = self.lex.indexed_stems
-            alternatives = [b for w, b in replacements.items() if stem(w) not in indexed or stem(w) != stem(b)]
+            alternatives = [
+                b for w, b in replacements.items() if stem(w) not in indexed or stem(w) != stem(b)
+            ]
             return Correction(words, alternatives, None, replacements)
 
         def fix(s: str) -> str:

@@ -35,7 +35,12 @@ def explain_query(compiled: CompiledQuery, adjustments: Adjustments) -> dict:
 
 
 def explain_entry(
-    run: QueryRun, compiled: CompiledQuery, adjustments: Adjustments, doc: int, entry: Entry, answer: bool
+    run: QueryRun,
+    compiled: CompiledQuery,
+    adjustments: Adjustments,
+    doc: int,
+    entry: Entry,
+    answered: tuple[int, ...],
 ) -> dict:
     """Return why one matching entry scored as it did."""
     clauses = []
@@ -50,7 +55,7 @@ def explain_entry(
             clauses.append(row)
     matched = sum(c["score"] for c in clauses)
     factor = adjustments.factors.get(entry.kind, 1.0)
-    lifts = lift_reasons(compiled.understanding, entry, answer)
+    lifts = lift_reasons(compiled.understanding, entry, bool(answered), doc in answered)
     return {
         "clauses": clauses,
         "matched": round(matched, 4),

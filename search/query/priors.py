@@ -23,6 +23,7 @@ from search.query.understanding import Understanding
 
 # Score factors of the structural kinds when a query does not ask for them.
 KIND_PRIORS = {"rating": 0.3, "criterion": 0.8, "report": 0.3, "table": 0.6}
+STRUCTURAL_KINDS = frozenset(KIND_PRIORS)
 # The entries that are an Area's own, not national text that names it.
 OWN_KINDS = frozenset({"issue", "good-practice", "strength", "rating", "report"})
 SUBJECT_LIFT = 30.0
@@ -71,6 +72,12 @@ class PriorTable:
         for kind in understanding.kinds:
             for doc in docnums_of(self.by_kind.get(kind, 0)):
                 lifts[doc] = lifts.get(doc, 0.0) + SUBJECT_LIFT
+        # What the answer rests on leads; without an answer, the structural kinds asked
+        # for ("scores", "criteria") lead, as a kind named does.
+        asked = set() if answer else set(understanding.asks_for) & STRUCTURAL_KINDS
+        for kind in asked:
+            for doc in docnums_of(self.by_kind.get(kind, 0)):
+                lifts[doc] = lifts.get(doc, 0.0) + SUBJECT_LIFT
         for doc in answer:
             lifts[doc] = lifts.get(doc, 0.0) + SUBJECT_LIFT
         return Adjustments(scope, priors, lifts, factors)
@@ -82,8 +89,13 @@ class PriorTable:
         return [by_index[k] for k in self.kinds]
 
 
-def lift_reasons(understanding: Understanding, entry: Entry, answer: bool) -> list[tuple[str, float]]:
-    """Say why an entry's score was lifted, matching `PriorTable.adjust`."""
+def lift_reasons(
+    understanding: Understanding, entry: Entry, answered: bool, answer: bool
+) -> list[tuple[str, float]]:
+    """Say why an entry's score was lifted, matching `PriorTable.adjust`.
+
+    `answered`: the query got an answer; `answer`: this entry is one it rests on.
+    """
     reasons = [
         (f"its own entry for {area}", SUBJECT_LIFT)
         for area in understanding.areas
@@ -91,6 +103,8 @@ def lift_reasons(understanding: Understanding, entry: Entry, answer: bool) -> li
     ]
     if entry.kind in understanding.kinds:
         reasons.append((f"a kind named in the query ({entry.kind})", SUBJECT_LIFT))
+    if not answered and entry.kind in STRUCTURAL_KINDS & understanding.asks_for:
+        reasons.append((f"a kind the query asks for ({entry.kind})", SUBJECT_LIFT))
     if answer:
         reasons.append(("the answer rests on it", SUBJECT_LIFT))
     return reasons

@@ -17,7 +17,7 @@ from pathlib import Path
 from search.errors import IndexMissing, NotFound
 from search.index.forward import FIELDS as FORWARD_FIELDS
 from search.index.reader import OpenBuild, open_build, open_current
-from search.models import KIND_LABELS, PART_LABELS, Entry, Hit, SearchRequest, SearchResult
+from search.models import KIND_LABELS, PART_LABELS, Answer, Entry, Hit, SearchRequest, SearchResult
 from search.query.answers import Answerer
 from search.query.compiler import QueryCompiler
 from search.query.engine.bitsets import docnums_of, mask_of
@@ -144,9 +144,7 @@ class SearchIndex:
             hits = tuple(
                 replace(
                     hit,
-                    explanation=explain_entry(
-                        ranking.run, compiled, adjustments, d, hit.entry, d in answered
-                    ),
+                    explanation=explain_entry(ranking.run, compiled, adjustments, d, hit.entry, answered),
                 )
                 for hit, (d, _) in zip(hits, page, strict=True)
             )
@@ -174,17 +172,15 @@ class SearchIndex:
         return " ".join("".join(kept).split())
 
     def explain(self, request: SearchRequest, entry_id: str) -> dict:
-        """Return why one entry scores as it does for a request, or why it does not match."""
+        """Return why one entry scores as it does for a request's query, or why it does not match."""
         entry = self.entry(entry_id)
         doc = self.by_id[entry_id]
-        result = self.search(replace(request, explain=True, page=1, per_page=1))
         compiled = self.compiler.compile(request.q, parse_query(request.q))
-        answer = self.answerer.answer(compiled.understanding)
-        answered = (
-            tuple(self.by_id[i] for i in answer.entry_ids) if answer and answer.kind == "ratings" else ()
-        )
+        answered = self.answered(self.answerer.answer(compiled.understanding))
         adjustments = self.priors.adjust(compiled.understanding, answered)
-        body = {"id": entry_id, "query": request.q, **(result.explanation or {})}
+        query = explain_query(compiled, adjustments)
+        query["query_clauses"] = query.pop("clauses")
+        body = {"id": entry_id, "query": request.q, **query}
         if compiled.query is None:
             return {
                 **body,
@@ -199,8 +195,12 @@ class SearchIndex:
         )
         if not ranking.matched >> doc & 1:
             return {**body, "matched": False, "why": "none of the query's clauses matches this entry"}
-        detail = explain_entry(ranking.run, compiled, adjustments, doc, entry, doc in answered)
+        detail = explain_entry(ranking.run, compiled, adjustments, doc, entry, answered)
         return {**body, "matched": True, **detail, "ranked_score": round(ranking.scores([doc])[0], 4)}
+
+    def answered(self, answer: Answer | None) -> tuple[int, ...]:
+        """Return the documents an answer from the scores rests on (none for counts)."""
+        return tuple(self.by_id[i] for i in answer.entry_ids) if answer and answer.kind == "ratings" else ()
 
     def make_hit(self, docnum: int, score: float | None, terms: HighlightTerms) -> Hit:
         """Return a result with its snippet."""

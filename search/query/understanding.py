@@ -57,7 +57,8 @@ class Understanding:
     def wants_ratings(self) -> bool:
         """Tell whether scores are in question: asked for, or a scored criterion named in a
         question or beside an Area ("wales casework" is about Cymru-Wales's Part C scores too)."""
-        return "rating" in self.asks_for or bool(self.ratings or self.criteria or self.parts)
+        named = bool(self.criteria or self.parts) and bool(self.areas or self.frame)
+        return "rating" in self.asks_for or bool(self.ratings) or named
 
     @property
     def topic(self) -> tuple[str, ...]:
@@ -100,11 +101,14 @@ class QueryReader:
         frame += ending
         asks_for = self.asked_for(words)
         parts, criteria, words = self.named_criteria(words, areas, frame)
-        # "good", "fair", "poor" are ratings only where scores are in question.
-        ratings = self.rating_values(words) if asks_for or frame else []
-        kept = tuple(Word(w, self.is_topical(w)) for w in words if stems(w))
+        # "good", "fair", "poor" are ratings only where scores are asked for ("rated good").
+        ratings = self.rating_values(words) if "rating" in asks_for else []
+        cues = self.cue_words(words)
+        searched = [(i, w) for i, w in enumerate(words) if stems(w)]
+        kept = tuple(Word(w, self.is_topical(w) and i not in cues) for i, w in searched)
         if kept and not any(w.topical for w in kept):
-            kept = tuple(Word(w.text) for w in kept)  # only common words: they are the topic
+            # Only common words: they are the topic (words asking for a kind stay aside).
+            kept = tuple(Word(w, i not in cues) for i, w in searched)
         understanding = Understanding(
             words=kept,
             frame=tuple(frame),
@@ -182,6 +186,11 @@ class QueryReader:
         kinds: list[str] = []
         used = self.find_phrases(words, phrases, kinds)
         return kinds, [w for i, w in enumerate(words) if i not in used]
+
+    def cue_words(self, words: list[str]) -> set[int]:
+        """Return the positions of the words that ask for a kind ("rated", "criteria"): they
+        say what to show, and count only beside the topic."""
+        return self.find_phrases(words, self.lex.structural_cues, [])
 
     def asked_for(self, words: list[str]) -> set[str]:
         """Return the structural kinds of entry the words ask for (scores, criteria, tables…)."""

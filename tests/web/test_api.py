@@ -526,6 +526,11 @@ SAMPLES = [
     ("/api/search?q=comunity+engagment", 200),
     ("/api/search?sort=document&per_page=100", 200),
     ("/api/search?page=0", 400),
+    ("/api/search?q=which+areas+were+rated+excellent+for+resource+management", 200),
+    ("/api/search?q=how+many+strengths+does+wessex+have", 200),
+    ("/api/search?q=london+north+disclosure&explain=1", 200),
+    ("/api/search?q=victim+letters&explain=1&kind=issue", 200),
+    ("/api/search?explain=maybe", 400),
     ("/api/search.csv?q=wessex", 200),
     ("/api/search.csv?sort=nope", 400),
     ("/api/entries/para-4.10", 200),
@@ -613,3 +618,67 @@ def test_readme_documents_the_api(client):
     assert documented == described
     example = re.search(r"`GET (/api/search\?page=0)` → `400 (\{.*?\})`", section, re.S)
     assert client.get(example[1]).get_json() == json.loads(example[2].replace("\n", " "))
+
+
+# -- answers, scope and explanations ---------------------------------------------------------
+
+
+def test_rating_answer_body(client):
+    body = get_json(client, "/api/search?q=which+areas+were+rated+excellent+for+resource+management")
+    answer = body["answer"]
+    assert answer == {
+        "kind": "ratings",
+        "question": "which-areas",
+        "text": "4 Areas were rated Excellent for B2 Resource management: "
+        "Mersey-Cheshire, North West, Wessex, Yorkshire and Humberside.",
+        "count": 4,
+        "ratings": [
+            {
+                "area": area,
+                "area_name": name,
+                "code": "B2",
+                "criterion": "Resource management",
+                "rating": "Excellent",
+                "entry": f"rating-b-{area}",
+                "url": f"/entries/rating-b-{area}",
+                "area_url": f"/areas/{area}",
+            }
+            for area, name in [
+                ("mersey-cheshire", "Mersey-Cheshire"),
+                ("north-west", "North West"),
+                ("wessex", "Wessex"),
+                ("yorkshire-and-humberside", "Yorkshire and Humberside"),
+            ]
+        ],
+        "entries": [
+            f"rating-b-{a}" for a in ("mersey-cheshire", "north-west", "wessex", "yorkshire-and-humberside")
+        ],
+        "search_url": None,
+        "notes": [],
+    }
+    assert {r["id"] for r in body["results"][:4]} == set(answer["entries"])
+
+
+def test_count_answer_body(client):
+    answer = get_json(client, "/api/search?q=how+many+issues+does+the+north+east+have")["answer"]
+    assert answer["kind"] == "count" and answer["count"] == 13 and answer["ratings"] == []
+    assert answer["search_url"] == "/?kind=issue&area=north-east"
+    assert answer["notes"] == [
+        "North East: issue to address numbers 8, 9, 10 are missing from the report's numbering."
+    ]
+
+
+def test_scope_body_says_how_to_search_every_area(client):
+    body = get_json(client, "/api/search?q=london+north+disclosure")
+    assert body["scope"] == {"areas": ["london-north"], "all_areas_query": "disclosure"}
+    assert all("london-north" in r["areas"] for r in body["results"])
+
+
+def test_explain_is_off_by_default_and_adds_up_when_asked(client):
+    plain = get_json(client, "/api/search?q=victim+letters")
+    assert "explanation" not in plain and all("explanation" not in r for r in plain["results"])
+    body = get_json(client, "/api/search?q=victim+letters&explain=1")
+    assert body["explanation"]["understood"]["topic"] == "victim letters"
+    assert "synonym: letter victim" in body["explanation"]["clauses"]
+    for result in body["results"]:
+        assert result["explanation"]["score"] == pytest.approx(result["score"], abs=2e-3)

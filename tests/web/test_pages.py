@@ -154,7 +154,7 @@ def test_spelling_correction_is_shown(client):
     doc = page(client, "/?q=comunity+engagment")
     assert (
         doc.text_of("p", class_="correction")
-    ) == "There are no results for “comunity engagment”. Showing results for community engagement instead."
+    ) == "Showing results for community engagement instead of “comunity engagment”."
     assert doc.links()["community engagement"] == "/?q=community+engagement"
 
 
@@ -609,3 +609,37 @@ def test_one_index_is_opened_and_shared_by_every_request(index_dir):
     # Every request gave its hold back: a new build can retire this one at once.
     assert holder._users == {}
     holder.close()
+
+
+# -- answers and scope -----------------------------------------------------------------------
+
+
+def test_a_rating_question_gets_an_answer_box_above_the_results(client):
+    doc = page(client, "/?q=which+areas+were+rated+poor+for+community+engagement")
+    assert doc.text_of("p", class_="answer-text") == (
+        "1 Area was rated Poor for D3 Community engagement: Thames and Chiltern."
+    )
+    links = doc.links()
+    assert links["Thames and Chiltern"] == "/areas/thames-and-chiltern"
+    assert links["Scores row for Thames and Chiltern"] == "/entries/rating-d-thames-and-chiltern"
+    html = client.get("/?q=which+areas+were+rated+poor+for+community+engagement").get_data(as_text=True)
+    assert html.index('class="answer"') < html.index('class="result-list"')
+
+
+def test_a_count_question_links_to_the_entries_counted(client):
+    doc = page(client, "/?q=how+many+good+practice+examples+does+london+south+have")
+    assert (
+        doc.text_of("p", class_="answer-text")
+        == "The report lists 7 examples of good practice for London South (Annex B)."
+    )
+    assert doc.links()["List the 7 entries"] == "/?kind=good-practice&area=london-south"
+
+
+def test_no_answer_box_without_a_question_about_scores_or_counts(client):
+    assert page(client, "/?q=disclosure").find("section", class_="answer") == []
+
+
+def test_a_named_area_scopes_the_page_with_a_way_to_search_every_area(client):
+    doc = page(client, "/?q=wessex+disclosure")
+    assert doc.text_of("p", class_="scope").startswith("Showing entries about Wessex only")
+    assert doc.links()["Search every Area for “disclosure”"] == "/?q=disclosure"

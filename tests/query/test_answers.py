@@ -1,0 +1,144 @@
+"""Answers from the structured data, checked against the report's own tables; and explanations."""
+
+from __future__ import annotations
+
+import pytest
+
+from search.output.overview import score_tables
+from search.query.request import parse_request
+
+
+def ask(index, q: str, **params):
+    raw = {"q": [q], **{k: [str(v)] for k, v in params.items()}}
+    return index.search(parse_request(raw))
+
+
+def table_rows(index):
+    """Every (Area, code, criterion, rating) of the scores tables, read from the overview, not the answerer."""
+    rows = []
+    for table in score_tables(index.entries):
+        for criterion in table.criteria:
+            for area, ratings in table.rows.items():
+                if criterion.code in ratings:
+                    rows.append((area, criterion.code, criterion.criterion, ratings[criterion.code]))
+    return rows
+
+
+def test_which_areas_got_a_rating_is_answered_from_the_tables_for_every_criterion(search_index):
+    rows = table_rows(search_index)
+    criteria = {(code, name) for _, code, name, _ in rows if len(code) > 1}
+    asked = 0
+    for code, name in sorted(criteria):
+        for value in ("Excellent", "Poor"):
+            answer = ask(search_index, f"which Areas were rated {value.lower()} for {name}?").answer
+            expected = sorted(area for area, c, _, rating in rows if c == code and rating == value)
+            assert answer is not None and answer.kind == "ratings", (code, value)
+            assert sorted(r.area for r in answer.rows if r.code == code) == expected, (code, value)
+            assert all(r.rating == value for r in answer.rows)
+            asked += 1
+    assert asked >= 20
+
+
+@pytest.mark.parametrize("part", ["a", "b", "c", "d"])
+def test_how_an_area_scored_is_its_row_of_the_table(search_index, part):
+    rows = table_rows(search_index)
+    for area in ("wessex", "north-east", "london-north"):
+        name = search_index.areas.label(area)
+        answer = ask(search_index, f"how did {name} score in part {part}").answer
+        expected = [(c, r) for a, c, _, r in rows if a == area and c[0].lower() == part]
+        assert [(r.code, r.rating) for r in answer.rows] == expected
+        assert all(r.entry_id == f"rating-{part}-{area}" for r in answer.rows)
+
+
+def test_an_area_the_tables_do_not_score_is_said_so(search_index):
+    # The two pilot Areas have no row in the Part A, B and D tables.
+    answer = ask(search_index, "how did cymru-wales score in part a").answer
+    assert answer.rows == () and "no rating" in answer.text
+
+
+@pytest.mark.parametrize("kind", ["issue", "good-practice", "strength"])
+def test_counts_are_the_annex_b_rows(search_index, kind):
+    words = {"issue": "issues", "good-practice": "examples of good practice", "strength": "strengths"}[kind]
+    for area in search_index.areas.areas:
+        answer = ask(search_index, f"how many {words} does {area.name} have?").answer
+        expected = [e.id for e in search_index.entries if e.kind == kind and area.slug in e.areas]
+        assert answer.kind == "count" and answer.count == len(expected), (area.slug, kind)
+        assert list(answer.entry_ids) == expected
+        assert answer.search == {"kind": [kind], "area": [area.slug]}
+
+
+def test_a_count_names_the_rows_missing_from_the_numbering(search_index):
+    answer = ask(search_index, "how many issues to address does the North East have").answer
+    assert answer.count == 13
+    assert answer.notes == (
+        "North East: issue to address numbers 8, 9, 10 are missing from the report's numbering.",
+    )
+
+
+@pytest.mark.parametrize(
+    "q",
+    [
+        "disclosure",
+        "which areas have good working relationships with the police",
+        "how many case files did inspectors examine",
+        "wessex training",
+        "good leadership",
+    ],
+)
+def test_no_answer_when_the_question_is_not_about_scores_or_counts(search_index, q):
+    assert ask(search_index, q).answer is None
+
+
+def test_the_rows_an_answer_rests_on_lead_the_results(search_index):
+    result = ask(search_index, "which areas were rated excellent for resource management")
+    assert {h.entry.id for h in result.hits[: len(result.answer.entry_ids)]} == set(result.answer.entry_ids)
+
+
+# -- explanations ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "q",
+    [
+        "victim letters",
+        '"disclosure record sheet" IQA',
+        "wessex good practice",
+        "which areas were rated poor for community engagement",
+        "did staff feel they got too many emails from managers",
+        "barristers",
+        "case progression scores",
+        "comunity engagment",
+        "+police file -quality",
+    ],
+)
+def test_explanations_add_up_to_the_scores(search_index, q):
+    result = ask(search_index, q, explain=1, per_page=20)
+    assert result.explanation["clauses"]
+    for hit in result.hits:
+        explanation = hit.explanation
+        parts = sum(c["score"] for c in explanation["clauses"])
+        factor = explanation["prior"]["factor"] if explanation["prior"] else 1.0
+        total = parts * factor + sum(lift["value"] for lift in explanation["lifts"])
+        assert total == pytest.approx(hit.score, abs=2e-3), hit.entry.id
+        assert explanation["score"] == pytest.approx(hit.score, abs=2e-3)
+
+
+def test_explain_names_words_fields_expansions_and_priors(search_index):
+    explained = search_index.explain(parse_request({"q": ["IQA leadership"]}), "criterion-a-1")
+    reasons = [c["reason"] for c in explained["clauses"]]
+    assert "word 'leadership'" in reasons
+    assert explained["prior"] == {
+        "factor": 0.8,
+        "reason": "framework criteria rank below the findings unless the framework is asked for",
+    }
+    word = next(c for c in explained["clauses"] if c["reason"] == "word 'leadership'")
+    assert set(word["fields"]) <= {"title", "text", "aliases", "context"}
+    iqa = search_index.explain(parse_request({"q": ["IQA"]}), "para-3.8")
+    assert any(c["reason"].startswith("acronym IQA") for c in iqa["clauses"])
+
+
+def test_explain_says_why_an_entry_does_not_match(search_index):
+    outside = search_index.explain(parse_request({"q": ["wessex disclosure"]}), "issue-london-north-7")
+    assert outside["matched"] is False and "Wessex" in outside["why"]
+    none = search_index.explain(parse_request({"q": ["xylophone"]}), "para-4.10")
+    assert none["matched"] is False and "none of the query's clauses" in none["why"]

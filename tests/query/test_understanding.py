@@ -1,0 +1,230 @@
+"""Reading what a query asks for, and what that does to the results: patterns, not single queries."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from search.errors import CorpusError
+from search.ingest import ingest
+from search.query.request import parse_request
+from search.query.syntax import parse_query
+
+CORPUS = Path(__file__).resolve().parents[2] / "corpus"
+STRUCTURAL = {"rating", "criterion", "report", "table"}
+
+
+def read(index, q: str):
+    return index.compiler.reader.read(parse_query(q).words)
+
+
+def search(index, q: str, **params):
+    raw = {"q": [q], **{k: v if isinstance(v, list) else [str(v)] for k, v in params.items()}}
+    return index.search(parse_request(raw))
+
+
+def ids(result) -> list[str]:
+    return [h.entry.id for h in result.hits]
+
+
+# -- the reading ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("q", "frame", "topic"),
+    [
+        (
+            "what did the inspectors say about sickness absence?",
+            "what did the inspectors say about",
+            "sickness absence",
+        ),
+        (
+            "which Areas have good working relationships with the police",
+            "which areas have",
+            "good working relationships police",
+        ),
+        ("how does the CPS deal with hate crime", "how does", "CPS deal hate crime"),
+        ("is there any mention of dip sampling", "is there any mention of", "dip sampling"),
+        ("what does LSIP stand for", "what does stand for", "LSIP"),
+        ("victim letters", "", "victim letters"),
+    ],
+)
+def test_question_frames_are_taken_off(search_index, q, frame, topic):
+    understood = read(search_index, q)
+    assert " ".join(understood.frame) == frame
+    assert " ".join(w.text for w in understood.words) == topic
+
+
+def test_areas_are_read_in_any_spelling_including_readers_short_names(search_index):
+    assert read(search_index, "merseyside and cheshire training").areas == ("mersey-cheshire",)
+    assert read(search_index, "Wales disclosure").areas == ("cymru-wales",)
+    assert read(search_index, "yorkshire budget").areas == ("yorkshire-and-humberside",)
+    assert read(search_index, "both London Areas recruitment").areas == ("london-north", "london-south")
+    # The report's own "England and Wales" does not make its paragraphs about Cymru-Wales.
+    assert not any("cymru-wales" in e.areas for e in search_index.entries if "England and Wales" in e.text)
+
+
+def test_kinds_named_and_kinds_counted(search_index):
+    assert read(search_index, "good practice on victim letters").kinds == ("good-practice",)
+    # "issues" names issues to address only in a count.
+    assert read(search_index, "disclosure issues").kinds == ()
+    assert read(search_index, "how many issues does Wessex have").kinds == ("issue",)
+
+
+def test_rating_words_count_only_where_scores_are_in_question(search_index):
+    assert read(search_index, "good leadership").ratings == ()
+    assert "rating" not in read(search_index, "good leadership").asks_for
+    relationships = read(search_index, "which areas have good working relationships with the police")
+    assert relationships.ratings == () and relationships.question == "question"
+    scored = read(search_index, "which areas were rated good for leadership")
+    assert scored.ratings == ("Good",) and scored.criteria == ("A1",) and scored.question == "which-areas"
+
+
+def test_criteria_and_parts_are_named_by_their_words(search_index):
+    assert read(search_index, "resource management").criteria == ("B2",)
+    assert read(search_index, "how did wessex score on victims").criteria == ("D1", "D2")
+    assert read(search_index, "wessex part c scores").parts == ("c",)
+    assert read(search_index, "north west casework").parts == ("c",)
+    # Without a question or an Area, a word of a criterion's name is just a word.
+    assert read(search_index, "casework").parts == ()
+
+
+def test_words_the_report_uses_everywhere_count_only_beside_others(search_index):
+    understood = read(search_index, "Area vision")
+    assert [w.text for w in understood.words if not w.topical] == ["Area"]
+    assert [w.text for w in understood.words if w.topical] == ["vision"]
+    alone = read(search_index, "Area")
+    assert [w.topical for w in alone.words] == [True]  # alone, a common word is the topic
+
+
+@pytest.mark.parametrize(
+    ("q", "question"),
+    [
+        ("which areas scored poor for community engagement", "which-areas"),
+        ("how did thames and chiltern score in part d", "area-scores"),
+        ("east midlands ratings", "area-scores"),
+        ("how many strengths does the north west have", "count"),
+        ("how many examples of good practice in part b", "count"),
+        ("why do trials fail", "question"),
+        ("trials", ""),
+    ],
+)
+def test_question_types(search_index, q, question):
+    assert read(search_index, q).question == question
+
+
+# -- what the reading does to the results --------------------------------------------------------
+
+
+@pytest.mark.parametrize("q", ["london south disclosure", "wessex training", "north east victims"])
+def test_an_area_named_scopes_the_search_own_entries_first(search_index, q):
+    result = search(search_index, q, per_page=50)
+    area = read(search_index, q).areas[0]
+    assert result.total > 0 and result.scope == (area,)
+    assert all(area in h.entry.areas for h in result.hits)
+    own = [h.entry.kind in {"issue", "good-practice", "strength", "rating", "report"} for h in result.hits]
+    assert own == sorted(own, reverse=True), "the Area's own entries come before national text"
+    assert (
+        result.widened_query == q.split(" ", 2)[-1]
+        if q.startswith(("london", "north"))
+        else q.split(" ", 1)[1]
+    )
+
+
+def test_widening_the_search_finds_other_areas(search_index):
+    scoped = search(search_index, "wessex disclosure")
+    wide = search(search_index, scoped.widened_query)
+    assert wide.total > scoped.total and any("wessex" not in h.entry.areas for h in wide.hits)
+
+
+@pytest.mark.parametrize(
+    "q", ["case progression", "magistrates courts reviews", "victim communication", "leadership"]
+)
+def test_structural_rows_do_not_crowd_out_findings(search_index, q):
+    top = search(search_index, q).hits
+    kinds = [h.entry.kind for h in top]
+    # Scores rows, report links and tables repeat every topic's words; criteria state them.
+    assert sum(k in STRUCTURAL - {"criterion"} for k in kinds) <= 2, [h.entry.id for h in top]
+    assert sum(k not in STRUCTURAL for k in kinds) >= 5, [h.entry.id for h in top]
+
+
+@pytest.mark.parametrize(
+    ("q", "kind"), [("case progression scores", "rating"), ("victims criteria", "criterion")]
+)
+def test_structural_rows_lead_when_asked_for(search_index, q, kind):
+    top = search(search_index, q).hits[:5]
+    assert sum(h.entry.kind == kind for h in top) >= 3, [h.entry.id for h in top]
+
+
+def test_a_right_word_in_the_wrong_place_is_corrected_from_the_reports_pairs(search_index):
+    assert search(search_index, "changing decisions").corrected_query == "charging decisions"
+    assert search(search_index, "charging decisions").corrected_query is None
+    assert search(search_index, "changing culture").corrected_query is None  # no pair to prefer
+
+
+@pytest.mark.parametrize(
+    ("q", "expected"),
+    [
+        ("barristers", "counsel"),
+        ("working from home", "smarter working"),
+        ("staff off sick", "sickness"),
+        ("spot checks on lawyers work", "dip sampl"),
+    ],
+)
+def test_lay_words_find_the_reports_words(search_index, q, expected):
+    top = search(search_index, q).hits[:5]
+    assert any(expected in h.entry.text.lower() for h in top), [h.entry.id for h in top]
+
+
+def test_lay_terms_must_map_to_words_the_report_uses(tmp_path):
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    language = json.loads((corpus / "language.json").read_text(encoding="utf-8"))
+    language["lay_terms"].append({"lay": ["zeppelins"], "report": ["airship fleet"]})
+    (corpus / "language.json").write_text(json.dumps(language), encoding="utf-8")
+    with pytest.raises(CorpusError, match="airship fleet"):
+        ingest(corpus)
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"question_frames": ["(unclosed"]}, "question_frames"),
+        ({"asks_for": {"bogus-kind": ["x"]}}, "unknown kinds"),
+        ({"lay_terms": [{"lay": [], "report": ["counsel"]}]}, "lay"),
+    ],
+)
+def test_bad_language_data_is_refused(tmp_path, change, message):
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    language = json.loads((corpus / "language.json").read_text(encoding="utf-8"))
+    language.update(change)
+    (corpus / "language.json").write_text(json.dumps(language), encoding="utf-8")
+    with pytest.raises(CorpusError, match=message):
+        ingest(corpus)
+
+
+# -- bounded work --------------------------------------------------------------------------------
+
+
+def test_a_very_long_word_is_never_tried_by_the_speller(search_index, monkeypatch):
+    import search.text.spelling as spelling
+
+    generated = []
+    real = spelling.deletions
+    monkeypatch.setattr(spelling, "deletions", lambda word, d: generated.append(len(word)) or real(word, d))
+    for word in ("a" * 500, "ｚ" * 400, "disclosure" * 30):
+        assert search_index.compiler.lex.speller.correct(word) is None
+    assert generated == []
+    search_index.compiler.lex.speller.correct("disclosre")
+    assert generated and max(generated) <= search_index.compiler.lex.speller.longest + 2
+
+
+def test_a_query_of_hundreds_of_words_compiles_a_bounded_query(search_index):
+    words = " ".join(f"word{n} disclosure police" for n in range(160))[:500]
+    compiled = search_index.compiler.compile(words, parse_query(words))
+    assert len(compiled.clauses) <= 60
+    assert search(search_index, words).total > 0
