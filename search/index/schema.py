@@ -11,7 +11,7 @@ from search.text.analysis import TOKEN_PATTERN, is_indexed, normalise_word, stem
 SCHEMA_VERSION = 3
 
 # Searchable text fields and how much a match in each counts.
-FIELD_BOOSTS = {"title": 1.5, "text": 1.0, "aliases": 0.8, "context": 0.5}
+FIELD_BOOSTS = {"title": 1.0, "text": 1.0, "aliases": 0.8, "context": 0.5}
 FACET_FIELDS = ("areas", "themes", "part", "kind")
 
 

@@ -34,6 +34,7 @@ EXPANSION_WORD_BOOST = 0.2
 FAMILY_BOOST = 0.3
 THEME_SCORE = 1.0
 FUZZY_BOOST = 0.5
+COMMON_ACRONYM_SHARE = 0.1
 # Words compiled at most: a query is bounded in length, and so is the work it asks for.
 MAX_WORDS = 24
 
@@ -149,7 +150,7 @@ class QueryCompiler:
                 required.append(Clause(f"required {item!r}", phrase_query(seq)))
                 phrases.append(seq) if len(seq) > 1 else marks.add(seq[0])
         excluded = [phrase_query(tuple(stems(item))) for item in plan.excluded if stems(item)]
-        theme = self.theme_clause(words)
+        theme = self.theme_clause(words, scoped=bool(understanding.areas))
         if theme is not None and clauses:
             clauses.append(theme)
         query = combine([c.query for c in clauses], [c.query for c in required], excluded)
@@ -220,7 +221,10 @@ class QueryCompiler:
         for item in items:
             for tok in tokens(item):
                 acronym = self.lex.glossary.lookup(tok.word)
-                if acronym and acronym.expansion_stems:
+                # An acronym in a good share of the entries ("CPS") is the report's everyday
+                # word: its spelled-out form would only add noise.
+                common = self.lex.words.share(tok.stem) > COMMON_ACRONYM_SHARE
+                if acronym and acronym.expansion_stems and not common:
                     why = f"acronym {acronym.acronym}: {acronym.expansion}"
                     out.append(
                         Clause(why, phrase_query(acronym.expansion_stems, boost=ACRONYM_BOOST, slop=1))
@@ -256,9 +260,16 @@ class QueryCompiler:
                 phrases.append(phrase) if len(phrase) > 1 else marks.add(phrase[0])
         return out
 
-    def theme_clause(self, words: list[str]) -> Clause | None:
-        """Match entries tagged with a theme when the query names exactly that theme."""
-        slugs = self.lex.taxonomy.matching_themes(" ".join(words))
+    def theme_clause(self, words: list[str], scoped: bool = False) -> Clause | None:
+        """Match entries tagged with a theme when the query names exactly that theme.
+
+        Within one Area (`scoped`) the theme a query's words signal counts too: there
+        its few entries on the subject ("north east leadership") may use other words.
+        """
+        text = " ".join(words)
+        slugs = self.lex.taxonomy.matching_themes(text)
+        if scoped:
+            slugs = tuple(dict.fromkeys(slugs + self.lex.taxonomy.tag(text)))
         if not slugs:
             return None
         query = wq.Or([wq.ConstantScoreQuery(wq.Term("themes", s), THEME_SCORE) for s in slugs])

@@ -91,13 +91,15 @@ class QueryReader:
         """Return what the words of a query ask for."""
         words = [w for w in (w.strip("?!.,;:") for w in words) if w]
         frame, words = self.take_frame(words)
+        if not frame and len(words) > 1 and words[0].lower() in self.lex.language.question_words:
+            frame, words = [words[0].lower()], words[1:]  # "what training has …": a question all the same
         areas, words = self.take_areas(words)
         kinds, words = self.take_kinds(words, counting=frame[:2] == ["how", "many"])
         if frame:
             # Inside a question too, its own words ("did", "how") say how to answer.
             frame += [w.lower() for w in words if w.lower() in self.lex.language.question_words]
             words = [w for w in words if w.lower() not in self.lex.language.question_words]
-        ending, words = self.take_ending(words)
+        ending, words = self.take_ending(words, whole=bool(areas or kinds))
         frame += ending
         asks_for = self.asked_for(words)
         parts, criteria, words = self.named_criteria(words, areas, frame)
@@ -142,8 +144,12 @@ class QueryReader:
                     break
         return frame, words
 
-    def take_ending(self, words: list[str]) -> tuple[list[str], list[str]]:
-        """Take a question's closing words off ("… mean", "… does Wessex have")."""
+    def take_ending(self, words: list[str], whole: bool = False) -> tuple[list[str], list[str]]:
+        """Take a question's closing words off ("… mean", "… does Wessex have").
+
+        With `whole`, the ending may be all that is left ("how many strengths did Wessex
+        get": "get", once the kind and the Area are taken).
+        """
         ending: list[str] = []
         changed = True
         while changed and words:
@@ -151,7 +157,12 @@ class QueryReader:
             text = " ".join(w.lower() for w in words)
             for pattern in self.lex.language.question_endings:
                 match = pattern.search(text)
-                if match and match.start() > 0 and text[match.start() - 1] == " ":
+                at_word = (
+                    match
+                    and (match.start() == 0 if whole else False)
+                    or (match and match.start() > 0 and text[match.start() - 1] == " ")
+                )
+                if at_word:
                     taken = len(text[match.start() :].split())
                     ending = [w.lower() for w in words[-taken:]] + ending
                     words = words[:-taken]

@@ -47,6 +47,11 @@ class WordStatistics:
     topicality: dict[str, float] = field(default_factory=dict)
     documents: dict[str, int] = field(default_factory=dict)
     bigrams: dict[tuple[str, str], int] = field(default_factory=dict)
+    entries: int = 0
+
+    def share(self, stem: str) -> float:
+        """Return the share of entries that use a stem (0 when not measured)."""
+        return self.documents.get(stem, 0) / self.entries if self.entries else 0.0
 
     def is_generic(self, stem: str) -> bool:
         """Tell whether a stem is common in the report but carries no topic in it."""
@@ -62,6 +67,7 @@ class WordStatistics:
         return {
             "topicality": {s: round(v, 4) for s, v in sorted(self.topicality.items())},
             "documents": dict(sorted(self.documents.items())),
+            "entries": self.entries,
             "bigrams": {f"{a} {b}": n for (a, b), n in sorted(self.bigrams.items())},
         }
 
@@ -73,7 +79,8 @@ class WordStatistics:
             first, _, second = key.partition(" ")
             bigrams[(first, second)] = int(count)
         topicality = {s: float(v) for s, v in data.get("topicality", {}).items()}
-        return cls(topicality, {s: int(n) for s, n in data.get("documents", {}).items()}, bigrams)
+        documents = {s: int(n) for s, n in data.get("documents", {}).items()}
+        return cls(topicality, documents, bigrams, int(data.get("entries", 0)))
 
 
 def measure_words(entries: list[Entry]) -> WordStatistics:
@@ -81,7 +88,9 @@ def measure_words(entries: list[Entry]) -> WordStatistics:
     sequences = [stems(e.text) for e in entries]
     documents = Counter(s for sequence in sequences for s in set(sequence))
     measured = {s: n for s, n in documents.items() if n >= MEASURED_FROM}
-    return WordStatistics(topicality(entries, sequences, measured), measured, bigram_counts(sequences))
+    return WordStatistics(
+        topicality(entries, sequences, measured), measured, bigram_counts(sequences), len(entries)
+    )
 
 
 def topicality(
