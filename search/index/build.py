@@ -31,6 +31,7 @@ from search.index.layout import (
     META,
     TEMPORARY_PREFIX,
     build_lock,
+    file_digests,
     file_sizes,
     prune_builds,
     source_fingerprint,
@@ -209,6 +210,7 @@ def build_index(corpus_dir: Path, index_dir: Path, catalogue: Catalogue | None =
                 },
             }
             meta["files"] = file_sizes(tmp)
+            meta["digests"] = file_digests(tmp)
             write_json(tmp / META, meta)
             os.replace(tmp, builds / name)
         except BaseException:

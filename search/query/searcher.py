@@ -70,8 +70,17 @@ class SearchIndex:
 
     @classmethod
     def open(cls, index_dir: Path) -> SearchIndex:
-        """Open the build that index_dir currently serves."""
-        return cls(open_current(index_dir))
+        """Open the build that index_dir currently serves, or raise IndexMissing."""
+        build = open_current(index_dir)
+        try:
+            return cls(build)
+        except Exception as exc:  # whatever stops a build from serving makes it unusable
+            build.close()
+            if isinstance(exc, IndexMissing):
+                raise
+            raise IndexMissing(
+                f"index build {build.path} cannot serve ({type(exc).__name__}: {exc})"
+            ) from exc
 
     def searcher(self):
         """Return this thread's Whoosh searcher (searchers are not shared across threads)."""
