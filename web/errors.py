@@ -12,6 +12,7 @@ from search.errors import IndexMissing, NotFound, QueryError
 log = logging.getLogger(__name__)
 
 RETRY_AFTER = "10"
+UNAVAILABLE = "The search index is not available right now; try again in a few seconds."
 # URL parts named in a 404's "param", as the OpenAPI description names them.
 PATH_PARAMS = {"entry_id": "id", "slug": "slug"}
 
@@ -45,10 +46,15 @@ def handle_not_found(exc: NotFound) -> Response:
 
 
 def handle_index_missing(exc: IndexMissing) -> Response:
-    """Answer with 503 while there is no usable index, without crashing the worker."""
+    """Answer with 503 while there is no usable index, without crashing the worker.
+
+    The body says what happened, never where: the detail (folders, the file at fault,
+    the exception) goes to the server's log only.
+    """
+    log.warning("no usable index for %s: %s", request.path, exc)
     response = error_response(
         503,
-        f"The search index is not available: {exc}",
+        UNAVAILABLE,
         title="The search service is not ready",
     )
     response.headers["Retry-After"] = RETRY_AFTER

@@ -124,3 +124,20 @@ def test_a_served_build_keeps_serving_when_the_next_is_damaged(tmp_path, index_d
         after = client.get("/api/search?q=disclosure")
         assert after.status_code == 200
         assert after.headers["ETag"] == before.headers["ETag"]  # the ETag names the build
+
+
+@pytest.mark.parametrize("damage", [corrupt_vocabulary, "missing"])
+def test_a_503_says_what_happened_not_where(tmp_path, index_dir, caplog, damage):
+    index = copy_index(index_dir, tmp_path / "index")
+    if damage == "missing":
+        shutil.rmtree(index)
+    else:
+        damage(current_build(index))
+    client = app_over(index).test_client()
+    for path in ("/api/search?q=disclosure", "/"):
+        response = client.get(path)
+        assert response.status_code == 503
+        body = response.get_data(as_text=True)
+        for secret in (str(tmp_path), "builds", "vocabulary", "RecursionError", "rebuild", "python -m"):
+            assert secret not in body, (path, secret)
+    assert str(index) in caplog.text  # the detail is in the server's log
