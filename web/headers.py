@@ -53,15 +53,28 @@ def request_etag(build: str) -> str:
 
 
 def answer_if_unchanged() -> Response | None:
-    """Answer 304 when the client's copy of this URL is current, without running the request."""
+    """Answer 304 when the client's copy of this URL is current, without running the request.
+
+    Only a real ETag is answered early. `If-None-Match: *` means "if any current
+    representation exists" (RFC 9110 §13.1.2), which only the view can tell: it is
+    answered in `add_headers`, once the request has been validated and answered 200.
+    """
     if request.endpoint in (None, "static"):
         return None
     index = get_index()
     if request.method in ("GET", "HEAD"):
         g.etag = request_etag(index.name)
-        if request.if_none_match.contains_weak(g.etag):
+        if not request.if_none_match.star_tag and request.if_none_match.contains_weak(g.etag):
             return Response(status=304)
     return None
+
+
+def not_modified(response: Response) -> Response:
+    """Turn a 200 answer into a 304 without a body, keeping its other headers."""
+    answer = Response(status=304, headers=response.headers)
+    for header in ("Content-Type", "Content-Length", "Content-Disposition"):
+        answer.headers.pop(header, None)
+    return answer
 
 
 def add_headers(response: Response) -> Response:
@@ -73,6 +86,8 @@ def add_headers(response: Response) -> Response:
     elif response.status_code in (200, 304) and g.get("etag"):
         response.set_etag(g.etag, weak=True)
         response.headers["Cache-Control"] = PAGE_CACHE
+        if response.status_code == 200 and request.if_none_match.star_tag:
+            response = not_modified(response)  # it exists, and the client has some copy of it
     if request.path.startswith("/api/"):
         # A read-only public API: scripts and notebooks on other origins may call it.
         response.headers["Access-Control-Allow-Origin"] = "*"

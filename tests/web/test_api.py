@@ -493,6 +493,32 @@ def test_etag_and_304(client):
     assert client.get("/api/search?q=disclosure", headers={"If-None-Match": 'W/"other"'}).status_code == 200
 
 
+@pytest.mark.parametrize(
+    "path, status",
+    [
+        ("/api/entries/no-such-entry", 404),
+        ("/entries/no-such-entry", 404),
+        ("/api/areas/atlantis", 404),
+        ("/api/search?page=0", 400),
+        ("/api/search.csv?sort=nope", 400),
+        ("/?per_page=1000", 400),
+        ("/no/such/page", 404),
+    ],
+)
+def test_if_none_match_star_never_hides_an_error(client, path, status):
+    response = client.get(path, headers={"If-None-Match": "*"})
+    assert response.status_code == status
+    assert "ETag" not in response.headers
+
+
+@pytest.mark.parametrize("path", ["/api/entries/para-4.10", "/api/search?q=disclosure", "/areas/wessex"])
+def test_if_none_match_star_is_304_for_what_exists(client, path):
+    etag = client.get(path).headers["ETag"]
+    response = client.get(path, headers={"If-None-Match": "*"})
+    assert response.status_code == 304 and response.data == b""
+    assert response.headers["ETag"] == etag and "Content-Type" not in response.headers
+
+
 def test_etag_follows_the_index_build(tmp_path, index_dir, client):
     """A new build (here: a copy with another name) gives new ETags."""
     build = (index_dir / "CURRENT").read_text().strip()
