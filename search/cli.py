@@ -163,11 +163,14 @@ def cmd_quality(args) -> int:
 
 
 def cmd_serve(args) -> int:
+    from search.public import default_public_url, normalise_public_url
     from search.server import serve
 
     corpus, index = paths(args)
+    public = args.public_url or os.environ.get("AAP_PUBLIC_URL") or default_public_url(args.host, args.port)
+    public = normalise_public_url(public)
     ensure_index(corpus, index, in_child=True)
-    return serve(corpus, index, args.host, args.port, args.workers)
+    return serve(corpus, index, args.host, args.port, args.workers, public)
 
 
 def cmd_bench(args) -> int:
@@ -236,6 +239,11 @@ def make_parser() -> argparse.ArgumentParser:
     s.add_argument("--host", default=DEFAULT_HOST)
     s.add_argument("--port", type=port_number, default=DEFAULT_PORT)
     s.add_argument("--workers", type=positive, default=2, help="worker processes (default 2)")
+    s.add_argument(
+        "--public-url",
+        help="where users reach the service, for absolute URLs and the trusted Host "
+        "(default: $AAP_PUBLIC_URL, else http://HOST:PORT)",
+    )
     s.set_defaults(func=cmd_serve)
 
     b = sub.add_parser("bench", help="measure speed and memory (see README)")

@@ -39,10 +39,11 @@ def on_starting(host: str, port: int):
     return hook
 
 
-def serve(corpus: Path, index: Path, host: str, port: int, workers: int) -> int:
-    """Serve the index until interrupted."""
+def serve(corpus: Path, index: Path, host: str, port: int, workers: int, public_url: str) -> int:
+    """Serve the index until interrupted; absolute URLs start with public_url."""
     os.environ["AAP_INDEX_DIR"] = str(index.resolve())
     os.environ["AAP_CORPUS_DIR"] = str(corpus.resolve())
+    os.environ["AAP_PUBLIC_URL"] = public_url
     Server(
         {
             "bind": f"{host}:{port}",

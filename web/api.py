@@ -19,6 +19,7 @@ from search.output.serialize import (
 from search.query.request import MAX_DEPTH, MAX_PER_PAGE
 from web.holder import get_index
 from web.openapi import openapi_document
+from web.present import external_url
 from web.views import (
     area_data,
     area_summaries,
@@ -69,7 +70,7 @@ def search_csv():
                     entry.section or "",
                     entry.text,
                     "" if hit.score is None else hit.score,
-                    url_for("pages.entry_page", entry_id=entry.id, _external=True),
+                    external_url("pages.entry_page", entry_id=entry.id),
                 )
             )
         written += len(result.hits)

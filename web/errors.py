@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, Response, jsonify, render_template, request
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, SecurityError
 
 from search.errors import IndexMissing, NotFound, QueryError
 
@@ -61,6 +61,21 @@ def handle_index_missing(exc: IndexMissing) -> Response:
     return response
 
 
+def handle_untrusted_host(_exc: SecurityError) -> Response:
+    """Refuse a request naming a Host this service does not answer to (TRUSTED_HOSTS) with 400.
+
+    Built without templates: no URL can be built for a request whose Host is refused.
+    """
+    message = "This service does not answer to the Host name in the request."
+    if wants_json():
+        response = jsonify({"error": message, "param": None, "status": 400})
+        response.status_code = 400
+    else:
+        response = Response(message + "\n", status=400, mimetype="text/plain")
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 def handle_http_error(exc: HTTPException) -> Response:
     """Answer Werkzeug's HTTP errors (unknown URL, wrong method …) in the same shapes."""
     response = error_response(exc.code or 500, exc.description or exc.name, title=exc.name)
@@ -80,5 +95,6 @@ def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(QueryError, handle_query_error)
     app.register_error_handler(NotFound, handle_not_found)
     app.register_error_handler(IndexMissing, handle_index_missing)
+    app.register_error_handler(SecurityError, handle_untrusted_host)
     app.register_error_handler(HTTPException, handle_http_error)
     app.register_error_handler(Exception, handle_unexpected)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 from flask import Flask, Response, current_app, g, request
 
@@ -48,7 +49,8 @@ def code_version(folder: Path) -> str:
 
 def request_etag(build: str) -> str:
     """Return the ETag of this request's answer: the build, the code and the full URL."""
-    key = "\n".join([build, current_app.config["CODE_VERSION"], request.url])
+    # The path and query, not the Host: answers are the same whichever trusted name was used.
+    key = "\n".join([build, current_app.config["CODE_VERSION"], request.full_path])
     return hashlib.sha256(key.encode()).hexdigest()[:32]
 
 
@@ -88,10 +90,21 @@ def add_headers(response: Response) -> Response:
         response.headers["Cache-Control"] = PAGE_CACHE
         if response.status_code == 200 and request.if_none_match.star_tag:
             response = not_modified(response)  # it exists, and the client has some copy of it
+    if response.location:
+        response.location = relative_location(response.location)
     if request.path.startswith("/api/"):
         # A read-only public API: scripts and notebooks on other origins may call it.
         response.headers["Access-Control-Allow-Origin"] = "*"
     return response
+
+
+def relative_location(location: str) -> str:
+    """Return a redirect's target as a path on this site: Werkzeug's own redirects
+    (merged slashes) are absolute, built from the request's Host."""
+    parts = urlsplit(location)
+    if parts.scheme or parts.netloc:
+        return urlunsplit(("", "", parts.path or "/", parts.query, parts.fragment))
+    return location
 
 
 def install(app: Flask) -> None:

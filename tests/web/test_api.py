@@ -468,7 +468,7 @@ def test_csv_export_has_every_matching_row(client, search_index):
         "score",
         "url",
     ]
-    assert first["url"] == f"http://localhost/entries/{entry.id}"
+    assert first["url"] == f"http://localhost:8000/entries/{entry.id}"  # the default public URL
     assert first["text"] == entry.text and first["areas"] == ";".join(entry.areas)
 
 
