@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 import time
+from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -24,6 +25,7 @@ from search.query.engine.ranking import Ranker
 from search.query.engine.scoring import make_weighting
 from search.query.lexicon import make_lexicon
 from search.query.related import CANDIDATES, distinctive_terms, pick_related, related_query
+from search.query.request import MAX_DEPTH
 from search.query.selection import Selection
 from search.query.syntax import parse_query
 from search.text.analysis import stems
@@ -106,7 +108,7 @@ class SearchIndex:
 
     # -- searching -------------------------------------------------------------
 
-    def search(self, request: SearchRequest) -> SearchResult:
+    def search(self, request: SearchRequest, *, snippets: bool = True) -> SearchResult:
         """Run a search request: matches, ranking, disjunctive facet counts, snippets."""
         started = time.perf_counter()
         plan = parse_query(request.q)
@@ -131,7 +133,10 @@ class SearchIndex:
             docs = docnums_of(final)[start:end]
             scores = ranking.scores(docs) if ranking is not None else [None] * len(docs)
             page = list(zip(docs, scores, strict=True))
-        hits = tuple(self.make_hit(d, s, compiled.highlight) for d, s in page)
+        if snippets:
+            hits = tuple(self.make_hit(d, s, compiled.highlight) for d, s in page)
+        else:
+            hits = tuple(Hit(self.entries[d], None if s is None else round(s, 4), "") for d, s in page)
         return SearchResult(
             request=request,
             corrected_query=compiled.corrected,
@@ -141,6 +146,14 @@ class SearchIndex:
             took_ms=round((time.perf_counter() - started) * 1000, 2),
             build=self.name,
         )
+
+    def export(self, request: SearchRequest, limit: int = MAX_DEPTH) -> SearchResult:
+        """Return the first `limit` entries a search matches, all from one run (no snippets), for downloads.
+
+        The request's page and per_page are ignored: the rows are the search's pages
+        1, 2, … in order, as paging through it would give them, for one query's cost.
+        """
+        return self.search(replace(request, page=1, per_page=limit), snippets=False)
 
     def make_hit(self, docnum: int, score: float | None, terms: HighlightTerms) -> Hit:
         """Return a result with its snippet."""

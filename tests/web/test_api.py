@@ -16,6 +16,7 @@ import pytest
 from search import cli
 from search.output.serialize import hit_to_json
 from search.query.request import parse_request
+from search.query.searcher import SearchIndex
 from web import create_app
 from web.openapi import openapi_document
 
@@ -476,6 +477,29 @@ def test_csv_export_pages_through_large_results(client, search_index):
     rows = list(csv.DictReader(io.StringIO(client.get("/api/search.csv").get_data(as_text=True))))
     assert [r["id"] for r in rows] == [e.id for e in search_index.entries]  # > 100: several pages
     assert "\n" in next(r["text"] for r in rows if r["id"] == "para-1.20")  # line breaks survive quoting
+
+
+def test_csv_export_runs_the_search_once(client, monkeypatch):
+    calls = {"search": 0, "snippet": 0}
+    search, make_hit = SearchIndex.search, SearchIndex.make_hit
+
+    def counting_search(self, *args, **kwargs):
+        calls["search"] += 1
+        return search(self, *args, **kwargs)
+
+    def counting_make_hit(self, *args, **kwargs):
+        calls["snippet"] += 1
+        return make_hit(self, *args, **kwargs)
+
+    monkeypatch.setattr(SearchIndex, "search", counting_search)
+    monkeypatch.setattr(SearchIndex, "make_hit", counting_make_hit)
+    for query in ("", "casework", "court+cases"):  # each more than 100 rows: several pages
+        calls.update(search=0, snippet=0)
+        rows = list(
+            csv.DictReader(io.StringIO(client.get(f"/api/search.csv?q={query}").get_data(as_text=True)))
+        )
+        assert len(rows) > 100
+        assert calls == {"search": 1, "snippet": 0}, query  # one ranking, and no snippets it would not show
 
 
 # -- caching and headers ---------------------------------------------------------
