@@ -1,4 +1,4 @@
-"""Command line: build | query | export | related | glossary | quality | serve | bench."""
+"""Command line: build | query | export | related | glossary | quality | serve | publish | bench."""
 
 from __future__ import annotations
 
@@ -173,6 +173,17 @@ def cmd_serve(args) -> int:
     return serve(corpus, index, args.host, args.port, args.workers, public)
 
 
+def cmd_publish(args) -> int:
+    from search.index.publish import publish
+
+    _, index = paths(args)
+    failed = 0
+    for destination, outcome in publish(index, [Path(d) for d in args.destinations], args.build):
+        failed += outcome.startswith("failed")
+        print(f"{destination}: {outcome}", file=sys.stderr if outcome.startswith("failed") else sys.stdout)
+    return 1 if failed else 0
+
+
 def cmd_bench(args) -> int:
     from search.bench.run import run_bench
 
@@ -245,6 +256,14 @@ def make_parser() -> argparse.ArgumentParser:
         "(default: $AAP_PUBLIC_URL, else http://HOST:PORT)",
     )
     s.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser(
+        "publish",
+        help="copy a build to other index folders and switch their CURRENT (one builder, many readers)",
+    )
+    p.add_argument("destinations", nargs="+", metavar="DEST", help="a replica's index folder (repeatable)")
+    p.add_argument("--build", metavar="NAME", help="the build to publish (default: the one --index serves)")
+    p.set_defaults(func=cmd_publish)
 
     b = sub.add_parser("bench", help="measure speed and memory (see README)")
     b.add_argument("--quick", action="store_true", help="fewer repetitions and sizes")

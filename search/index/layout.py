@@ -107,10 +107,12 @@ def read_current(index_dir: Path) -> str | None:
         name = (index_dir / CURRENT).read_text(encoding="utf-8").strip()
     except (OSError, ValueError):  # ValueError: bytes that are not UTF-8
         return None
-    # One folder name under builds/, never a path out of it.
-    if not name or name.startswith(".") or "/" in name or "\\" in name or "\x00" in name:
-        return None
-    return name
+    return name if is_folder_name(name) else None
+
+
+def is_folder_name(name: str) -> bool:
+    """Tell whether name can name a build: one visible folder under builds/, never a path out of it."""
+    return bool(name) and not name.startswith(".") and not any(c in name for c in "/\\\x00")
 
 
 def current_build(index_dir: Path) -> Path | None:
