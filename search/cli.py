@@ -1,4 +1,4 @@
-"""Command line: build | query | export | related | glossary | quality | serve | publish | bench."""
+"""Command line: build | query | export | related | glossary | quality | serve | publish | nginx-config | bench."""
 
 from __future__ import annotations
 
@@ -169,7 +169,8 @@ def cmd_serve(args) -> int:
     corpus, index = paths(args)
     public = args.public_url or os.environ.get("AAP_PUBLIC_URL") or default_public_url(args.host, args.port)
     public = normalise_public_url(public)
-    ensure_index(corpus, index, in_child=True)
+    if not args.no_build:
+        ensure_index(corpus, index, in_child=True)
     return serve(corpus, index, args.host, args.port, args.workers, public)
 
 
@@ -182,6 +183,22 @@ def cmd_publish(args) -> int:
         failed += outcome.startswith("failed")
         print(f"{destination}: {outcome}", file=sys.stderr if outcome.startswith("failed") else sys.stdout)
     return 1 if failed else 0
+
+
+def cmd_nginx_config(args) -> int:
+    from search.deploy import NginxSite, nginx_command, write_nginx_config
+
+    site = NginxSite(
+        listen=args.listen,
+        server_name=args.server_name,
+        replicas=tuple(args.replica),
+        csv_rate=args.csv_rate,
+        csv_burst=args.csv_burst,
+    )
+    write_nginx_config(Path(args.folder), site)
+    print(f"Wrote {Path(args.folder) / 'nginx.conf'} and {Path(args.folder) / 'aap-search.conf'}")
+    print("Run nginx with:  " + " ".join(nginx_command("nginx", Path(args.folder))))
+    return 0
 
 
 def cmd_bench(args) -> int:
@@ -251,6 +268,11 @@ def make_parser() -> argparse.ArgumentParser:
     s.add_argument("--port", type=port_number, default=DEFAULT_PORT)
     s.add_argument("--workers", type=positive, default=2, help="worker processes (default 2)")
     s.add_argument(
+        "--no-build",
+        action="store_true",
+        help="never build: serve what the index's CURRENT names (a replica fed by `publish`)",
+    )
+    s.add_argument(
         "--public-url",
         help="where users reach the service, for absolute URLs and the trusted Host "
         "(default: $AAP_PUBLIC_URL, else http://HOST:PORT)",
@@ -264,6 +286,19 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("destinations", nargs="+", metavar="DEST", help="a replica's index folder (repeatable)")
     p.add_argument("--build", metavar="NAME", help="the build to publish (default: the one --index serves)")
     p.set_defaults(func=cmd_publish)
+
+    n = sub.add_parser("nginx-config", help="write the nginx configuration for replicas (deploy/nginx/)")
+    n.add_argument("folder", help="folder for nginx.conf, the site, logs and temporary files")
+    n.add_argument("--listen", default="127.0.0.1:8080", help="HOST:PORT nginx listens on")
+    n.add_argument("--server-name", default="localhost", help="the public host name (the trusted Host)")
+    n.add_argument(
+        "--replica", action="append", required=True, metavar="HOST:PORT", help="a replica (repeat)"
+    )
+    n.add_argument(
+        "--csv-rate", default="30r/m", help="CSV downloads per address (nginx rate, default 30r/m)"
+    )
+    n.add_argument("--csv-burst", type=int, default=5, help="CSV downloads allowed at once above the rate")
+    n.set_defaults(func=cmd_nginx_config)
 
     b = sub.add_parser("bench", help="measure speed and memory (see README)")
     b.add_argument("--quick", action="store_true", help="fewer repetitions and sizes")

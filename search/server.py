@@ -2,6 +2,12 @@
 
 The application is named by its import string ("web:create_app()"), which gunicorn
 loads in each worker, so `search` itself never imports the web package.
+
+gunicorn is not meant to face clients. Its threaded workers read a request in a
+worker thread with no deadline, so a client sending its headers a byte at a time
+holds a thread, and a few of them stall a replica. In production a replica listens
+on loopback behind nginx (deploy/nginx/), which reads whole requests before passing
+them on; the limits below bound what one request may hold all the same.
 """
 
 from __future__ import annotations
@@ -53,6 +59,10 @@ def serve(corpus: Path, index: Path, host: str, port: int, workers: int, public_
             "timeout": 30,
             "graceful_timeout": 10,
             "keepalive": 5,
+            # A request line, its headers and their number: what a URL of the API needs, no more.
+            "limit_request_line": 8190,
+            "limit_request_fields": 50,
+            "limit_request_field_size": 8190,
             "accesslog": None,
             "errorlog": "-",
             "loglevel": "warning",
