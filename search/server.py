@@ -16,10 +16,74 @@ import os
 from pathlib import Path
 
 from gunicorn.app.base import BaseApplication
+from gunicorn.http import wsgi
 from gunicorn.util import import_app
 
 APP = "web:create_app()"
 THREADS = 4
+
+
+class HeadFirst:
+    """A socket that holds what is written while `holding`, and sends it in front of the next data."""
+
+    def __init__(self, sock):
+        self.sock = sock
+        self.head = b""
+        self.holding = True
+
+    def sendall(self, data) -> None:
+        if self.holding:
+            self.head += bytes(data)
+            return
+        head, self.head = self.head, b""
+        self.sock.sendall(head + bytes(data))
+
+    def flush(self) -> None:
+        """Send what is held, if anything."""
+        if self.head:
+            head, self.head = self.head, b""
+            self.sock.sendall(head)
+
+    def sendfile(self, *args, **kwargs):
+        self.flush()
+        return self.sock.sendfile(*args, **kwargs)
+
+    def fileno(self) -> int:
+        self.flush()  # whoever writes to the descriptor itself must find the head sent
+        return self.sock.fileno()
+
+    def __getattr__(self, name: str):
+        return getattr(self.sock, name)
+
+
+class WholeResponse(wsgi.Response):
+    """A gunicorn response whose status line and headers go out with its body, in one write.
+
+    gunicorn writes the headers, then the body. A worker killed between the two (and a
+    threaded worker may run another request's Python in between) leaves nginx with
+    headers it has already passed to the client and no body: the client gets a broken
+    response that nginx cannot retry on another replica. Sent in one write, a
+    response is on the wire whole or not at all, and a replica that dies before
+    writing it gives nginx a closed connection it retries elsewhere.
+    """
+
+    def send_headers(self) -> None:
+        if self.headers_sent:
+            return
+        held = HeadFirst(self.sock)
+        self.sock = held
+        super().send_headers()  # gunicorn builds the headers; they are held, not sent
+        held.holding = False
+
+    def close(self) -> None:
+        super().close()
+        if isinstance(self.sock, HeadFirst):
+            self.sock.flush()  # a response without a body: the headers alone
+
+
+def send_whole_responses() -> None:
+    """Make gunicorn's HTTP/1 workers write each response with one write (see WholeResponse)."""
+    wsgi.Response = WholeResponse
 
 
 class Server(BaseApplication):
@@ -50,6 +114,7 @@ def serve(corpus: Path, index: Path, host: str, port: int, workers: int, public_
     os.environ["AAP_INDEX_DIR"] = str(index.resolve())
     os.environ["AAP_CORPUS_DIR"] = str(corpus.resolve())
     os.environ["AAP_PUBLIC_URL"] = public_url
+    send_whole_responses()
     Server(
         {
             "bind": f"{host}:{port}",
