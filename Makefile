@@ -6,16 +6,33 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 STAMP := $(VENV)/.installed
+# Exact versions with hashes, compiled from pyproject.toml by `make lock`: dev.txt has the
+# runtime, test and lock tools (for this venv); runtime.txt only what a server needs.
+LOCK := requirements/dev.txt
+RUNTIME_LOCK := requirements/runtime.txt
+# Locks resolve against PyPI itself, whatever index this machine's pip is set up with.
+COMPILE := $(BIN)/uv pip compile pyproject.toml --no-config --generate-hashes --universal \
+	--python-version 3.11 --index-url https://pypi.org/simple --custom-compile-command "make lock" --quiet
 
-.PHONY: run test lint format build bench clean venv
+.PHONY: run test lint format build bench clean venv lock
 
 venv: $(STAMP)
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml $(LOCK)
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet --require-hashes -r $(LOCK)
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	@$(BIN)/python -m pip check >/dev/null || { $(BIN)/python -m pip check; \
+		echo "requirements/ does not match pyproject.toml: run 'make lock'" >&2; exit 1; }
 	@touch $(STAMP)
+
+# Regenerate the locks from pyproject.toml (after adding or changing a dependency).
+lock:
+	@test -x $(BIN)/uv || { test -x $(BIN)/python || $(PYTHON) -m venv $(VENV); \
+		$(BIN)/python -m pip install --quiet "$$(sed -n 's/^lock = \["\(.*\)"\]/\1/p' pyproject.toml)"; }
+	$(COMPILE) --extra test --extra lock -o $(LOCK)
+	$(COMPILE) --constraint $(LOCK) -o $(RUNTIME_LOCK)
 
 run: venv
 	$(BIN)/python -m search serve --host $(HOST) --port $(PORT)

@@ -14,5 +14,7 @@ Data flows one way, one package a stage:
 - `bench`    speed, memory and scale benchmarks, and synthetic corpora
 
 `models` holds the plain data passed between stages, `errors` the domain errors,
-`cli` the command line and `server` the production WSGI server it starts.
+`cli` the command line and `server` the production WSGI server it starts, `public`
+the public URL absolute links start with, and `deploy` the nginx configuration of
+deploy/ rendered for a set of replicas.
 """

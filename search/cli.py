@@ -1,4 +1,5 @@
-"""Command line: build | query | explain | export | related | glossary | quality | serve | bench."""
+"""Command line: build | query | explain | export | related | glossary | quality | serve | publish |
+nginx-config | bench."""
 
 from __future__ import annotations
 
@@ -206,11 +207,42 @@ def cmd_quality(args) -> int:
 
 
 def cmd_serve(args) -> int:
+    from search.public import default_public_url, normalise_public_url
     from search.server import serve
 
     corpus, index = paths(args)
-    ensure_index(corpus, index, in_child=True)
-    return serve(corpus, index, args.host, args.port, args.workers)
+    public = args.public_url or os.environ.get("AAP_PUBLIC_URL") or default_public_url(args.host, args.port)
+    public = normalise_public_url(public)
+    if not args.no_build:
+        ensure_index(corpus, index, in_child=True)
+    return serve(corpus, index, args.host, args.port, args.workers, public)
+
+
+def cmd_publish(args) -> int:
+    from search.index.publish import publish
+
+    _, index = paths(args)
+    failed = 0
+    for destination, outcome in publish(index, [Path(d) for d in args.destinations], args.build):
+        failed += outcome.startswith("failed")
+        print(f"{destination}: {outcome}", file=sys.stderr if outcome.startswith("failed") else sys.stdout)
+    return 1 if failed else 0
+
+
+def cmd_nginx_config(args) -> int:
+    from search.deploy import NginxSite, nginx_command, write_nginx_config
+
+    site = NginxSite(
+        listen=args.listen,
+        server_name=args.server_name,
+        replicas=tuple(args.replica),
+        csv_rate=args.csv_rate,
+        csv_burst=args.csv_burst,
+    )
+    write_nginx_config(Path(args.folder), site)
+    print(f"Wrote {Path(args.folder) / 'nginx.conf'} and {Path(args.folder) / 'aap-search.conf'}")
+    print("Run nginx with:  " + " ".join(nginx_command("nginx", Path(args.folder))))
+    return 0
 
 
 def cmd_bench(args) -> int:
@@ -290,7 +322,38 @@ def make_parser() -> argparse.ArgumentParser:
     s.add_argument("--host", default=DEFAULT_HOST)
     s.add_argument("--port", type=port_number, default=DEFAULT_PORT)
     s.add_argument("--workers", type=positive, default=2, help="worker processes (default 2)")
+    s.add_argument(
+        "--no-build",
+        action="store_true",
+        help="never build: serve what the index's CURRENT names (a replica fed by `publish`)",
+    )
+    s.add_argument(
+        "--public-url",
+        help="where users reach the service, for absolute URLs and the trusted Host "
+        "(default: $AAP_PUBLIC_URL, else http://HOST:PORT)",
+    )
     s.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser(
+        "publish",
+        help="copy a build to other index folders and switch their CURRENT (one builder, many readers)",
+    )
+    p.add_argument("destinations", nargs="+", metavar="DEST", help="a replica's index folder (repeatable)")
+    p.add_argument("--build", metavar="NAME", help="the build to publish (default: the one --index serves)")
+    p.set_defaults(func=cmd_publish)
+
+    n = sub.add_parser("nginx-config", help="write the nginx configuration for replicas (deploy/nginx/)")
+    n.add_argument("folder", help="folder for nginx.conf, the site, logs and temporary files")
+    n.add_argument("--listen", default="127.0.0.1:8080", help="HOST:PORT nginx listens on")
+    n.add_argument("--server-name", default="localhost", help="the public host name (the trusted Host)")
+    n.add_argument(
+        "--replica", action="append", required=True, metavar="HOST:PORT", help="a replica (repeat)"
+    )
+    n.add_argument(
+        "--csv-rate", default="30r/m", help="CSV downloads per address (nginx rate, default 30r/m)"
+    )
+    n.add_argument("--csv-burst", type=int, default=5, help="CSV downloads allowed at once above the rate")
+    n.set_defaults(func=cmd_nginx_config)
 
     b = sub.add_parser("bench", help="measure speed and memory (see README)")
     b.add_argument("--quick", action="store_true", help="fewer repetitions and sizes")

@@ -2,6 +2,12 @@
 
 The application is named by its import string ("web:create_app()"), which gunicorn
 loads in each worker, so `search` itself never imports the web package.
+
+gunicorn is not meant to face clients. Its threaded workers read a request in a
+worker thread with no deadline, so a client sending its headers a byte at a time
+holds a thread, and a few of them stall a replica. In production a replica listens
+on loopback behind nginx (deploy/nginx/), which reads whole requests before passing
+them on; the limits below bound what one request may hold all the same.
 """
 
 from __future__ import annotations
@@ -10,10 +16,74 @@ import os
 from pathlib import Path
 
 from gunicorn.app.base import BaseApplication
+from gunicorn.http import wsgi
 from gunicorn.util import import_app
 
 APP = "web:create_app()"
 THREADS = 4
+
+
+class HeadFirst:
+    """A socket that holds what is written while `holding`, and sends it in front of the next data."""
+
+    def __init__(self, sock):
+        self.sock = sock
+        self.head = b""
+        self.holding = True
+
+    def sendall(self, data) -> None:
+        if self.holding:
+            self.head += bytes(data)
+            return
+        head, self.head = self.head, b""
+        self.sock.sendall(head + bytes(data))
+
+    def flush(self) -> None:
+        """Send what is held, if anything."""
+        if self.head:
+            head, self.head = self.head, b""
+            self.sock.sendall(head)
+
+    def sendfile(self, *args, **kwargs):
+        self.flush()
+        return self.sock.sendfile(*args, **kwargs)
+
+    def fileno(self) -> int:
+        self.flush()  # whoever writes to the descriptor itself must find the head sent
+        return self.sock.fileno()
+
+    def __getattr__(self, name: str):
+        return getattr(self.sock, name)
+
+
+class WholeResponse(wsgi.Response):
+    """A gunicorn response whose status line and headers go out with its body, in one write.
+
+    gunicorn writes the headers, then the body. A worker killed between the two (and a
+    threaded worker may run another request's Python in between) leaves nginx with
+    headers it has already passed to the client and no body: the client gets a broken
+    response that nginx cannot retry on another replica. Sent in one write, a
+    response is on the wire whole or not at all, and a replica that dies before
+    writing it gives nginx a closed connection it retries elsewhere.
+    """
+
+    def send_headers(self) -> None:
+        if self.headers_sent:
+            return
+        held = HeadFirst(self.sock)
+        self.sock = held
+        super().send_headers()  # gunicorn builds the headers; they are held, not sent
+        held.holding = False
+
+    def close(self) -> None:
+        super().close()
+        if isinstance(self.sock, HeadFirst):
+            self.sock.flush()  # a response without a body: the headers alone
+
+
+def send_whole_responses() -> None:
+    """Make gunicorn's HTTP/1 workers write each response with one write (see WholeResponse)."""
+    wsgi.Response = WholeResponse
 
 
 class Server(BaseApplication):
@@ -39,10 +109,12 @@ def on_starting(host: str, port: int):
     return hook
 
 
-def serve(corpus: Path, index: Path, host: str, port: int, workers: int) -> int:
-    """Serve the index until interrupted."""
+def serve(corpus: Path, index: Path, host: str, port: int, workers: int, public_url: str) -> int:
+    """Serve the index until interrupted; absolute URLs start with public_url."""
     os.environ["AAP_INDEX_DIR"] = str(index.resolve())
     os.environ["AAP_CORPUS_DIR"] = str(corpus.resolve())
+    os.environ["AAP_PUBLIC_URL"] = public_url
+    send_whole_responses()
     Server(
         {
             "bind": f"{host}:{port}",
@@ -52,6 +124,10 @@ def serve(corpus: Path, index: Path, host: str, port: int, workers: int) -> int:
             "timeout": 30,
             "graceful_timeout": 10,
             "keepalive": 5,
+            # A request line, its headers and their number: what a URL of the API needs, no more.
+            "limit_request_line": 8190,
+            "limit_request_fields": 50,
+            "limit_request_field_size": 8190,
             "accesslog": None,
             "errorlog": "-",
             "loglevel": "warning",

@@ -99,6 +99,8 @@ def test_related_and_glossary(index_dir):
         (["query", "x", "--page", "5000"], 1, "page must be between 1 and 1000"),
         (["related", "no-such-entry"], 1, "no entry 'no-such-entry'"),
         (["serve", "--port", "70000"], 2, "a port is at most 65535"),
+        (["serve", "--public-url", "search.example.org"], 1, "the public URL must look like"),
+        (["serve", "--public-url", "ftp://x"], 1, "the public URL must look like"),
         (["frobnicate"], 2, "invalid choice"),
     ],
 )

@@ -7,8 +7,11 @@ from pathlib import Path
 
 from flask import Flask, current_app, url_for
 
+from search.public import default_public_url, normalise_public_url, trusted_hosts
 from web import api, errors, headers, holder, present, views
 from web.holder import CHECK_INTERVAL
+
+DEFAULT_PUBLIC_URL = default_public_url("localhost", 8000)
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -20,9 +23,18 @@ def create_app(test_config: dict | None = None) -> Flask:
         INDEX_CHECK_INTERVAL=CHECK_INTERVAL,
         CODE_VERSION=headers.code_version(Path(__file__).parent),
         MAX_CONTENT_LENGTH=64 * 1024,
+        # Where the service is reached; absolute URLs are built from it, never from Host.
+        PUBLIC_URL=os.environ.get("AAP_PUBLIC_URL", DEFAULT_PUBLIC_URL),
+        TRUSTED_HOSTS=None,  # None: the public URL's host (see search/public.py)
     )
     if test_config:
         app.config.update(test_config)
+    app.config["PUBLIC_URL"] = normalise_public_url(app.config["PUBLIC_URL"])
+    if app.config["TRUSTED_HOSTS"] is None:
+        # Werkzeug answers a request naming any other Host with 400 Bad Request.
+        app.config["TRUSTED_HOSTS"] = trusted_hosts(
+            app.config["PUBLIC_URL"], os.environ.get("AAP_TRUSTED_HOSTS", "")
+        )
     app.json.ensure_ascii = False
     app.json.sort_keys = False
     holder.init_app(app)
@@ -32,6 +44,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     headers.install(app)
     app.jinja_env.globals.update(
         asset=asset,
+        external_url=present.external_url,
         search_href=present.search_href,
         facet_href=present.facet_href,
         export_href=present.export_href,

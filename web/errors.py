@@ -5,13 +5,14 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, Response, jsonify, render_template, request
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, SecurityError
 
 from search.errors import IndexMissing, NotFound, QueryError
 
 log = logging.getLogger(__name__)
 
 RETRY_AFTER = "10"
+UNAVAILABLE = "The search index is not available right now; try again in a few seconds."
 # URL parts named in a 404's "param", as the OpenAPI description names them.
 PATH_PARAMS = {"entry_id": "id", "slug": "slug"}
 
@@ -45,13 +46,33 @@ def handle_not_found(exc: NotFound) -> Response:
 
 
 def handle_index_missing(exc: IndexMissing) -> Response:
-    """Answer with 503 while there is no usable index, without crashing the worker."""
+    """Answer with 503 while there is no usable index, without crashing the worker.
+
+    The body says what happened, never where: the detail (folders, the file at fault,
+    the exception) goes to the server's log only.
+    """
+    log.warning("no usable index for %s: %s", request.path, exc)
     response = error_response(
         503,
-        f"The search index is not available: {exc}",
+        UNAVAILABLE,
         title="The search service is not ready",
     )
     response.headers["Retry-After"] = RETRY_AFTER
+    return response
+
+
+def handle_untrusted_host(_exc: SecurityError) -> Response:
+    """Refuse a request naming a Host this service does not answer to (TRUSTED_HOSTS) with 400.
+
+    Built without templates: no URL can be built for a request whose Host is refused.
+    """
+    message = "This service does not answer to the Host name in the request."
+    if wants_json():
+        response = jsonify({"error": message, "param": None, "status": 400})
+        response.status_code = 400
+    else:
+        response = Response(message + "\n", status=400, mimetype="text/plain")
+    response.headers["Cache-Control"] = "no-store"
     return response
 
 
@@ -74,5 +95,6 @@ def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(QueryError, handle_query_error)
     app.register_error_handler(NotFound, handle_not_found)
     app.register_error_handler(IndexMissing, handle_index_missing)
+    app.register_error_handler(SecurityError, handle_untrusted_host)
     app.register_error_handler(HTTPException, handle_http_error)
     app.register_error_handler(Exception, handle_unexpected)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 from flask import Flask, Response, current_app, g, request
 
@@ -48,20 +49,34 @@ def code_version(folder: Path) -> str:
 
 def request_etag(build: str) -> str:
     """Return the ETag of this request's answer: the build, the code and the full URL."""
-    key = "\n".join([build, current_app.config["CODE_VERSION"], request.url])
+    # The path and query, not the Host: answers are the same whichever trusted name was used.
+    key = "\n".join([build, current_app.config["CODE_VERSION"], request.full_path])
     return hashlib.sha256(key.encode()).hexdigest()[:32]
 
 
 def answer_if_unchanged() -> Response | None:
-    """Answer 304 when the client's copy of this URL is current, without running the request."""
+    """Answer 304 when the client's copy of this URL is current, without running the request.
+
+    Only a real ETag is answered early. `If-None-Match: *` means "if any current
+    representation exists" (RFC 9110 §13.1.2), which only the view can tell: it is
+    answered in `add_headers`, once the request has been validated and answered 200.
+    """
     if request.endpoint in (None, "static"):
         return None
     index = get_index()
     if request.method in ("GET", "HEAD"):
         g.etag = request_etag(index.name)
-        if request.if_none_match.contains_weak(g.etag):
+        if not request.if_none_match.star_tag and request.if_none_match.contains_weak(g.etag):
             return Response(status=304)
     return None
+
+
+def not_modified(response: Response) -> Response:
+    """Turn a 200 answer into a 304 without a body, keeping its other headers."""
+    answer = Response(status=304, headers=response.headers)
+    for header in ("Content-Type", "Content-Length", "Content-Disposition"):
+        answer.headers.pop(header, None)
+    return answer
 
 
 def add_headers(response: Response) -> Response:
@@ -73,10 +88,23 @@ def add_headers(response: Response) -> Response:
     elif response.status_code in (200, 304) and g.get("etag"):
         response.set_etag(g.etag, weak=True)
         response.headers["Cache-Control"] = PAGE_CACHE
+        if response.status_code == 200 and request.if_none_match.star_tag:
+            response = not_modified(response)  # it exists, and the client has some copy of it
+    if response.location:
+        response.location = relative_location(response.location)
     if request.path.startswith("/api/"):
         # A read-only public API: scripts and notebooks on other origins may call it.
         response.headers["Access-Control-Allow-Origin"] = "*"
     return response
+
+
+def relative_location(location: str) -> str:
+    """Return a redirect's target as a path on this site: Werkzeug's own redirects
+    (merged slashes) are absolute, built from the request's Host."""
+    parts = urlsplit(location)
+    if parts.scheme or parts.netloc:
+        return urlunsplit(("", "", parts.path or "/", parts.query, parts.fragment))
+    return location
 
 
 def install(app: Flask) -> None:

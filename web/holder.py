@@ -17,7 +17,7 @@ from pathlib import Path
 from flask import Flask, current_app, g
 
 from search.errors import IndexMissing
-from search.index.layout import CURRENT
+from search.index.layout import read_current
 from search.query.searcher import SearchIndex
 
 log = logging.getLogger(__name__)
@@ -58,11 +58,8 @@ class IndexHolder:
         self._retired: dict[int, SearchIndex] = {}
 
     def read_pointer(self) -> str | None:
-        """Return the build name CURRENT holds, or None when there is none."""
-        try:
-            return (self.index_dir / CURRENT).read_text(encoding="utf-8").strip() or None
-        except OSError:
-            return None
+        """Return the build name CURRENT holds, or None when there is none or it is unreadable."""
+        return read_current(self.index_dir)
 
     def acquire(self) -> SearchIndex:
         """Return the index to serve a request with; pair with release()."""
@@ -97,7 +94,10 @@ class IndexHolder:
             return
         try:
             fresh = self.opener(self.index_dir)
-        except IndexMissing as exc:
+        except Exception as exc:  # a build that fails to open, for any reason, is not usable
+            if not isinstance(exc, IndexMissing):
+                log.exception("opening the index in %s failed", self.index_dir)
+                exc = IndexMissing(f"the index in {self.index_dir} cannot be opened ({type(exc).__name__})")
             self._failure = (pointer, now, exc)
             if self._index is not None:
                 log.error("keeping build %s: the new one cannot be opened: %s", self._index.name, exc)

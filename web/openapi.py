@@ -336,7 +336,11 @@ def error_response(description: str) -> dict:
 
 def operation(summary: str, ok: dict, parameters: list | None = None, errors: dict | None = None) -> dict:
     """Return a GET operation with the responses every endpoint shares."""
-    responses = {"200": ok, "304": {"description": "not modified (If-None-Match matched the ETag)"}}
+    responses = {
+        "200": ok,
+        "304": {"description": "not modified (If-None-Match matched the ETag, or was * for what exists)"},
+        "400": error_response("the request's Host is not one this service answers to"),
+    }
     responses.update(errors or {})
     responses["503"] = error_response("no usable index")
     return {"get": {"summary": summary, "parameters": parameters or [], "responses": responses}}
@@ -346,7 +350,9 @@ def path_parameter(name: str, description: str) -> dict:
     return {"name": name, "in": "path", "required": True, "schema": STRING, "description": description}
 
 
-BAD_PARAMETER = {"400": error_response("a parameter is invalid; `param` names it")}
+BAD_PARAMETER = {
+    "400": error_response("a parameter is invalid (`param` names it), or the Host is not trusted")
+}
 PATHS = {
     "/api/search": operation(
         "Search entries",
@@ -362,7 +368,10 @@ PATHS = {
             "content": {"text/csv": {"schema": STRING}},
         },
         SEARCH_PARAMETERS,
-        BAD_PARAMETER,
+        {
+            **BAD_PARAMETER,
+            "429": error_response("too many downloads from one address: the proxy's rate limit (deploy/)"),
+        },
     ),
     "/api/entries/{id}": operation(
         "One entry with its citation, neighbours and related entries",

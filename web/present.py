@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass, replace
 from urllib.parse import urlencode
 
+from flask import current_app, url_for
 from markupsafe import Markup, escape
 
 from search.models import FACETS, SearchRequest, SearchResult
@@ -18,6 +19,11 @@ TABLE_ROW = re.compile(r"^(?P<label>[^|]*?): (?P<cells>.+? \| .+)$")
 LIST_ITEM = re.compile(r"^\s*[-•]\s+(?P<item>.+)$")
 PAGE_WINDOW = 2
 DEFAULTS = SearchRequest()
+
+
+def external_url(endpoint: str, **values) -> str:
+    """Return the absolute URL of a page under the configured public URL (never the request's Host)."""
+    return current_app.config["PUBLIC_URL"] + url_for(endpoint, **values)
 
 
 def safe_snippet(snippet: str) -> Markup:

@@ -30,6 +30,38 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def start_session(
+    command: list[str], out, lifetime: float, on_expiry, env: dict | None = None
+) -> tuple[subprocess.Popen, threading.Timer]:
+    """Start a command in a session of its own that dies with this process; call on_expiry after lifetime s."""
+    process = subprocess.Popen(
+        command,
+        env=env,
+        stdout=out,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+        preexec_fn=die_with_parent,
+    )
+    timer = threading.Timer(lifetime, on_expiry)
+    timer.daemon = True
+    timer.start()
+    return process, timer
+
+
+def stop_session(process: subprocess.Popen | None, first: signal.Signals, grace: float) -> None:
+    """Send `first` to a process's session (it and its children), then SIGKILL after `grace` seconds."""
+    if process is None or process.poll() is not None:
+        return
+    try:
+        os.killpg(process.pid, first)
+        process.wait(grace)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(grace)
+    except ProcessLookupError:
+        pass
+
+
 class LiveServer:
     """`python -m search serve` on 127.0.0.1, started and stopped by its owner."""
 
@@ -41,12 +73,15 @@ class LiveServer:
         lifetime: float = 600.0,
         env: dict | None = None,
         log: Path | None = None,
+        port: int | None = None,
+        serve_options: tuple[str, ...] = (),
     ):
         self.corpus, self.index, self.workers = Path(corpus), Path(index), workers
         self.lifetime = lifetime
         self.env = env or {}
         self.log = log
-        self.port = free_port()
+        self.port = port or free_port()
+        self.serve_options = serve_options
         self.process: subprocess.Popen | None = None
         self._timer: threading.Timer | None = None
         self._log_handle = None
@@ -60,19 +95,12 @@ class LiveServer:
         command = [
             sys.executable, "-m", "search", "--corpus", str(self.corpus), "--index", str(self.index),
             "serve", "--host", HOST, "--port", str(self.port), "--workers", str(self.workers),
+            *self.serve_options,
         ]  # fmt: skip
         self._log_handle = open(self.log, "ab") if self.log else subprocess.DEVNULL  # noqa: SIM115
-        self.process = subprocess.Popen(
-            command,
-            env={**os.environ, **self.env},
-            stdout=self._log_handle,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-            preexec_fn=die_with_parent,
+        self.process, self._timer = start_session(
+            command, self._log_handle, self.lifetime, self.stop, {**os.environ, **self.env}
         )
-        self._timer = threading.Timer(self.lifetime, self.stop)
-        self._timer.daemon = True
-        self._timer.start()
         self.wait_ready(ready_timeout)
         return self
 
@@ -115,20 +143,18 @@ class LiveServer:
             "workers": [round(rss_kib(w) / 1024, 1) for w in workers],
         }
 
+    def kill(self) -> None:
+        """Kill the server and its workers at once with SIGKILL, as a crash would."""
+        if self._timer is not None:
+            self._timer.cancel()
+        stop_session(self.process, signal.SIGKILL, 10.0)
+        self.stop()
+
     def stop(self, grace: float = 10.0) -> None:
         """Stop the server and all its workers (TERM, then KILL after `grace` seconds)."""
         if self._timer is not None:
             self._timer.cancel()
-        process = self.process
-        if process is not None and process.poll() is None:
-            try:
-                os.killpg(process.pid, signal.SIGTERM)
-                process.wait(grace)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait(grace)
-            except ProcessLookupError:
-                pass
+        stop_session(self.process, signal.SIGTERM, grace)
         if self._log_handle not in (None, subprocess.DEVNULL):
             self._log_handle.close()
             self._log_handle = None

@@ -56,8 +56,12 @@ def run_load(
     max_seconds: float,
     ok_statuses: frozenset[int] = frozenset({200}),
     timeout: float = 30.0,
+    stop: threading.Event | None = None,
 ) -> LoadResult:
-    """Send GET requests for `paths` (cycled) from `concurrency` threads; return the tally."""
+    """Send GET requests for `paths` (cycled) from `concurrency` threads; return the tally.
+
+    `stop`, when given and set, ends the run early (the bounds still hold).
+    """
     result = LoadResult(concurrency)
     lock = threading.Lock()
     tickets = itertools.count()
@@ -67,7 +71,7 @@ def run_load(
     def worker(offset: int) -> None:
         conn = http.client.HTTPConnection(HOST, port, timeout=timeout)
         try:
-            while time.perf_counter() < deadline:
+            while time.perf_counter() < deadline and not (stop is not None and stop.is_set()):
                 n = next(tickets)
                 if n >= max_requests:
                     return

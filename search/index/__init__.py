@@ -1,10 +1,11 @@
 """The index: entries → an immutable build on disk, and reading a build back.
 
 - `schema`   the Whoosh schema and analyzer: the one contract between writing and reading
-- `layout`   the folder: CURRENT names the served build; meta, damage, staleness, pruning
+- `layout`   the folder: CURRENT names the served build; meta, damage, staleness, leases, pruning
 - `forward`  each entry's terms in order, memory-mapped, for phrase checks
 - `reader`   a build folder → `OpenBuild` (the Whoosh index and every file beside it)
 - `build`    the writer: a `Catalogue` → a new build, swapped in atomically
+- `publish`  a build → other index folders (replicas), each switched atomically
 
 The writer is imported from `search.index.build` by the build command only, never
 from here: reading a build (as every web worker does) must not load the parser.

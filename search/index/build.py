@@ -32,6 +32,7 @@ from search.index.layout import (
     TEMPORARY_PREFIX,
     WORDS,
     build_lock,
+    file_digests,
     file_sizes,
     prune_builds,
     source_fingerprint,
@@ -211,6 +212,7 @@ def build_index(corpus_dir: Path, index_dir: Path, catalogue: Catalogue | None =
                 },
             }
             meta["files"] = file_sizes(tmp)
+            meta["digests"] = file_digests(tmp)
             write_json(tmp / META, meta)
             os.replace(tmp, builds / name)
         except BaseException:

@@ -2,6 +2,9 @@
 
 The one place that knows what a build folder holds (see `search.index.layout`);
 the searcher gets the result as one `OpenBuild` and never reads a file itself.
+Opening holds the build's lease until `close()`, so pruning never deletes it while
+open. A build that fails to open, whatever the cause (missing or rewritten files,
+bytes that are not UTF-8, JSON nested too deep), raises IndexMissing: no usable build.
 """
 
 from __future__ import annotations
@@ -17,9 +20,9 @@ from whoosh.index import Index
 from search.curated.areas import AreaRegistry, load_areas
 from search.curated.language import Language, load_language
 from search.curated.taxonomy import Taxonomy, load_taxonomy
-from search.errors import CorpusError, IndexMissing
+from search.errors import IndexMissing
 from search.index.forward import ForwardIndex
-from search.index.layout import WORDS, current_build, damage, read_meta
+from search.index.layout import WORDS, Lease, corruption, current_build, damage, read_meta, take_lease
 from search.models import Entry
 from search.text.glossary import Acronym, Glossary
 from search.text.sentences import parameters_from_dict
@@ -44,6 +47,7 @@ class OpenBuild:
     sentences: PunktParameters
     words: WordStatistics
     forward: ForwardIndex | None
+    lease: Lease | None = None
 
     @property
     def name(self) -> str:
@@ -51,10 +55,14 @@ class OpenBuild:
         return self.meta["name"]
 
     def close(self) -> None:
-        """Release the Whoosh index files and the forward index."""
-        if self.forward is not None:
-            self.forward.close()
-        self.ix.close()
+        """Release the Whoosh index files, the forward index and the build's lease."""
+        try:
+            if self.forward is not None:
+                self.forward.close()
+            self.ix.close()
+        finally:
+            if self.lease is not None:
+                self.lease.release()
 
 
 def read_json(path: Path):
@@ -68,13 +76,28 @@ def read_words(build: Path) -> WordStatistics:
 
 
 def open_build(build: Path) -> OpenBuild:
-    """Open one build folder, or raise IndexMissing saying what is wrong with it."""
-    problem = damage(build)
+    """Open one build folder and hold its lease, or raise IndexMissing saying what is wrong with it."""
+    lease = take_lease(build)
+    try:
+        return read_build(build, lease)
+    except IndexMissing:
+        lease.release()
+        raise
+    except Exception as exc:  # any failure to read a build means it is not usable
+        lease.release()
+        raise IndexMissing(
+            f"index build {build} is unreadable ({type(exc).__name__}: {exc}); rebuild it"
+        ) from exc
+
+
+def read_build(build: Path, lease: Lease) -> OpenBuild:
+    """Check and read a build's files (the caller holds its lease)."""
+    problem = damage(build) or corruption(build)
     if problem:
         raise IndexMissing(f"index build {build.name} is damaged ({problem}); rebuild it")
+    meta = read_meta(build)
+    ix = whoosh_index.open_dir(str(build / "whoosh"))
     try:
-        meta = read_meta(build)
-        ix = whoosh_index.open_dir(str(build / "whoosh"))
         curated = build / "curated"
         opened = OpenBuild(
             path=build,
@@ -90,22 +113,28 @@ def open_build(build: Path) -> OpenBuild:
             vocabulary=read_json(build / "vocabulary.json"),
             sentences=parameters_from_dict(read_json(build / "sentences.json")),
             words=read_words(build),
-            forward=None,
+            forward=ForwardIndex.open(build),
         )
-    except (OSError, ValueError, KeyError, CorpusError, whoosh_index.EmptyIndexError) as exc:
-        raise IndexMissing(f"index build {build} is unreadable ({exc}); rebuild it") from exc
-    try:
-        opened.forward = ForwardIndex.open(build)
-    except (OSError, ValueError) as exc:
-        raise IndexMissing(
-            f"index build {build} has an unreadable forward index ({exc}); rebuild it"
-        ) from exc
+    except BaseException:
+        ix.close()
+        raise
+    opened.lease = lease
     return opened
+
+
+# A build pruned between reading CURRENT and taking its lease is gone: read CURRENT again.
+OPEN_ATTEMPTS = 3
 
 
 def open_current(index_dir: Path) -> OpenBuild:
     """Open the build that index_dir currently serves."""
-    build = current_build(index_dir)
-    if build is None:
-        raise IndexMissing(f"no index in {index_dir}; run `python -m search build`")
-    return open_build(build)
+    for _ in range(OPEN_ATTEMPTS):
+        build = current_build(index_dir)
+        if build is None:
+            raise IndexMissing(f"no index in {index_dir}; run `python -m search build`")
+        try:
+            return open_build(build)
+        except IndexMissing:
+            if current_build(index_dir) == build:
+                raise
+    raise IndexMissing(f"the index in {index_dir} kept changing while it was opened; try again")

@@ -33,8 +33,12 @@ class SearchBackend(Protocol):
     documents: list[dict]
     quality: dict
 
-    def search(self, request: SearchRequest) -> SearchResult:
-        """Answer a validated search: hits, total, disjunctive facet counts, correction."""
+    def search(self, request: SearchRequest, *, snippets: bool = True) -> SearchResult:
+        """Answer a validated search: hits (with snippets unless told not to), total, facet counts."""
+        ...
+
+    def export(self, request: SearchRequest, limit: int = ...) -> SearchResult:
+        """Answer a search with up to `limit` hits of one ranking (page and per_page ignored)."""
         ...
 
     def entry(self, entry_id: str) -> Entry:

@@ -28,6 +28,7 @@ from search.query.explain import explain_entry, explain_query
 from search.query.lexicon import make_lexicon
 from search.query.priors import PriorTable
 from search.query.related import CANDIDATES, distinctive_terms, pick_related, related_query
+from search.query.request import MAX_DEPTH
 from search.query.selection import Selection
 from search.query.syntax import parse_query
 from search.text.analysis import stems
@@ -76,8 +77,17 @@ class SearchIndex:
 
     @classmethod
     def open(cls, index_dir: Path) -> SearchIndex:
-        """Open the build that index_dir currently serves."""
-        return cls(open_current(index_dir))
+        """Open the build that index_dir currently serves, or raise IndexMissing."""
+        build = open_current(index_dir)
+        try:
+            return cls(build)
+        except Exception as exc:  # whatever stops a build from serving makes it unusable
+            build.close()
+            if isinstance(exc, IndexMissing):
+                raise
+            raise IndexMissing(
+                f"index build {build.path} cannot serve ({type(exc).__name__}: {exc})"
+            ) from exc
 
     def searcher(self):
         """Return this thread's Whoosh searcher (searchers are not shared across threads)."""
@@ -103,15 +113,16 @@ class SearchIndex:
 
     # -- searching -------------------------------------------------------------
 
-    def search(self, request: SearchRequest) -> SearchResult:
-        """Run a search request: matches, ranking, disjunctive facet counts, snippets, answer."""
+    def search(self, request: SearchRequest, *, snippets: bool = True) -> SearchResult:
+        """Run a search request: matches, ranking, disjunctive facet counts, snippets, answer.
+
+        Without `snippets` (downloads), hits carry no snippet and no explanation.
+        """
         started = time.perf_counter()
         plan = parse_query(request.q)
         compiled = self.compiler.compile(request.q, plan)
         answer = self.answerer.answer(compiled.understanding)
-        answered = (
-            tuple(self.by_id[i] for i in answer.entry_ids) if answer and answer.kind == "ratings" else ()
-        )
+        answered = self.answered(answer)
         adjustments = self.priors.adjust(compiled.understanding, answered)
         selections = self.selection.merge(request, compiled.filters)
         # Documents a field filter in the query rules out count nowhere, facets included.
@@ -137,9 +148,12 @@ class SearchIndex:
             docs = docnums_of(final)[start:end]
             scores = ranking.scores(docs) if ranking is not None else [None] * len(docs)
             page = list(zip(docs, scores, strict=True))
-        hits = tuple(self.make_hit(d, s, compiled.highlight) for d, s in page)
+        if not snippets:
+            hits = tuple(Hit(self.entries[d], None if s is None else round(s, 4), "") for d, s in page)
+        else:
+            hits = tuple(self.make_hit(d, s, compiled.highlight) for d, s in page)
         explanation = None
-        if request.explain and ranking is not None:
+        if request.explain and snippets and ranking is not None:
             explanation = explain_query(compiled, adjustments)
             hits = tuple(
                 replace(
@@ -161,6 +175,14 @@ class SearchIndex:
             widened_query=self.widen(request.q) if compiled.understanding.areas else None,
             explanation=explanation,
         )
+
+    def export(self, request: SearchRequest, limit: int = MAX_DEPTH) -> SearchResult:
+        """Return the first `limit` entries a search matches, all from one run (no snippets), for downloads.
+
+        The request's page and per_page are ignored: the rows are the search's pages
+        1, 2, … in order, as paging through it would give them, for one query's cost.
+        """
+        return self.search(replace(request, page=1, per_page=limit), snippets=False)
 
     def widen(self, text: str) -> str:
         """Return the query without the Areas it names: the same search in every Area."""

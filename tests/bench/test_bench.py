@@ -116,3 +116,12 @@ def test_recommended_workers_favour_latency_among_near_best_throughput():
     ]
     assert recommend_workers(sweep) == 2  # 4 had an error; 1 is too slow; 2 beats 3 on p95
     assert recommend_workers([]) == 2
+
+
+def test_export_benchmark_times_json_and_csv_of_each_query(index_dir):
+    from search.bench.export import QUERIES, measure_export
+
+    rows = measure_export(index_dir, repeats=1)
+    assert [r["query"] for r in rows] == [label for label, _ in QUERIES]
+    assert rows[0]["rows"] > 100  # the costly query gives several pages of rows
+    assert all(r["json_ms"] > 0 and r["csv_ms"] > 0 and r["ratio"] > 0 for r in rows)

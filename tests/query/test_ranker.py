@@ -84,6 +84,7 @@ def test_builds_without_a_forward_index_still_rank_the_same(tmp_path, index_dir,
     for name in [n for n in meta["files"] if n.startswith("forward-")]:
         (build / name).unlink()
         del meta["files"][name]
+        meta.get("digests", {}).pop(name, None)
     (build / "meta.json").write_text(json.dumps(meta))
     legacy = SearchIndex.open(old)
     try:
@@ -174,6 +175,13 @@ def test_the_index_answers_every_call_of_the_backend_protocol(search_index):
     assert isinstance(result, SearchResult) and result.total > 0
     assert all(isinstance(h, Hit) and "wessex" in h.entry.areas for h in result.hits)
     assert result.build == search_index.name
+    paged = [search_index.search(SearchRequest(q="casework", page=n, per_page=100)) for n in (1, 2, 3)]
+    export = search_index.export(SearchRequest(q="casework", page=3, per_page=5))
+    assert export.total == paged[0].total > 100
+    assert [(h.entry.id, h.score) for h in export.hits] == [
+        (h.entry.id, h.score) for r in paged for h in r.hits
+    ]
+    assert search_index.export(SearchRequest(q="casework"), limit=7).hits == export.hits[:7]
     entry = search_index.entry("para-4.10")
     assert isinstance(entry, Entry) and search_index.entries[search_index.by_id[entry.id]] is entry
     with pytest.raises(NotFound):

@@ -387,7 +387,7 @@ def test_without_a_usable_index_the_app_answers_503_until_one_is_built(tmp_path,
     for _ in range(3):  # the same clear answer every time: no crash, no restart loop
         response = client.get("/api/search?q=disclosure")
         assert response.status_code == 503
-        assert "rebuild" in response.get_json()["error"]
+        assert "not available" in response.get_json()["error"]
     build_index(CORPUS, index)  # a new build name in index/CURRENT: the next request opens it
     assert client.get("/api/search?q=disclosure").status_code == 200
 

@@ -16,6 +16,7 @@ import pytest
 from search import cli
 from search.output.serialize import hit_to_json
 from search.query.request import parse_request
+from search.query.searcher import SearchIndex
 from web import create_app
 from web.openapi import openapi_document
 
@@ -474,7 +475,7 @@ def test_csv_export_has_every_matching_row(client, search_index):
         "score",
         "url",
     ]
-    assert first["url"] == f"http://localhost/entries/{entry.id}"
+    assert first["url"] == f"http://localhost:8000/entries/{entry.id}"  # the default public URL
     assert first["text"] == entry.text and first["areas"] == ";".join(entry.areas)
 
 
@@ -482,6 +483,29 @@ def test_csv_export_pages_through_large_results(client, search_index):
     rows = list(csv.DictReader(io.StringIO(client.get("/api/search.csv").get_data(as_text=True))))
     assert [r["id"] for r in rows] == [e.id for e in search_index.entries]  # > 100: several pages
     assert "\n" in next(r["text"] for r in rows if r["id"] == "para-1.20")  # line breaks survive quoting
+
+
+def test_csv_export_runs_the_search_once(client, monkeypatch):
+    calls = {"search": 0, "snippet": 0}
+    search, make_hit = SearchIndex.search, SearchIndex.make_hit
+
+    def counting_search(self, *args, **kwargs):
+        calls["search"] += 1
+        return search(self, *args, **kwargs)
+
+    def counting_make_hit(self, *args, **kwargs):
+        calls["snippet"] += 1
+        return make_hit(self, *args, **kwargs)
+
+    monkeypatch.setattr(SearchIndex, "search", counting_search)
+    monkeypatch.setattr(SearchIndex, "make_hit", counting_make_hit)
+    for query in ("", "casework", "court+cases"):  # each more than 100 rows: several pages
+        calls.update(search=0, snippet=0)
+        rows = list(
+            csv.DictReader(io.StringIO(client.get(f"/api/search.csv?q={query}").get_data(as_text=True)))
+        )
+        assert len(rows) > 100
+        assert calls == {"search": 1, "snippet": 0}, query  # one ranking, and no snippets it would not show
 
 
 # -- caching and headers ---------------------------------------------------------
@@ -497,6 +521,32 @@ def test_etag_and_304(client):
     assert again.status_code == 304 and again.data == b""
     assert again.headers["ETag"] == etag
     assert client.get("/api/search?q=disclosure", headers={"If-None-Match": 'W/"other"'}).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "path, status",
+    [
+        ("/api/entries/no-such-entry", 404),
+        ("/entries/no-such-entry", 404),
+        ("/api/areas/atlantis", 404),
+        ("/api/search?page=0", 400),
+        ("/api/search.csv?sort=nope", 400),
+        ("/?per_page=1000", 400),
+        ("/no/such/page", 404),
+    ],
+)
+def test_if_none_match_star_never_hides_an_error(client, path, status):
+    response = client.get(path, headers={"If-None-Match": "*"})
+    assert response.status_code == status
+    assert "ETag" not in response.headers
+
+
+@pytest.mark.parametrize("path", ["/api/entries/para-4.10", "/api/search?q=disclosure", "/areas/wessex"])
+def test_if_none_match_star_is_304_for_what_exists(client, path):
+    etag = client.get(path).headers["ETag"]
+    response = client.get(path, headers={"If-None-Match": "*"})
+    assert response.status_code == 304 and response.data == b""
+    assert response.headers["ETag"] == etag and "Content-Type" not in response.headers
 
 
 def test_etag_follows_the_index_build(tmp_path, index_dir, client):

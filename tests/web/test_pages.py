@@ -466,7 +466,7 @@ def test_broken_index_gives_503_then_recovers(tmp_path, index_dir):
     assert response.status_code == 503 and response.headers["Retry-After"] == "10"
     body = response.get_json()
     assert body["param"] is None and body["status"] == 503
-    assert body["error"].startswith("The search index is not available: index build")
+    assert body["error"].startswith("The search index is not available")
     html = client.get("/")
     assert html.status_code == 503 and "The search service is not ready" in html.get_data(as_text=True)
     with client.get("/static/style.css") as css:

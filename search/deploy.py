@@ -1,0 +1,136 @@
+"""Render the nginx configuration in deploy/nginx/ for a set of replicas.
+
+`python -m search nginx-config DIR --listen … --replica …` writes DIR/nginx.conf (a
+whole configuration running nginx unprivileged with DIR as its prefix) and
+DIR/aap-search.conf (the site alone, for Debian's /etc/nginx/sites-enabled/), and
+makes the folders nginx writes to. Every value is checked before it goes into the
+configuration, so none can add directives of its own.
+"""
+
+from __future__ import annotations
+
+import os
+import pwd
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from search.errors import SearchError
+
+REPO = Path(__file__).resolve().parent.parent
+TEMPLATES = REPO / "deploy" / "nginx"
+STATIC_ROOT = REPO / "web" / "static"
+TEMP_FOLDERS = ("body", "proxy", "fastcgi", "uwsgi", "scgi")
+ADDRESS = re.compile(r"(?P<host>[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\]):(?P<port>\d{1,5})")
+SERVER_NAME = re.compile(r"[A-Za-z0-9.-]+|_")
+RATE = re.compile(r"\d{1,6}r/[sm]")
+SAFE_PATH = re.compile(r"[^\s;{}'\"\\$#]+")
+
+
+@dataclass(frozen=True)
+class NginxSite:
+    """What the site configuration needs: where nginx listens and the replicas behind it."""
+
+    listen: str
+    server_name: str
+    replicas: tuple[str, ...]
+    static_root: Path = STATIC_ROOT
+    csv_rate: str = "30r/m"
+    csv_burst: int = 5
+
+
+def address(value: str, what: str) -> str:
+    """Return host:port checked, or raise SearchError naming what it was for."""
+    match = ADDRESS.fullmatch(value.strip())
+    if not match or not 1 <= int(match["port"]) <= 65535:
+        raise SearchError(f"{what} must be HOST:PORT (e.g. 127.0.0.1:8001), not {value[:60]!r}")
+    return value.strip()
+
+
+def safe_path(path: Path, what: str) -> str:
+    """Return an absolute path that can stand in nginx's configuration unquoted."""
+    text = str(path.resolve())
+    if not SAFE_PATH.fullmatch(text):
+        raise SearchError(f"{what} {text!r} has characters nginx's configuration cannot hold unquoted")
+    return text
+
+
+def fill(template: str, values: dict[str, str]) -> str:
+    """Replace every @NAME@ in a template; fail on any left unfilled."""
+    for name, value in values.items():
+        template = template.replace(f"@{name}@", value)
+    left = re.findall(r"@[A-Z_]+@", template)
+    if left:
+        raise SearchError(
+            f"the nginx template has placeholders nothing fills: {', '.join(sorted(set(left)))}"
+        )
+    return template
+
+
+def render_site(site: NginxSite, access_log: Path) -> str:
+    """Return the site configuration (aap-search.conf) for these replicas."""
+    if not site.replicas:
+        raise SearchError("name at least one replica (--replica HOST:PORT)")
+    if not SERVER_NAME.fullmatch(site.server_name):
+        raise SearchError(f"the server name must be a host name, not {site.server_name[:60]!r}")
+    if not RATE.fullmatch(site.csv_rate) or not 0 <= site.csv_burst <= 10_000:
+        raise SearchError("the CSV rate must look like 30r/m or 2r/s, and the burst be 0–10000")
+    if not (site.static_root / "style.css").is_file():
+        raise SearchError(f"{site.static_root} is not the web service's static folder")
+    servers = "\n".join(
+        # One failure marks a replica down for 2 s: its requests go to the others meanwhile.
+        f"    server {address(r, 'a replica')} max_fails=1 fail_timeout=2s;"
+        for r in site.replicas
+    )
+    return fill(
+        (TEMPLATES / "aap-search.conf.in").read_text(encoding="utf-8"),
+        {
+            "LISTEN": address(site.listen, "--listen"),
+            "SERVER_NAME": site.server_name,
+            "UPSTREAM_SERVERS": servers,
+            "STATIC_ROOT": safe_path(site.static_root, "the static folder"),
+            "ACCESS_LOG": safe_path(access_log, "the access log"),
+            "CSV_RATE": site.csv_rate,
+            "CSV_BURST": str(site.csv_burst),
+        },
+    )
+
+
+def render_main(prefix: Path) -> str:
+    """Return a whole nginx.conf running as the current user with everything under prefix."""
+    # As root, nginx's workers would switch to "nobody"; keep them the user who started it.
+    user = (
+        f"user {pwd.getpwuid(os.geteuid()).pw_name};" if os.geteuid() == 0 else "# (not root: no user line)"
+    )
+    return fill(
+        (TEMPLATES / "nginx.conf.in").read_text(encoding="utf-8"),
+        {"PREFIX": safe_path(prefix, "the nginx folder"), "USER": user},
+    )
+
+
+def write_nginx_config(prefix: Path, site: NginxSite) -> Path:
+    """Write nginx.conf and aap-search.conf under prefix with the folders nginx needs; return nginx.conf."""
+    prefix = prefix.resolve()
+    if prefix.exists() and not prefix.is_dir():
+        raise SearchError(f"{prefix} is not a folder")
+    site_text = render_site(site, prefix / "logs" / "access.log")
+    main_text = render_main(prefix)
+    for folder in ("logs", *(f"tmp/{name}" for name in TEMP_FOLDERS)):
+        (prefix / folder).mkdir(parents=True, exist_ok=True)
+    (prefix / "aap-search.conf").write_text(site_text, encoding="utf-8")
+    (prefix / "nginx.conf").write_text(main_text, encoding="utf-8")
+    return prefix / "nginx.conf"
+
+
+def nginx_command(nginx: str, prefix: Path) -> list[str]:
+    """Return the command that runs nginx (in the foreground) on a written configuration."""
+    prefix = prefix.resolve()
+    return [
+        nginx,
+        "-p",
+        str(prefix),
+        "-c",
+        str(prefix / "nginx.conf"),
+        "-e",
+        str(prefix / "logs" / "error.log"),
+    ]
