@@ -100,9 +100,12 @@ class QueryCompiler:
         correction = self.corrector.correct(text, [w.text for w in kept])
         # A correction replaces a word in place, so each word keeps its topicality.
         words = correction.words
-        lay = self.lay_phrase_words(words)
+        said = tuple(s for word in understanding.said for s in stems(word))
+        lay = self.lay_phrase_stems(said)
         topical = {
-            word for i, (word, w) in enumerate(zip(words, kept, strict=True)) if w.topical and i not in lay
+            word
+            for word, w in zip(words, kept, strict=True)
+            if w.topical and not (set(stems(word)) and set(stems(word)) <= lay)
         }
         clauses: list[Clause] = []
         marks: set[str] = set()
@@ -141,7 +144,7 @@ class QueryCompiler:
                 clauses.append(Clause(f"phrase {phrase!r}", phrase_query(seq, boost=3.0)))
                 phrases.append(seq)
         clauses += self.proximity(word_stems)
-        clauses += self.expansions(words + plan.phrases, marks, phrases)
+        clauses += self.expansions(words + plan.phrases, marks, phrases, said)
         clauses += self.operators(plan, text, marks)
         required = []
         for item in plan.required:
@@ -169,18 +172,19 @@ class QueryCompiler:
             understanding,
         )
 
-    def lay_phrase_words(self, words: list[str]) -> set[int]:
-        """Return the positions of words inside a lay phrase of several words.
+    def lay_phrase_stems(self, said: tuple[str, ...]) -> set[str]:
+        """Return the stems of the lay phrases of several words a query holds.
 
         Taken apart, such words mean something else in the report ("learning
         difficulties" is not "learning and development"): they count only together,
         and through the report's own words for the phrase.
         """
-        seq = [(i, t.stem) for i, w in enumerate(words) for t in tokens(w)]
-        found: set[int] = set()
-        for phrase, source, _, start in self.lex.groups_in(tuple(s for _, s in seq)):
+        found: set[str] = set()
+        for phrase, source, report, _ in self.lex.groups_in(said):
             if source == "lay" and len(phrase) > 1:
-                found.update(seq[k][0] for k in range(start, start + len(phrase)))
+                # A word that is itself one of the report's words for the phrase
+                # ("disclosure" in "disclosure failures") keeps its sense.
+                found.update(set(phrase) - {words[0] for words in report if len(words) == 1})
         return found
 
     def operators(self, plan: QueryPlan, text: str, marks: set[str]) -> list[Clause]:
@@ -214,8 +218,14 @@ class QueryCompiler:
             ]
         return out
 
-    def expansions(self, items: list[str], marks: set[str], phrases: list) -> list[Clause]:
-        """Add acronyms' expansions, expansions' acronyms, synonyms and the report's words for lay words."""
+    def expansions(
+        self, items: list[str], marks: set[str], phrases: list, said: tuple[str, ...] = ()
+    ) -> list[Clause]:
+        """Add acronyms' expansions, expansions' acronyms, synonyms and the report's words for lay words.
+
+        Synonyms and lay phrases are read in the words as said (`said`, stems), question
+        words included, and in the phrases typed.
+        """
         out: list[Clause] = []
         seq = tuple(s for item in items for s in stems(item))
         for item in items:
@@ -239,23 +249,24 @@ class QueryCompiler:
             out.append(Clause(f"acronym of {acronym.expansion!r}: {acronym.acronym}", query))
             marks.add(acronym.key)
         added: set[tuple[tuple[str, ...], ...]] = set()
-        for _, source, alternatives, _ in self.lex.groups_in(seq):
+        spoken = (said, seq)
+        for _, source, alternatives, _ in self.lex.groups_in(said) + self.lex.groups_in(seq):
             if alternatives in added:
                 continue
             added.add(alternatives)
             if source == "synonym":
-                out += self.alternatives(alternatives, seq, "synonym", SYNONYM_BOOST, marks, phrases)
+                out += self.alternatives(alternatives, spoken, "synonym", SYNONYM_BOOST, marks, phrases)
             else:
                 why = "the report's word for a lay word"
-                out += self.alternatives(alternatives, seq, why, LAY_BOOST, marks, phrases)
+                out += self.alternatives(alternatives, spoken, why, LAY_BOOST, marks, phrases)
         return out
 
     @staticmethod
-    def alternatives(group, seq, why: str, boost: float, marks: set[str], phrases: list) -> list[Clause]:
-        """Return weaker clauses for the phrases of a group the query does not already hold."""
+    def alternatives(group, held, why: str, boost: float, marks: set[str], phrases: list) -> list[Clause]:
+        """Return weaker clauses for the phrases of a group that none of the `held` stem sequences holds."""
         out = []
         for phrase in group:
-            if not contains(seq, phrase):
+            if not any(contains(seq, phrase) for seq in held):
                 out.append(Clause(f"{why}: {' '.join(phrase)}", phrase_query(phrase, boost=boost)))
                 phrases.append(phrase) if len(phrase) > 1 else marks.add(phrase[0])
         return out

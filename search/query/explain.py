@@ -55,7 +55,8 @@ def explain_entry(
             clauses.append(row)
     matched = sum(c["score"] for c in clauses)
     factor = adjustments.factors.get(entry.kind, 1.0)
-    lifts = lift_reasons(compiled.understanding, entry, bool(answered), doc in answered)
+    quantity = doc in adjustments.quantities
+    lifts = lift_reasons(compiled.understanding, entry, bool(answered), doc in answered, quantity)
     return {
         "clauses": clauses,
         "matched": round(matched, 4),

@@ -27,6 +27,8 @@ STRUCTURAL_KINDS = frozenset(KIND_PRIORS)
 # The entries that are an Area's own, not national text that names it.
 OWN_KINDS = frozenset({"issue", "good-practice", "strength", "rating", "report"})
 SUBJECT_LIFT = 30.0
+# "How many …?" is answered by a number: entries that give one of the topic get this much.
+QUANTITY_LIFT = 10.0
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,7 @@ class Adjustments:
     priors: list[float] | None
     lifts: dict[int, float]
     factors: dict[str, float]
+    quantities: frozenset[int] = frozenset()
 
 
 class PriorTable:
@@ -54,10 +57,13 @@ class PriorTable:
                     self.own[area] = self.own.get(area, 0) | 1 << n
         self.priors_for_factors = lru_cache(maxsize=32)(self._priors)
 
-    def adjust(self, understanding: Understanding, answer: tuple[int, ...] = ()) -> Adjustments:
+    def adjust(
+        self, understanding: Understanding, answer: tuple[int, ...] = (), quantities: tuple[int, ...] = ()
+    ) -> Adjustments:
         """Return the scope, priors and lifts a query's understanding calls for.
 
-        `answer` lists the documents an answer from the scores rests on: they lead.
+        `answer` lists the documents an answer from the scores rests on: they lead;
+        `quantities`, for a "how many" question, those that give a number of its topic.
         """
         factors = kind_factors(understanding)
         priors = self.priors_for_factors(tuple(sorted(factors.items()))) if factors else None
@@ -80,7 +86,9 @@ class PriorTable:
                 lifts[doc] = lifts.get(doc, 0.0) + SUBJECT_LIFT
         for doc in answer:
             lifts[doc] = lifts.get(doc, 0.0) + SUBJECT_LIFT
-        return Adjustments(scope, priors, lifts, factors)
+        for doc in quantities:
+            lifts[doc] = lifts.get(doc, 0.0) + QUANTITY_LIFT
+        return Adjustments(scope, priors, lifts, factors, frozenset(quantities))
 
     def _priors(self, factors: tuple[tuple[str, float], ...]) -> list[float]:
         by_index = [1.0] * len(KINDS)
@@ -90,11 +98,12 @@ class PriorTable:
 
 
 def lift_reasons(
-    understanding: Understanding, entry: Entry, answered: bool, answer: bool
+    understanding: Understanding, entry: Entry, answered: bool, answer: bool, quantity: bool = False
 ) -> list[tuple[str, float]]:
     """Say why an entry's score was lifted, matching `PriorTable.adjust`.
 
-    `answered`: the query got an answer; `answer`: this entry is one it rests on.
+    `answered`: the query got an answer; `answer`: this entry is one it rests on;
+    `quantity`: it gives a number of what a "how many" question asks about.
     """
     reasons = [
         (f"its own entry for {area}", SUBJECT_LIFT)
@@ -107,6 +116,8 @@ def lift_reasons(
         reasons.append((f"a kind the query asks for ({entry.kind})", SUBJECT_LIFT))
     if answer:
         reasons.append(("the answer rests on it", SUBJECT_LIFT))
+    if quantity:
+        reasons.append(("it gives a number of what the question asks about", QUANTITY_LIFT))
     return reasons
 
 

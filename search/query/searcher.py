@@ -19,7 +19,7 @@ from search.index.forward import FIELDS as FORWARD_FIELDS
 from search.index.reader import OpenBuild, open_build, open_current
 from search.models import KIND_LABELS, PART_LABELS, Answer, Entry, Hit, SearchRequest, SearchResult
 from search.query.answers import Answerer
-from search.query.compiler import QueryCompiler
+from search.query.compiler import CompiledQuery, QueryCompiler
 from search.query.engine.bitsets import docnums_of, mask_of
 from search.query.engine.facets import FacetIndex
 from search.query.engine.ranking import Ranker
@@ -123,7 +123,7 @@ class SearchIndex:
         compiled = self.compiler.compile(request.q, plan)
         answer = self.answerer.answer(compiled.understanding)
         answered = self.answered(answer)
-        adjustments = self.priors.adjust(compiled.understanding, answered)
+        adjustments = self.priors.adjust(compiled.understanding, answered, self.quantities(compiled))
         selections = self.selection.merge(request, compiled.filters)
         # Documents a field filter in the query rules out count nowhere, facets included.
         allowed = self.facets.everything & ~self.selection.values_mask(compiled.excluded_filters)
@@ -199,7 +199,7 @@ class SearchIndex:
         doc = self.by_id[entry_id]
         compiled = self.compiler.compile(request.q, parse_query(request.q))
         answered = self.answered(self.answerer.answer(compiled.understanding))
-        adjustments = self.priors.adjust(compiled.understanding, answered)
+        adjustments = self.priors.adjust(compiled.understanding, answered, self.quantities(compiled))
         query = explain_query(compiled, adjustments)
         query["query_clauses"] = query.pop("clauses")
         body = {"id": entry_id, "query": request.q, **query}
@@ -219,6 +219,21 @@ class SearchIndex:
             return {**body, "matched": False, "why": "none of the query's clauses matches this entry"}
         detail = explain_entry(ranking.run, compiled, adjustments, doc, entry, answered)
         return {**body, "matched": True, **detail, "ranked_score": round(ranking.scores([doc])[0], 4)}
+
+    def quantities(self, compiled: CompiledQuery) -> tuple[int, ...]:
+        """Return, for a "how many" question, the entries that give a number of what it asks about.
+
+        "how many case files did inspectors examine" is answered by "1,830 files that
+        we examined": a number just before one of the topic's words.
+        """
+        u = compiled.understanding
+        if u.frame[:2] not in (("how", "many"), ("how", "much")) or u.kinds or self.forward is None:
+            return ()
+        topic = tuple(dict.fromkeys(s for w in u.words if w.topical for s in stems(w.text)))
+        candidates = 0
+        for stem in topic:
+            candidates |= self.ranker.postings_mask(self.searcher(), "text", stem)
+        return tuple(d for d in docnums_of(candidates) if self.forward.counted(d, topic))
 
     def answered(self, answer: Answer | None) -> tuple[int, ...]:
         """Return the documents an answer from the scores rests on (none for counts)."""

@@ -51,6 +51,8 @@ class Understanding:
     criteria: tuple[str, ...] = ()
     ratings: tuple[str, ...] = ()
     question: str = ""
+    # The words as said, question words included: lay phrases ("too many emails") are read here.
+    said: tuple[str, ...] = ()
     notes: tuple[str, ...] = field(default=(), compare=False)
 
     @property
@@ -95,6 +97,7 @@ class QueryReader:
             frame, words = [words[0].lower()], words[1:]  # "what training has …": a question all the same
         areas, words = self.take_areas(words)
         kinds, words = self.take_kinds(words, counting=frame[:2] == ["how", "many"])
+        said = tuple(words)
         if frame:
             # Inside a question too, its own words ("did", "how") say how to answer.
             frame += [w.lower() for w in words if w.lower() in self.lex.language.question_words]
@@ -120,6 +123,7 @@ class QueryReader:
             parts=tuple(parts),
             criteria=tuple(criteria),
             ratings=tuple(ratings),
+            said=said,
         )
         return replace(understanding, question=question_kind(understanding))
 

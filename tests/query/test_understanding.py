@@ -228,3 +228,19 @@ def test_a_query_of_hundreds_of_words_compiles_a_bounded_query(search_index):
     compiled = search_index.compiler.compile(words, parse_query(words))
     assert len(compiled.clauses) <= 60
     assert search(search_index, words).total > 0
+
+
+@pytest.mark.parametrize(
+    ("q", "expected"),
+    [
+        ("how many cases were charged by CPS Direct", "finding-code-compliance-1"),
+        ("how many cases were in the file sample", "finding-code-compliance-1"),
+    ],
+)
+def test_how_many_is_answered_by_an_entry_that_gives_the_number(search_index, q, expected):
+    result = search(search_index, q, explain=1)
+    assert expected in ids(result)[:3]
+    top = next(h for h in result.hits if h.entry.id == expected)
+    assert "it gives a number of what the question asks about" in [
+        lift["reason"] for lift in top.explanation["lifts"]
+    ]

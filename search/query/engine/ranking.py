@@ -466,6 +466,12 @@ class Ranker:
         self.positions = positions
         self.fields = frozenset(fields) if positions is not None else frozenset()
 
+    def postings_mask(self, searcher, fieldname: str, text: str) -> int:
+        """Return the documents whose field holds a term (from the shared postings cache)."""
+        return (
+            QueryRun(self.cache, Segments(searcher), self.doc_count).postings(wq.Term(fieldname, text)).mask
+        )
+
     def run(
         self,
         q: wq.Query,
