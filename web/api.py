@@ -8,15 +8,18 @@ from dataclasses import replace
 
 from flask import Blueprint, Response, jsonify, redirect, request, url_for
 
+from search.errors import QueryError
 from search.output.serialize import (
     area_profile_to_json,
     area_summary_to_json,
     entry_detail_to_json,
     result_to_json,
     score_table_to_json,
+    suggestions_to_json,
+    suggestions_to_opensearch,
     theme_to_json,
 )
-from search.query.request import MAX_DEPTH, MAX_PER_PAGE
+from search.query.request import MAX_DEPTH, MAX_PER_PAGE, parse_suggest
 from web.holder import get_index
 from web.openapi import openapi_document
 from web.views import (
@@ -31,6 +34,9 @@ from web.views import (
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
+SUGGEST_FORMATS = ("json", "opensearch")
+# The media type browsers expect of OpenSearch suggestions.
+OPENSEARCH_SUGGESTIONS = "application/x-suggestions+json"
 CSV_COLUMNS = ("id", "kind", "part", "number", "title", "areas", "themes", "section", "text", "score", "url")
 
 
@@ -38,6 +44,21 @@ CSV_COLUMNS = ("id", "kind", "part", "number", "title", "areas", "themes", "sect
 def search():
     """Return a search: results, facet counts, spelling correction (`SearchResult` in the OpenAPI document)."""
     return jsonify(result_to_json(run_search(request.args)))
+
+
+@bp.get("/suggest")
+def suggest():
+    """Return completions of the text typed so far; `format=opensearch` gives [query, [texts]]."""
+    text, limit = parse_suggest(request.args.to_dict(flat=False))
+    found = get_index().suggest(text, limit)
+    form = request.args.get("format", "json")
+    if form not in SUGGEST_FORMATS:
+        raise QueryError(f"format must be one of {', '.join(SUGGEST_FORMATS)}", "format")
+    if form == "opensearch":
+        response = jsonify(suggestions_to_opensearch(text, found))
+        response.mimetype = OPENSEARCH_SUGGESTIONS
+        return response
+    return jsonify(suggestions_to_json(text, found))
 
 
 @bp.get("/search.csv")

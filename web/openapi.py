@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
-from search.models import FACETS, KINDS, PARTS, SORTS
-from search.query.request import MAX_PAGE, MAX_PER_PAGE, MAX_QUERY, MAX_VALUES
+from search.models import FACETS, KINDS, PARTS, SORTS, SUGGESTION_KINDS
+from search.query.request import (
+    DEFAULT_SUGGESTIONS,
+    MAX_PAGE,
+    MAX_PER_PAGE,
+    MAX_QUERY,
+    MAX_SUGGESTIONS,
+    MAX_VALUES,
+)
 
 STRING = {"type": "string"}
 INTEGER = {"type": "integer"}
@@ -80,6 +87,23 @@ SCHEMAS = {
             "took_ms": {"type": "number"},
         }
     ),
+    "Suggestion": strict(
+        {
+            "text": {"type": "string", "description": "the whole query proposed"},
+            "kind": {"enum": list(SUGGESTION_KINDS)},
+            "detail": {"type": ["string", "null"], "description": "an acronym's expansion, or the reverse"},
+            "count": {"type": "integer", "description": "how many entries use it"},
+            "url": {"type": "string", "description": "the search page for it"},
+        }
+    ),
+    "Suggestions": strict({"query": STRING, "suggestions": array("Suggestion")}),
+    "OpenSearchSuggestions": {
+        "type": "array",
+        "description": "OpenSearch suggestions: the query, then the completions",
+        "prefixItems": [STRING, STRINGS],
+        "minItems": 2,
+        "maxItems": 2,
+    },
     "Footnote": strict({"number": STRING, "text": STRING}),
     "Rating": strict({"code": STRING, "criterion": STRING, "rating": STRING, "label": STRING}),
     "Entry": strict(ENTRY_PROPERTIES, ENTRY_OPTIONAL),
@@ -243,6 +267,31 @@ PATHS = {
         "Search entries",
         json_response("results and facet counts", "SearchResult"),
         SEARCH_PARAMETERS,
+        BAD_PARAMETER,
+    ),
+    "/api/suggest": operation(
+        "Completions of the text typed so far: Areas, themes, acronyms and the report's phrases",
+        {
+            "description": "completions, best first (matches at the start, then the most used)",
+            "headers": CACHE_HEADERS,
+            "content": {
+                "application/json": {"schema": ref("Suggestions")},
+                "application/x-suggestions+json": {"schema": ref("OpenSearchSuggestions")},
+            },
+        },
+        [
+            query_parameter("q", {"type": "string", "maxLength": MAX_QUERY}, "the text typed so far"),
+            query_parameter(
+                "limit",
+                {"type": "integer", "minimum": 1, "maximum": MAX_SUGGESTIONS, "default": DEFAULT_SUGGESTIONS},
+                "most completions to return",
+            ),
+            query_parameter(
+                "format",
+                {"enum": ["json", "opensearch"], "default": "json"},
+                "`opensearch`: the OpenSearch suggestions array (application/x-suggestions+json)",
+            ),
+        ],
         BAD_PARAMETER,
     ),
     "/api/search.csv": operation(

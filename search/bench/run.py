@@ -4,7 +4,8 @@ Sections (medians and p95 over repeated passes of the fixed query set in
 search/bench/workload.py):
 
 1. build — ingest the corpus and build an index (into a temporary folder);
-2. in-process — SearchIndex.search + result_to_json, the whole /api/search work;
+2. in-process — SearchIndex.search + result_to_json, the whole /api/search work, and
+   the /api/suggest work for every prefix of the queries as typed;
 3. FTS5 peer — the same requests answered by SQLite FTS5 over the same entries;
 4. HTTP — the real server (gunicorn gthread) at concurrency 1, 8 and 32, with its memory;
 5. scale (`--sizes 10000,100000`) — synthetic corpora: build, index size, memory, search.
@@ -31,6 +32,7 @@ from search.ingest.catalogue import ingest
 
 TARGETS = {
     "in-process p95 (ms)": 5.0,
+    "in-process suggest p95 (ms)": 2.0,
     "HTTP p95 at concurrency 8 (ms)": 15.0,
     "sustained requests/s, zero errors": 300.0,
     "100k build (s)": 90.0,
@@ -158,6 +160,7 @@ def check_targets(report: dict) -> list[dict]:
     errors = sum(r["errors"] for r in runs.values())
     rows = [
         ("in-process p95 (ms)", report["inprocess"]["warm"]["p95"], "max"),
+        ("in-process suggest p95 (ms)", report["inprocess"]["suggest"]["p95"], "max"),
         ("HTTP p95 at concurrency 8 (ms)", runs[8]["latency_ms"]["p95"], "max"),
         (
             "sustained requests/s, zero errors",
@@ -194,6 +197,7 @@ def print_report(report: dict) -> None:
             f"cold {ms(ip['cold'])}",
         )
     )
+    rows.append(("in-process /api/suggest work", f"{ip['suggest']['n']} prefixes", ms(ip["suggest"]), ""))
     rows.append(
         ("FTS5 peer, same work", f"{f5['warm']['n']} requests", ms(f5["warm"]), f"cold {ms(f5['cold'])}")
     )

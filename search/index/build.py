@@ -29,6 +29,7 @@ from search.index.layout import (
     BUILDS,
     CURRENT,
     META,
+    PHRASES,
     TEMPORARY_PREFIX,
     build_lock,
     file_sizes,
@@ -39,6 +40,7 @@ from search.index.schema import SCHEMA_VERSION, make_schema
 from search.ingest.catalogue import Catalogue, ingest
 from search.models import KIND_LABELS
 from search.text.analysis import stems, tokens
+from search.text.phrases import learn_phrases
 from search.text.sentences import parameters_to_dict, train_parameters
 
 CURATED_FILES = ("areas.json", "themes.json", "language.json")
@@ -222,8 +224,9 @@ def build_index(corpus_dir: Path, index_dir: Path, catalogue: Catalogue | None =
 
 
 def write_sidecars(folder: Path, catalogue: Catalogue, vocabulary: Counter) -> None:
-    """Write the entries, glossary, data quality, vocabulary and sentence model."""
+    """Write the entries, glossary, data quality, vocabulary, phrases and sentence model."""
     write_json(folder / "entries.json", [e.to_dict() for e in catalogue.entries])
+    write_json(folder / PHRASES, learn_phrases(e.text for e in catalogue.entries))
     write_json(folder / "glossary.json", catalogue.glossary.to_list())
     write_json(folder / "quality.json", catalogue.quality_report())
     write_json(folder / "vocabulary.json", dict(vocabulary.most_common()))

@@ -3,7 +3,8 @@
     index/CURRENT                 name of the build being served (replaced atomically)
     index/.build.lock             held by the one build running
     index/builds/<name>/whoosh/   the Whoosh index (one segment, or one per writer process)
-    index/builds/<name>/*.json    meta, entries, glossary, data quality, vocabulary, sentence model
+    index/builds/<name>/*.json    meta, entries, glossary, data quality, vocabulary, sentence model,
+                                  frequent phrases (for suggestions; builds before them have none)
     index/builds/<name>/curated/  the curated data the build was made with
     index/builds/<name>/forward-* the forward index (search/index/forward.py)
 
@@ -27,6 +28,7 @@ from search.index.schema import SCHEMA_VERSION
 CURRENT = "CURRENT"
 BUILDS = "builds"
 META = "meta.json"
+PHRASES = "phrases.json"
 KEEP_BUILDS = 2
 TEMPORARY_PREFIX = ".tmp-"
 PACKAGE = Path(__file__).resolve().parent.parent

@@ -7,7 +7,7 @@ the searcher gets the result as one `OpenBuild` and never reads a file itself.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from nltk.tokenize.punkt import PunktParameters
@@ -19,7 +19,7 @@ from search.curated.language import Language, load_language
 from search.curated.taxonomy import Taxonomy, load_taxonomy
 from search.errors import CorpusError, IndexMissing
 from search.index.forward import ForwardIndex
-from search.index.layout import current_build, damage, read_meta
+from search.index.layout import PHRASES, current_build, damage, read_meta
 from search.models import Entry
 from search.text.glossary import Acronym, Glossary
 from search.text.sentences import parameters_from_dict
@@ -42,6 +42,7 @@ class OpenBuild:
     vocabulary: dict[str, int]
     sentences: PunktParameters
     forward: ForwardIndex | None
+    phrases: list[dict] = field(default_factory=list)
 
     @property
     def name(self) -> str:
@@ -57,6 +58,11 @@ class OpenBuild:
 
 def read_json(path: Path):
     return json.loads(path.read_text(encoding="utf-8"))
+
+
+def read_optional_json(path: Path, default):
+    """Read a file that older builds do not have, or return the default."""
+    return read_json(path) if path.is_file() else default
 
 
 def open_build(build: Path) -> OpenBuild:
@@ -82,6 +88,7 @@ def open_build(build: Path) -> OpenBuild:
             vocabulary=read_json(build / "vocabulary.json"),
             sentences=parameters_from_dict(read_json(build / "sentences.json")),
             forward=None,
+            phrases=read_optional_json(build / PHRASES, []),
         )
     except (OSError, ValueError, KeyError, CorpusError, whoosh_index.EmptyIndexError) as exc:
         raise IndexMissing(f"index build {build} is unreadable ({exc}); rebuild it") from exc

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from urllib.parse import urlencode
 
 from search.curated.areas import Area
 from search.curated.taxonomy import Theme
-from search.models import KINDS, Entry, Hit, SearchResult
+from search.models import KINDS, Entry, Hit, SearchResult, Suggestion
 from search.output.overview import AreaProfile, ScoreTable
 
 ANNEX_B_KEYS = {"issue": "issues", "good-practice": "good_practice", "strength": "strengths"}
@@ -51,6 +52,28 @@ def result_to_json(result: SearchResult) -> dict:
         },
         "took_ms": result.took_ms,
     }
+
+
+def suggestions_to_json(text: str, suggestions: list[Suggestion]) -> dict:
+    """Return the body of /api/suggest: the text typed and its completions, best first."""
+    return {
+        "query": text,
+        "suggestions": [
+            {
+                "text": s.text,
+                "kind": s.kind,
+                "detail": s.detail,
+                "count": s.count,
+                "url": "/?" + urlencode({"q": s.text}),
+            }
+            for s in suggestions
+        ],
+    }
+
+
+def suggestions_to_opensearch(text: str, suggestions: list[Suggestion]) -> list:
+    """Return the OpenSearch suggestions form of /api/suggest: [query, [completions]]."""
+    return [text, [s.text for s in suggestions]]
 
 
 def entry_to_json(entry: Entry) -> dict:

@@ -16,7 +16,7 @@ from typing import Protocol, runtime_checkable
 
 from search.curated.areas import AreaRegistry
 from search.curated.taxonomy import Taxonomy
-from search.models import Entry, Hit, SearchRequest, SearchResult
+from search.models import Entry, Hit, SearchRequest, SearchResult, Suggestion
 from search.text.glossary import Glossary
 
 
@@ -35,6 +35,10 @@ class SearchBackend(Protocol):
 
     def search(self, request: SearchRequest) -> SearchResult:
         """Answer a validated search: hits, total, disjunctive facet counts, correction."""
+        ...
+
+    def suggest(self, text: str, limit: int) -> list[Suggestion]:
+        """Return completions of the text typed so far, best first."""
         ...
 
     def entry(self, entry_id: str) -> Entry:

@@ -14,6 +14,8 @@ MAX_PER_PAGE = 100
 MAX_DEPTH = 10_000
 MAX_VALUES = 20
 MAX_VALUE_LENGTH = 100
+MAX_SUGGESTIONS = 20
+DEFAULT_SUGGESTIONS = 8
 CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
@@ -61,3 +63,12 @@ def parse_request(params: Mapping[str, Sequence[str]]) -> SearchRequest:
     if sort not in SORTS:
         raise QueryError(f"sort must be one of {', '.join(SORTS)}", "sort")
     return SearchRequest(q=q, page=page, per_page=per_page, sort=sort, **facets)
+
+
+def parse_suggest(params: Mapping[str, Sequence[str]]) -> tuple[str, int]:
+    """Validate the parameters of /api/suggest: q (kept with its trailing space) and limit."""
+    q = CONTROL.sub(" ", (params.get("q") or [""])[0]).lstrip()
+    if len(q) > MAX_QUERY:
+        raise QueryError(f"q must be at most {MAX_QUERY} characters", "q")
+    limit = parse_int("limit", (params.get("limit") or [None])[0], DEFAULT_SUGGESTIONS, 1, MAX_SUGGESTIONS)
+    return q, limit

@@ -16,7 +16,7 @@ from pathlib import Path
 from search.errors import IndexMissing, NotFound
 from search.index.forward import FIELDS as FORWARD_FIELDS
 from search.index.reader import OpenBuild, open_build, open_current
-from search.models import KIND_LABELS, PART_LABELS, Entry, Hit, SearchRequest, SearchResult
+from search.models import KIND_LABELS, PART_LABELS, Entry, Hit, SearchRequest, SearchResult, Suggestion
 from search.query.compiler import QueryCompiler
 from search.query.engine.bitsets import docnums_of, mask_of
 from search.query.engine.facets import FacetIndex
@@ -25,6 +25,7 @@ from search.query.engine.scoring import make_weighting
 from search.query.lexicon import make_lexicon
 from search.query.related import CANDIDATES, distinctive_terms, pick_related, related_query
 from search.query.selection import Selection
+from search.query.suggest import Suggester
 from search.query.syntax import parse_query
 from search.text.analysis import stems
 from search.text.highlight import HighlightTerms, make_snippet
@@ -67,6 +68,9 @@ class SearchIndex:
         else:  # a build from before the forward index: titles and texts are analysed anew
             self.ranker = Ranker(WEIGHTING, len(self.entries), self.analysed_positions, ("title", "text"))
         self.sentence_spans = lru_cache(maxsize=4096)(SentenceSplitter(self.build.sentences).spans)
+        self.suggester = Suggester.from_build(
+            self.entries, self.areas, self.taxonomy, self.glossary, self.build.vocabulary, self.build.phrases
+        )
 
     @classmethod
     def open(cls, index_dir: Path) -> SearchIndex:
@@ -138,6 +142,10 @@ class SearchIndex:
         entry = self.entries[docnum]
         snippet = make_snippet(entry.text, self.sentence_spans(entry.text), terms)
         return Hit(entry, None if score is None else round(score, 4), snippet)
+
+    def suggest(self, text: str, limit: int) -> list[Suggestion]:
+        """Return completions of the text typed so far: Areas, themes, acronyms, phrases."""
+        return self.suggester.suggest(text, limit)
 
     # -- entries ---------------------------------------------------------------
 
