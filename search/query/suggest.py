@@ -21,8 +21,10 @@ from search.text.analysis import TOKEN, normalise_word, stems
 from search.text.glossary import Glossary
 
 DEFAULT_LIMIT = 8
-# How many of the typed text's last words a completion may start from.
+# How many of the typed text's last words a completion may start from, and how much of
+# them must be typed first ("victim l" would otherwise offer every "l…" after "victim").
 TAIL_WORDS = 3
+MIN_TAIL = 2
 # On equal match and frequency, Areas come before themes, acronyms and phrases.
 KIND_ORDER = {kind: n for n, kind in enumerate(SUGGESTION_KINDS)}
 
@@ -104,6 +106,8 @@ class Suggester:
             if first and not head[-1].isspace():
                 continue  # "mersey-ch" is one thing typed, not "mersey-" and a new start
             prefix = " ".join(m.group(0).lower() for m in words[first:]) + ending
+            if first and len(prefix.strip()) < MIN_TAIL:
+                continue
             for n, f, rank in self.matches(prefix):
                 if first and rank:
                     continue  # after typed words, only what starts with the last ones continues them
