@@ -33,6 +33,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.jinja_env.globals.update(
         asset=asset,
         search_href=present.search_href,
+        entry_href=present.entry_href,
+        absolute_url=present.absolute_url,
         facet_href=present.facet_href,
         export_href=present.export_href,
         without_value=present.without_value,
@@ -43,6 +45,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         heat_class=present.heat_class,
     )
     app.jinja_env.filters["snippet"] = present.safe_snippet
+    app.jinja_env.filters["marked"] = present.marked_text
     return app
 
 

@@ -7,10 +7,13 @@ import re
 from dataclasses import dataclass, replace
 from urllib.parse import urlencode
 
+from flask import current_app, request
 from markupsafe import Markup, escape
 
 from search.models import FACETS, SearchRequest, SearchResult
+from search.output.serialize import permalink
 from search.query.request import MAX_DEPTH, MAX_PAGE
+from search.text.highlight import HighlightTerms, highlight_all
 
 # What search.text.highlight produces: text escaped by html.escape, matches in bare <mark> tags.
 SAFE_SNIPPET = re.compile(r"(?:[^<>&\"']|&(?:amp|lt|gt|quot|#x27);|</?mark>)*")
@@ -26,6 +29,17 @@ def safe_snippet(snippet: str) -> Markup:
         return Markup(snippet)
     # Not the shape search.text.highlight promises: show it as plain text rather than trust it.
     return escape(snippet)
+
+
+def marked_text(text: str, terms: HighlightTerms) -> Markup:
+    """Return an entry's text as markup with a query's words marked, as in its snippets."""
+    return safe_snippet(highlight_all(text, terms)) if terms else escape(text)
+
+
+def absolute_url(path: str) -> str:
+    """Return the absolute URL of a path on this service: PUBLIC_URL if configured, else this request's."""
+    base = current_app.config.get("PUBLIC_URL") or request.url_root
+    return base.rstrip("/") + "/" + path.lstrip("/")
 
 
 def request_pairs(req: SearchRequest, **changes) -> list[tuple[str, str]]:
@@ -50,6 +64,12 @@ def search_href(req: SearchRequest, **changes) -> str:
     changes.setdefault("page", 1)
     query = urlencode(request_pairs(req, **changes))
     return "/?" + query if query else "/"
+
+
+def entry_href(entry_id: str, req: SearchRequest | None = None) -> str:
+    """Return an entry's URL, carrying the search it was found by (for its highlights and way back)."""
+    query = urlencode(request_pairs(req)) if req else ""
+    return permalink(entry_id) + ("?" + query if query else "")
 
 
 def export_href(req: SearchRequest, path: str) -> str:

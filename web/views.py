@@ -8,8 +8,8 @@ from flask import Blueprint, g, redirect, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
 
 from search.curated.areas import Area
-from search.errors import NotFound
-from search.models import KIND_LABELS, PART_LABELS, PARTS, Entry, Hit, SearchResult
+from search.errors import NotFound, QueryError
+from search.models import KIND_LABELS, PART_LABELS, PARTS, Entry, Hit, SearchRequest, SearchResult
 from search.output.overview import (
     AreaProfile,
     IssueMatrix,
@@ -23,6 +23,7 @@ from search.output.overview import (
 )
 from search.output.serialize import citation
 from search.query.request import parse_request
+from search.text.highlight import HighlightTerms
 from web.holder import get_index
 from web.present import paginate
 
@@ -61,6 +62,15 @@ def find_entry(entry_id: str) -> EntryView:
         citation=citation(entry, index.documents, index.areas.label),
         position=index.by_id[entry.id],
     )
+
+
+def search_context(args: MultiDict) -> SearchRequest | None:
+    """Return the search an entry page was opened from (a result link carries it), if any."""
+    try:
+        req = parse_request(args.to_dict(flat=False))
+    except QueryError:
+        return None  # a mangled link still shows the entry, without highlights
+    return req if req.q or any(req.selections().values()) else None
 
 
 def canonical_entry_id(entry_id: str) -> str | None:
@@ -154,8 +164,15 @@ def entry_page(entry_id: str):
         return redirect(url_for("pages.entry_page", entry_id=canonical), 301)
     view = find_entry(entry_id)
     per_page = parse_request({}).per_page
+    found_by = search_context(request.args)
+    terms = get_index().highlight_terms(found_by.q) if found_by and found_by.q else HighlightTerms()
     return render_template(
-        "entry.html", view=view, entry=view.entry, context_page=view.position // per_page + 1
+        "entry.html",
+        view=view,
+        entry=view.entry,
+        context_page=view.position // per_page + 1,
+        found_by=found_by,
+        terms=terms,
     )
 
 

@@ -137,6 +137,10 @@ class SearchIndex:
             build=self.name,
         )
 
+    def highlight_terms(self, q: str) -> HighlightTerms:
+        """Return what a query marks in text: its words, expansions and phrases, as a search would."""
+        return self.compiler.compile(q, parse_query(q)).highlight
+
     def make_hit(self, docnum: int, score: float | None, terms: HighlightTerms) -> Hit:
         """Return a result with its snippet."""
         entry = self.entries[docnum]
