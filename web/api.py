@@ -105,9 +105,13 @@ def search_csv():
 
 @bp.get("/entries/<entry_id>")
 def entry(entry_id: str):
-    """Return one entry with its citation, previous/next ids and related entries."""
+    """Return one entry with its citation, neighbours, related entries and counterparts elsewhere."""
     view = find_entry(entry_id)
-    return jsonify(entry_detail_to_json(view.entry, view.citation, view.previous, view.next, view.related))
+    return jsonify(
+        entry_detail_to_json(
+            view.entry, view.citation, view.previous, view.next, view.related, view.counterparts
+        )
+    )
 
 
 @bp.get("/areas")

@@ -114,6 +114,11 @@ SCHEMAS = {
             "previous": NULLABLE_STRING,
             "next": NULLABLE_STRING,
             "related": array("Hit"),
+            "counterparts": {
+                **array("Hit"),
+                "description": "for an issue, good practice and strengths of other Areas on its themes; "
+                "for good practice or a strength, the issues of other Areas it could answer; best match first",
+            },
         },
         ENTRY_OPTIONAL,
     ),

@@ -45,6 +45,7 @@ class EntryView:
     previous: Entry | None
     next: Entry | None
     related: list[Hit]
+    counterparts: list[Hit]
     citation: str
     position: int
 
@@ -59,6 +60,7 @@ def find_entry(entry_id: str) -> EntryView:
         previous=previous,
         next=following,
         related=index.related(entry.id, limit=RELATED_LIMIT),
+        counterparts=index.counterparts(entry.id),
         citation=citation(entry, index.documents, index.areas.label),
         position=index.by_id[entry.id],
     )

@@ -112,15 +112,22 @@ def locator(entry: Entry, area_label: Callable[[str], str]) -> str:
 
 
 def entry_detail_to_json(
-    entry: Entry, cite: str, previous: Entry | None, following: Entry | None, related: list[Hit]
+    entry: Entry,
+    cite: str,
+    previous: Entry | None,
+    following: Entry | None,
+    related: list[Hit],
+    counterparts: list[Hit],
 ) -> dict:
-    """Return the body of /api/entries/<id>: the entry, its citation, neighbours and related hits."""
+    """Return the body of /api/entries/<id>: the entry, its citation, neighbours, related hits
+    and counterparts (good practice elsewhere for an issue, issues elsewhere for good practice)."""
     return {
         **entry_to_json(entry),
         "citation": cite,
         "previous": previous.id if previous else None,
         "next": following.id if following else None,
         "related": [hit_to_json(h) for h in related],
+        "counterparts": [hit_to_json(h) for h in counterparts],
     }
 
 

@@ -53,6 +53,10 @@ class SearchBackend(Protocol):
         """Return the entries most like one, from other Areas."""
         ...
 
+    def counterparts(self, entry_id: str, limit: int = 20) -> list[Hit]:
+        """Return what answers an entry in other Areas on its themes (good practice ↔ issues)."""
+        ...
+
     def close(self) -> None:
         """Release what the backend holds open."""
         ...

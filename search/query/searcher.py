@@ -23,7 +23,14 @@ from search.query.engine.facets import FacetIndex
 from search.query.engine.ranking import Ranker
 from search.query.engine.scoring import make_weighting
 from search.query.lexicon import make_lexicon
-from search.query.related import CANDIDATES, distinctive_terms, pick_related, related_query
+from search.query.related import (
+    CANDIDATES,
+    counterpart_candidates,
+    distinctive_terms,
+    pick_related,
+    rank_counterparts,
+    related_query,
+)
 from search.query.selection import Selection
 from search.query.suggest import Suggester
 from search.query.syntax import parse_query
@@ -167,19 +174,40 @@ class SearchIndex:
         after = self.entries[n + 1] if n + 1 < len(self.entries) else None
         return before, after
 
+    def distinctive_terms(self, source: Entry) -> list[tuple[str, float]]:
+        """Return an entry's most distinctive stems with their tf·idf weights."""
+        searcher = self.searcher()
+        return distinctive_terms(
+            source.text, lambda t: searcher.doc_frequency("text", t), searcher.doc_count_all()
+        )
+
     def related(self, entry_id: str, limit: int = 5) -> list[Hit]:
         """Return the entries most like one, from other Areas, sharing a theme first."""
         source = self.entry(entry_id)
         searcher = self.searcher()
-        terms = distinctive_terms(
-            source.text, lambda t: searcher.doc_frequency("text", t), searcher.doc_count_all()
-        )
+        terms = self.distinctive_terms(source)
         if not terms:
             return []
         ranking = self.ranker.run(related_query(terms), searcher, self.facets.everything)
         ranked = ranking.top(ranking.matched, CANDIDATES)
         highlight = HighlightTerms(frozenset(t for t, _ in terms))
         return [self.make_hit(d, s, highlight) for d, s in pick_related(source, ranked, self.entries, limit)]
+
+    def counterparts(self, entry_id: str, limit: int = 20) -> list[Hit]:
+        """Return what answers an entry in other Areas on its themes (good practice for an issue,
+        issues for good practice), best match first."""
+        source = self.entry(entry_id)
+        candidates = counterpart_candidates(source, self.entries)
+        terms = self.distinctive_terms(source)
+        if not candidates:
+            return []
+        scores: dict[int, float] = {}
+        if terms:
+            ranking = self.ranker.run(related_query(terms), self.searcher(), mask_of(candidates))
+            scores = dict(ranking.top(ranking.matched, len(candidates)))
+        highlight = HighlightTerms(frozenset(t for t, _ in terms))
+        ranked = rank_counterparts(source, candidates, scores, self.entries, limit)
+        return [self.make_hit(d, s, highlight) for d, s in ranked]
 
     def close(self) -> None:
         """Release the Whoosh index files and the forward index."""

@@ -293,6 +293,7 @@ def test_other_spellings_of_an_area_redirect(client):
 def test_entry_body(client, search_index):
     body = get_json(client, "/api/entries/issue-london-north-7")
     related = [hit_to_json(h) for h in search_index.related("issue-london-north-7", limit=5)]
+    counterparts = [hit_to_json(h) for h in search_index.counterparts("issue-london-north-7")]
     assert body == {
         "id": "issue-london-north-7",
         "kind": "issue",
@@ -312,8 +313,19 @@ def test_entry_body(client, search_index):
         "previous": "issue-london-north-6",
         "next": "issue-london-north-8",
         "related": related,
+        "counterparts": counterparts,
     }
     assert related and all("london-north" not in r["areas"] for r in related)
+    # Good practice and strengths of other Areas on the issue's themes, the best match first.
+    assert [c["id"] for c in counterparts] == [
+        "good-practice-east-of-england-2",
+        "strength-east-of-england-2",
+        "good-practice-east-of-england-3",
+        "good-practice-north-west-1",
+        "strength-east-midlands-4",
+        "strength-mersey-cheshire-3",
+    ]
+    assert get_json(client, "/api/entries/para-4.10")["counterparts"] == []
 
 
 def test_areas_body(client, search_index):

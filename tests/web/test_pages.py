@@ -645,3 +645,20 @@ def test_one_index_is_opened_and_shared_by_every_request(index_dir):
     # Every request gave its hold back: a new build can retire this one at once.
     assert holder._users == {}
     holder.close()
+
+
+@pytest.mark.parametrize(
+    ("entry_id", "heading"),
+    [
+        ("issue-london-north-7", "Good practice and strengths elsewhere"),
+        ("good-practice-east-of-england-1", "Issues elsewhere it could answer"),
+    ],
+)
+def test_entry_page_lists_its_counterparts_elsewhere(client, search_index, entry_id, heading):
+    doc = page(client, f"/entries/{entry_id}")
+    assert doc.text_of("h2", id="counterparts-heading") == heading
+    shown = [
+        li["attrs"]["id"] for li in doc.find("li", class_="result") if li["attrs"]["id"].startswith("c-")
+    ]
+    assert shown == [f"c-{h.entry.id}" for h in search_index.counterparts(entry_id)]
+    assert shown and not page(client, "/entries/para-4.10").find("h2", id="counterparts-heading")
