@@ -12,6 +12,7 @@ from search.errors import QueryError
 from search.output.serialize import (
     area_profile_to_json,
     area_summary_to_json,
+    comparison_to_json,
     entry_detail_to_json,
     result_to_json,
     score_table_to_json,
@@ -27,6 +28,7 @@ from web.views import (
     area_summaries,
     areas_data,
     canonical_area_slug,
+    comparison_data,
     find_entry,
     run_search,
     themes_data,
@@ -136,6 +138,15 @@ def area(slug: str):
         return redirect(url_for("api.area", slug=canonical), 301)
     found, profile = area_data(slug)
     return jsonify(area_profile_to_json(found, profile))
+
+
+@bp.get("/compare")
+def compare():
+    """Return two to four Areas side by side: ratings (differences marked) and Annex B rows by theme."""
+    index = get_index()
+    return jsonify(
+        comparison_to_json(comparison_data(request.args), index.areas.by_slug, index.taxonomy.label)
+    )
 
 
 @bp.get("/themes")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from search.models import FACETS, KINDS, PARTS, SORTS, SUGGESTION_KINDS
 from search.query.request import (
+    COMPARE_MAX,
+    COMPARE_MIN,
     DEFAULT_SUGGESTIONS,
     MAX_PAGE,
     MAX_PER_PAGE,
@@ -172,6 +174,57 @@ SCHEMAS = {
             "mentions": array("Entry"),
         }
     ),
+    "AreaLink": strict({"slug": STRING, "name": STRING, "url": STRING}),
+    "Comparison": strict(
+        {
+            "areas": array("AreaLink"),
+            "scores": {
+                "type": "array",
+                "items": strict(
+                    {
+                        "table": STRING,
+                        "part": {"enum": list(PARTS)},
+                        "criteria": {
+                            "type": "array",
+                            "items": strict(
+                                {
+                                    "code": STRING,
+                                    "criterion": STRING,
+                                    "ratings": {
+                                        "type": "object",
+                                        "additionalProperties": NULLABLE_STRING,
+                                        "description": "Area slug → rating; null where not scored",
+                                    },
+                                    "differs": {
+                                        "type": "boolean",
+                                        "description": "the Areas' ratings differ",
+                                    },
+                                }
+                            ),
+                        },
+                    }
+                ),
+            },
+            "themes": {
+                "type": "array",
+                "description": "themes on which any of the Areas has an issue, good practice or strength",
+                "items": strict(
+                    {
+                        "slug": STRING,
+                        "label": STRING,
+                        **{
+                            key: {
+                                "type": "object",
+                                "additionalProperties": array("Entry"),
+                                "description": "Area slug → rows",
+                            }
+                            for key in ("issues", "good_practice", "strengths")
+                        },
+                    }
+                ),
+            },
+        }
+    ),
     "Theme": strict(
         {
             "slug": STRING,
@@ -321,6 +374,18 @@ PATHS = {
         json_response("the Area", "AreaProfile"),
         [path_parameter("slug", "Area slug, e.g. london-north; other spellings redirect")],
         {"301": {"description": "redirect to the canonical slug"}, "404": error_response("no such Area")},
+    ),
+    "/api/compare": operation(
+        "Two to four Areas side by side: ratings with differences marked, and their Annex B rows by theme",
+        json_response("the comparison", "Comparison"),
+        [
+            query_parameter(
+                "area",
+                {"type": "array", "items": STRING, "minItems": COMPARE_MIN, "maxItems": COMPARE_MAX},
+                "Area slug or name, repeated two to four times",
+            )
+        ],
+        {"400": error_response("fewer than two or more than four Areas, or an unknown one")},
     ),
     "/api/themes": operation("The theme taxonomy with counts", json_response("the themes", "ThemeList")),
     "/api/glossary": operation("Acronyms and their expansions", json_response("the acronyms", "Glossary")),

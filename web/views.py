@@ -12,17 +12,19 @@ from search.errors import NotFound, QueryError
 from search.models import KIND_LABELS, PART_LABELS, PARTS, Entry, Hit, SearchRequest, SearchResult
 from search.output.overview import (
     AreaProfile,
+    Comparison,
     IssueMatrix,
     ScoreTable,
     area_profile,
     area_report,
+    compare_areas,
     issue_matrix,
     kind_counts,
     score_tables,
     theme_counts,
 )
 from search.output.serialize import citation
-from search.query.request import parse_request
+from search.query.request import COMPARE_MAX, COMPARE_MIN, parse_compare, parse_request
 from search.text.highlight import HighlightTerms
 from web.holder import get_index
 from web.present import paginate
@@ -110,6 +112,13 @@ def areas_data() -> tuple[list[Area], list[ScoreTable], IssueMatrix]:
     return areas, score_tables(index.entries), matrix
 
 
+def comparison_data(args: MultiDict) -> Comparison:
+    """Compare the two to four Areas a request names (area=…, repeated), or raise QueryError."""
+    index = get_index()
+    slugs = parse_compare(args.getlist("area"), index.areas.resolve)
+    return compare_areas(index.entries, score_tables(index.entries), slugs, index.taxonomy.slugs)
+
+
 def area_summaries() -> list[tuple[Area, dict[str, int], Entry | None]]:
     """Return each Area with its entry counts by kind and its own report link."""
     index = get_index()
@@ -193,7 +202,18 @@ def area_page(slug: str):
     if canonical:
         return redirect(url_for("pages.area_page", slug=canonical), 301)
     area, profile = area_data(slug)
-    return render_template("area.html", area=area, profile=profile)
+    return render_template("area.html", area=area, profile=profile, all_areas=get_index().areas.areas)
+
+
+@bp.get("/compare")
+def compare_page():
+    """Compare two to four Areas: ratings side by side, then issues, good practice and strengths by theme."""
+    areas = get_index().areas.areas
+    limits = {"compare_min": COMPARE_MIN, "compare_max": COMPARE_MAX}
+    if "area" not in request.args:
+        return render_template("compare.html", comparison=None, areas=areas, **limits)
+    comparison = comparison_data(request.args)
+    return render_template("compare.html", comparison=comparison, areas=areas, **limits)
 
 
 @bp.get("/themes")

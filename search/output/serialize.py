@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 from search.curated.areas import Area
 from search.curated.taxonomy import Theme
 from search.models import KINDS, Entry, Hit, SearchResult, Suggestion
-from search.output.overview import AreaProfile, ScoreTable
+from search.output.overview import AreaProfile, Comparison, ScoreTable
 
 ANNEX_B_KEYS = {"issue": "issues", "good-practice": "good_practice", "strength": "strengths"}
 
@@ -180,6 +180,51 @@ def area_profile_to_json(area: Area, profile: AreaProfile) -> dict:
             for kind, by_part in profile.annex_b.items()
         },
         "mentions": [entry_to_json(e) for e in profile.mentions],
+    }
+
+
+def area_link_to_json(area: Area) -> dict:
+    """Return an Area's slug, name and page."""
+    return {"slug": area.slug, "name": area.name, "url": f"/areas/{area.slug}"}
+
+
+def comparison_to_json(
+    comparison: Comparison, areas: dict[str, Area], theme_label: Callable[[str], str]
+) -> dict:
+    """Return the body of /api/compare: ratings side by side, then Annex B rows by theme and Area."""
+    slugs = comparison.areas
+    return {
+        "areas": [area_link_to_json(areas[slug]) for slug in slugs],
+        "scores": [
+            {
+                "table": table.number,
+                "part": table.part,
+                "criteria": [
+                    {
+                        "code": row.criterion.code,
+                        "criterion": row.criterion.criterion,
+                        "ratings": dict(zip(slugs, row.ratings, strict=True)),
+                        "differs": row.differs,
+                    }
+                    for row in rows
+                ],
+            }
+            for table, rows in comparison.scores
+        ],
+        "themes": [
+            {
+                "slug": theme.theme,
+                "label": theme_label(theme.theme),
+                **{
+                    ANNEX_B_KEYS[kind]: {
+                        slug: [entry_to_json(e) for e in found]
+                        for slug, found in zip(slugs, per_area, strict=True)
+                    }
+                    for kind, per_area in theme.rows.items()
+                },
+            }
+            for theme in comparison.themes
+        ],
     }
 
 

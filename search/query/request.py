@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from search.errors import QueryError
 from search.models import FACETS, SORTS, SearchRequest
@@ -14,6 +14,7 @@ MAX_PER_PAGE = 100
 MAX_DEPTH = 10_000
 MAX_VALUES = 20
 MAX_VALUE_LENGTH = 100
+COMPARE_MIN, COMPARE_MAX = 2, 4
 MAX_SUGGESTIONS = 20
 DEFAULT_SUGGESTIONS = 8
 CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
@@ -72,3 +73,20 @@ def parse_suggest(params: Mapping[str, Sequence[str]]) -> tuple[str, int]:
         raise QueryError(f"q must be at most {MAX_QUERY} characters", "q")
     limit = parse_int("limit", (params.get("limit") or [None])[0], DEFAULT_SUGGESTIONS, 1, MAX_SUGGESTIONS)
     return q, limit
+
+
+def parse_compare(values: Sequence[str], resolve: Callable[[str], str | None]) -> tuple[str, ...]:
+    """Validate the Areas to compare (slugs or names): two to four, each known, in the order given."""
+    slugs: list[str] = []
+    for value in values:
+        slug = resolve(clean_text(value)[:MAX_VALUE_LENGTH])
+        if slug is None:
+            raise QueryError(f"unknown Area {clean_text(value)[:40]!r}; see /areas for the list", "area")
+        if slug not in slugs:
+            slugs.append(slug)
+    if not COMPARE_MIN <= len(slugs) <= COMPARE_MAX:
+        chosen = "none was" if not slugs else f"{len(slugs)} {'was' if len(slugs) == 1 else 'were'}"
+        raise QueryError(
+            f"choose {COMPARE_MIN} to {COMPARE_MAX} different Areas to compare; {chosen} chosen", "area"
+        )
+    return tuple(slugs)

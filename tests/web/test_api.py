@@ -14,7 +14,7 @@ import jsonschema
 import pytest
 
 from search import cli
-from search.output.serialize import hit_to_json
+from search.output.serialize import entry_to_json, hit_to_json
 from search.query.request import parse_request
 from web import create_app
 from web.openapi import openapi_document
@@ -515,6 +515,93 @@ def test_suggest_bad_parameters(client, query, error, param):
     assert body == {"error": error, "param": param, "status": 400}
 
 
+# -- compare -----------------------------------------------------------------------
+
+
+def test_compare_body(client, search_index):
+    body = get_json(client, "/api/compare?area=wessex&area=London+North")
+    assert body["areas"] == [
+        {"slug": "wessex", "name": "Wessex", "url": "/areas/wessex"},
+        {"slug": "london-north", "name": "London North", "url": "/areas/london-north"},
+    ]
+    assert [(t["table"], t["part"]) for t in body["scores"]] == [
+        ("1", "a"),
+        ("3", "b"),
+        ("4", "c"),
+        ("5", "d"),
+    ]
+    assert body["scores"][2] == {
+        "table": "4",
+        "part": "c",
+        "criteria": [
+            {
+                "code": "C1",
+                "criterion": "Reviews and decisions in magistrates' courts",
+                "ratings": {"wessex": "Poor", "london-north": "Fair"},
+                "differs": True,
+            },
+            {
+                "code": "C2",
+                "criterion": "Case progression in magistrates' courts",
+                "ratings": {"wessex": "Fair", "london-north": "Fair"},
+                "differs": False,
+            },
+            {
+                "code": "C3",
+                "criterion": "Reviews and decisions in Crown Court",
+                "ratings": {"wessex": "Fair", "london-north": "Fair"},
+                "differs": False,
+            },
+            {
+                "code": "C4",
+                "criterion": "Case progression in Crown Court",
+                "ratings": {"wessex": "Good", "london-north": "Fair"},
+                "differs": True,
+            },
+            {
+                "code": "C",
+                "criterion": "Overall score for Part C",
+                "ratings": {"wessex": "Fair", "london-north": "Fair"},
+                "differs": False,
+            },
+        ],
+    }
+    case = next(t for t in body["themes"] if t["slug"] == "case-progression")
+    assert case == {
+        "slug": "case-progression",
+        "label": "Case progression and grip",
+        "issues": {
+            "wessex": [entry_to_json(search_index.entry(f"issue-wessex-{n}")) for n in (3, 5, 6)],
+            "london-north": [
+                entry_to_json(search_index.entry(f"issue-london-north-{n}")) for n in (5, 6, 7, 8)
+            ],
+        },
+        "good_practice": {"wessex": [], "london-north": []},
+        "strengths": {"wessex": [], "london-north": []},
+    }
+    every = [e for t in body["themes"] for rows in t["issues"].values() for e in rows]
+    assert {e["id"] for e in every} == {
+        e.id
+        for e in search_index.entries
+        if e.kind == "issue" and e.themes and e.areas[0] in ("wessex", "london-north")
+    }
+
+
+@pytest.mark.parametrize(
+    ("query", "error"),
+    [
+        ("", "choose 2 to 4 different Areas to compare; none was chosen"),
+        ("area=wessex", "choose 2 to 4 different Areas to compare; 1 was chosen"),
+        ("area=wessex&area=Wessex", "choose 2 to 4 different Areas to compare; 1 was chosen"),
+        ("area=wessex&area=north-east&area=south-east&area=south-west&area=west-midlands",
+         "choose 2 to 4 different Areas to compare; 5 were chosen"),
+        ("area=wessex&area=atlantis", "unknown Area 'atlantis'; see /areas for the list"),
+    ],
+)  # fmt: skip
+def test_compare_needs_two_to_four_known_areas(client, query, error):
+    assert get_json(client, f"/api/compare?{query}", 400) == {"error": error, "param": "area", "status": 400}
+
+
 # -- CSV -------------------------------------------------------------------------
 
 
@@ -608,6 +695,8 @@ SAMPLES = [
     ("/api/areas/wessex", 200),
     ("/api/areas/cymru-wales", 200),
     ("/api/areas/atlantis", 404),
+    ("/api/compare?area=wessex&area=cymru-wales&area=london-north&area=north-east", 200),
+    ("/api/compare?area=wessex", 400),
     ("/api/themes", 200),
     ("/api/glossary", 200),
     ("/api/quality", 200),

@@ -662,3 +662,22 @@ def test_entry_page_lists_its_counterparts_elsewhere(client, search_index, entry
     ]
     assert shown == [f"c-{h.entry.id}" for h in search_index.counterparts(entry_id)]
     assert shown and not page(client, "/entries/para-4.10").find("h2", id="counterparts-heading")
+
+
+def test_compare_page_marks_differences_and_is_linked(client):
+    doc = page(client, "/compare?area=wessex&area=london-north")
+    assert doc.text_of("h1") == "Compare Wessex and London North"
+    differing = [" ".join(tr["text"].split()) for tr in doc.find("tr", class_="differs")]
+    assert "C1 Reviews and decisions in magistrates' courts PoorFair ≠differ" in differing
+    assert not [row for row in differing if row.startswith("C2 ")]
+    checked = [i["attrs"]["value"] for i in doc.find("input", type="checkbox") if "checked" in i["attrs"]]
+    assert checked == ["london-north", "wessex"]  # the chooser keeps them, in the Areas' order
+    assert page(client, "/compare").find("form", class_="area-chooser")
+    error = page(client, "/compare?area=wessex", 400)
+    assert (
+        error.text_of("p", class_="error-message") == "choose 2 to 4 different Areas to compare; 1 was chosen"
+    )
+    area = page(client, "/areas/wessex")
+    assert area.find("form", class_="compare-with")[0]["attrs"]["action"] == "/compare"
+    assert area.find("input", type="hidden", name="area", value="wessex")
+    assert page(client, "/areas").find("form", class_="area-chooser")
