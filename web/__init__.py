@@ -7,7 +7,7 @@ from pathlib import Path
 
 from flask import Flask, current_app, url_for
 
-from web import api, errors, headers, holder, present, views
+from web import api, compression, errors, headers, holder, present, views
 from web.holder import CHECK_INTERVAL
 
 
@@ -29,6 +29,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(views.bp)
     app.register_blueprint(api.bp)
     errors.register_error_handlers(app)
+    # After-request hooks run last-registered first: headers (ETags) before compression.
+    compression.install(app)
     headers.install(app)
     app.jinja_env.globals.update(
         asset=asset,
