@@ -111,7 +111,13 @@ def entry(entry_id: str):
     view = find_entry(entry_id)
     return jsonify(
         entry_detail_to_json(
-            view.entry, view.citation, view.previous, view.next, view.related, view.counterparts
+            view.entry,
+            view.citation,
+            view.citations,
+            view.previous,
+            view.next,
+            view.related,
+            view.counterparts,
         )
     )
 

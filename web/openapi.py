@@ -113,6 +113,11 @@ SCHEMAS = {
         {
             **ENTRY_PROPERTIES,
             "citation": STRING,
+            "citations": {
+                **strict({"text": STRING, "ris": STRING, "bibtex": STRING}),
+                "description": "plain text, RIS and BibTeX, each with the absolute permanent URL; "
+                "also at /entries/<id>.txt, .ris and .bib",
+            },
             "previous": NULLABLE_STRING,
             "next": NULLABLE_STRING,
             "related": array("Hit"),

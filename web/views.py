@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import Blueprint, g, redirect, render_template, request, url_for
+from flask import Blueprint, Response, g, redirect, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
 
 from search.curated.areas import Area
 from search.errors import NotFound, QueryError
 from search.models import KIND_LABELS, PART_LABELS, PARTS, Entry, Hit, SearchRequest, SearchResult
+from search.output.citation import FORMATS, citation, citation_formats
 from search.output.overview import (
     AreaProfile,
     Comparison,
@@ -23,11 +24,11 @@ from search.output.overview import (
     score_tables,
     theme_counts,
 )
-from search.output.serialize import citation
+from search.output.serialize import permalink
 from search.query.request import COMPARE_MAX, COMPARE_MIN, parse_compare, parse_request
 from search.text.highlight import HighlightTerms
 from web.holder import get_index
-from web.present import paginate
+from web.present import absolute_url, paginate
 
 bp = Blueprint("pages", __name__)
 
@@ -49,6 +50,7 @@ class EntryView:
     related: list[Hit]
     counterparts: list[Hit]
     citation: str
+    citations: dict[str, str]
     position: int
 
 
@@ -64,6 +66,9 @@ def find_entry(entry_id: str) -> EntryView:
         related=index.related(entry.id, limit=RELATED_LIMIT),
         counterparts=index.counterparts(entry.id),
         citation=citation(entry, index.documents, index.areas.label),
+        citations=citation_formats(
+            entry, index.documents, index.areas.label, absolute_url(permalink(entry.id))
+        ),
         position=index.by_id[entry.id],
     )
 
@@ -185,6 +190,16 @@ def entry_page(entry_id: str):
         found_by=found_by,
         terms=terms,
     )
+
+
+@bp.get("/entries/<entry_id>.<any(txt, ris, bib):extension>")
+def entry_citation(entry_id: str, extension: str):
+    """Download an entry's citation as plain text, RIS or BibTeX, pointing at its permanent URL."""
+    view = find_entry(entry_id)
+    key, mimetype = FORMATS[extension]
+    response = Response(view.citations[key], mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{entry_id}.{extension}"'
+    return response
 
 
 @bp.get("/areas")

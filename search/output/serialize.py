@@ -81,39 +81,10 @@ def entry_to_json(entry: Entry) -> dict:
     return {**entry.to_dict(), "permalink": permalink(entry.id)}
 
 
-def citation(entry: Entry, documents: list[dict], area_label: Callable[[str], str]) -> str:
-    """Return a citation of an entry: "HMCPSI, <title>, <date>, <place in the report>"."""
-    document = next((d for d in documents if d.get("id") == entry.source), {})
-    parts = [
-        document.get("publisher_short") or document.get("publisher"),
-        document.get("title"),
-        document.get("date_label") or document.get("date"),
-        locator(entry, area_label),
-    ]
-    return ", ".join(p for p in parts if p)
-
-
-def locator(entry: Entry, area_label: Callable[[str], str]) -> str:
-    """Return where an entry sits in its report, as a reader would cite it ("para 4.10")."""
-    area = area_label(entry.areas[0]) if entry.areas else ""
-    heading = (entry.section or "").split(" › ")[-1]
-    forms = {
-        "paragraph": f"para {entry.number}",
-        "issue": f"Annex B, {area}, issue to address {entry.number}",
-        "good-practice": f"Annex B, {area}, good practice {entry.number}",
-        "strength": f"Annex B, {area}, strength {entry.number}",
-        "rating": f"Table {entry.number}, {area}",
-        "table": f"Table {entry.number}",
-        "criterion": f"Annex A, {entry.title}",
-        "finding": f"Annex C, {heading} ({entry.number})",
-        "report": f"Annex D, {area}",
-    }
-    return forms.get(entry.kind, entry.title)
-
-
 def entry_detail_to_json(
     entry: Entry,
     cite: str,
+    citations: dict[str, str],
     previous: Entry | None,
     following: Entry | None,
     related: list[Hit],
@@ -124,6 +95,7 @@ def entry_detail_to_json(
     return {
         **entry_to_json(entry),
         "citation": cite,
+        "citations": citations,
         "previous": previous.id if previous else None,
         "next": following.id if following else None,
         "related": [hit_to_json(h) for h in related],

@@ -310,6 +310,30 @@ def test_entry_body(client, search_index):
         "permalink": "/entries/issue-london-north-7",
         "citation": "HMCPSI, Area Assurance Programme composite report, October 2019, "
         "Annex B, London North, issue to address 7",
+        "citations": {
+            "text": "HMCPSI, Area Assurance Programme composite report, October 2019, "
+            "Annex B, London North, issue to address 7. http://localhost/entries/issue-london-north-7",
+            "ris": "TY  - RPRT\r\n"
+            "TI  - Area Assurance Programme composite report: Annex B, London North, issue to address 7\r\n"
+            "T2  - Area Assurance Programme composite report\r\n"
+            "AU  - HM Crown Prosecution Service Inspectorate\r\n"
+            "PB  - HM Crown Prosecution Service Inspectorate\r\n"
+            "PY  - 2019\r\n"
+            "DA  - 2019/10\r\n"
+            "UR  - http://localhost/entries/issue-london-north-7\r\n"
+            "N1  - London North: issue to address 7\r\n"
+            "ID  - issue-london-north-7\r\n"
+            "ER  - \r\n",
+            "bibtex": "@techreport{HMCPSI2019:issue-london-north-7,\n"
+            "  author = {{HM Crown Prosecution Service Inspectorate}},\n"
+            "  title = {Area Assurance Programme composite report: Annex B, London North, issue to address 7},\n"
+            "  institution = {HM Crown Prosecution Service Inspectorate},\n"
+            "  year = {2019},\n"
+            "  month = oct,\n"
+            "  note = {London North: issue to address 7},\n"
+            "  url = {http://localhost/entries/issue-london-north-7}\n"
+            "}\n",
+        },
         "previous": "issue-london-north-6",
         "next": "issue-london-north-8",
         "related": related,
@@ -451,6 +475,27 @@ def test_glossary_and_quality_bodies(client, search_index):
         "defined_in": "para-1.2",
     } in (glossary["acronyms"])
     assert get_json(client, "/api/quality") == search_index.quality
+
+
+@pytest.mark.parametrize(
+    ("extension", "key", "mimetype"),
+    [("txt", "text", "text/plain"), ("ris", "ris", "application/x-research-info-systems"),
+     ("bib", "bibtex", "application/x-bibtex")],
+)  # fmt: skip
+def test_citation_downloads_are_the_api_citations(client, extension, key, mimetype):
+    response = client.get(f"/entries/para-4.10.{extension}")
+    assert response.status_code == 200 and response.mimetype == mimetype
+    assert response.headers["Content-Disposition"] == f'attachment; filename="para-4.10.{extension}"'
+    assert response.get_data(as_text=True) == get_json(client, "/api/entries/para-4.10")["citations"][key]
+    assert client.get(f"/entries/para-99.{extension}").status_code == 404
+
+
+def test_citations_point_at_the_configured_public_url(index_dir):
+    app = create_app({"TESTING": True, "INDEX_DIR": str(index_dir), "PUBLIC_URL": "https://aap.example.org/"})
+    citations = app.test_client().get("/api/entries/para-4.10").get_json()["citations"]
+    assert citations["text"].endswith(". https://aap.example.org/entries/para-4.10")
+    assert "UR  - https://aap.example.org/entries/para-4.10\r\n" in citations["ris"]
+    assert "  url = {https://aap.example.org/entries/para-4.10}\n" in citations["bibtex"]
 
 
 # -- suggestions -------------------------------------------------------------------
