@@ -7,7 +7,7 @@ from pathlib import Path
 
 from flask import Flask, current_app, url_for
 
-from web import api, compression, errors, headers, holder, present, views
+from web import api, compression, discovery, errors, headers, holder, present, views
 from web.holder import CHECK_INTERVAL
 
 
@@ -28,6 +28,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     holder.init_app(app)
     app.register_blueprint(views.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(discovery.bp)
     errors.register_error_handlers(app)
     # After-request hooks run last-registered first: headers (ETags) before compression.
     compression.install(app)
