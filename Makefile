@@ -6,8 +6,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 STAMP := $(VENV)/.installed
-
-.PHONY: run test lint format build bench clean venv
+.PHONY: run test lint format build bench clean venv chromium
 
 venv: $(STAMP)
 
@@ -23,9 +22,14 @@ run: venv
 build: venv
 	$(BIN)/python -m search build
 
-test: venv
+test: venv chromium
 	$(BIN)/python -m ruff check search web tests
 	$(BIN)/python -m pytest
+
+# The browser tests' Chromium: the system's (AAP_CHROMIUM, default /usr/bin/chromium), else
+# Playwright's own, installed on first use; with neither, one sentence on what to install.
+chromium: venv
+	@$(BIN)/python -m tests.browser.chromium --ensure
 
 bench: venv
 	$(BIN)/python -m search bench
