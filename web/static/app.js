@@ -11,7 +11,6 @@ document.documentElement.classList.add("js");
   var pending = null;
   var typingTimer = null;
   var lastWasTyping = false;
-  var narrow = window.matchMedia("(max-width: 51.99em)");
 
   function formUrl() {
     var params = new URLSearchParams();
@@ -22,12 +21,6 @@ document.documentElement.classList.add("js");
     });
     var text = params.toString();
     return "/" + (text ? "?" + text : "");
-  }
-
-  function collapseFacets(root) {
-    // On a phone open filters would push the results far down; the chips show what is chosen.
-    if (!narrow.matches) return;
-    root.querySelectorAll("details.facet").forEach(function (details) { details.open = false; });
   }
 
   function focusKey(el) {
@@ -138,8 +131,9 @@ document.documentElement.classList.add("js");
     navigate(window.location.pathname + window.location.search, { history: "none", fromHistory: true });
   });
 
+  // The filters stay open: on a phone they come after the results, and folding them after the
+  // first paint would move what is in view.
   window.history.replaceState({ search: true }, "", window.location.href);
-  collapseFacets(form);
 })();
 
 (function () {
