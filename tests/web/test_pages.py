@@ -411,6 +411,9 @@ PAGES = [
     "/themes",
     "/glossary",
     "/entries/nope",
+    "/entries/issue-wessex-4?q=unused+material&area=wessex",
+    "/compare",
+    "/compare?area=wessex&area=london-north",
 ]
 
 
