@@ -102,7 +102,8 @@ SCHEMAS = {
     "OpenSearchSuggestions": {
         "type": "array",
         "description": "OpenSearch suggestions: the query, then the completions",
-        "prefixItems": [STRING, STRINGS],
+        # [query, [completions]]; one "items" schema for both, as tools read "prefixItems" unevenly.
+        "items": {"oneOf": [STRING, STRINGS]},
         "minItems": 2,
         "maxItems": 2,
     },
