@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.chromium import NO_CHROMIUM, playwright_chromium, system_chromium
+from tests.browser.chromium import NO_CHROMIUM, system_chromium
 
 REPO = Path(__file__).resolve().parents[2]
 CHROMIUM_ARGS = [
@@ -98,14 +98,14 @@ def live_server(index_dir, tmp_path_factory):
         server.stop()
 
 
-def launch_options() -> dict:
-    """Use the system Chromium when there is one, else Playwright's own; with neither, fail on CI
-    (where the browser tests must run) and skip elsewhere, saying what to install."""
+def launch_options(bundled: str) -> dict:
+    """Use the system Chromium when there is one, else Playwright's own (at `bundled`); with
+    neither, fail on CI (where the browser tests must run) and skip elsewhere, saying what to install."""
     options: dict = {"args": CHROMIUM_ARGS}
     executable = system_chromium()
     if executable:
         options["executable_path"] = executable
-    elif not playwright_chromium():
+    elif not Path(bundled).is_file():
         if os.environ.get("CI", "").lower() == "true":
             pytest.fail(NO_CHROMIUM)
         pytest.skip(NO_CHROMIUM)
@@ -118,7 +118,7 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(**launch_options())
+        chromium = playwright.chromium.launch(**launch_options(playwright.chromium.executable_path))
         yield chromium
         chromium.close()
 
