@@ -14,7 +14,7 @@ RUNTIME_LOCK := requirements/runtime.txt
 COMPILE := $(BIN)/uv pip compile pyproject.toml --no-config --generate-hashes --universal \
 	--python-version 3.11 --index-url https://pypi.org/simple --custom-compile-command "make lock" --quiet
 
-.PHONY: run test lint format build bench clean venv lock
+.PHONY: run test lint format build bench clean venv lock chromium
 
 venv: $(STAMP)
 
@@ -40,9 +40,14 @@ run: venv
 build: venv
 	$(BIN)/python -m search build
 
-test: venv
+test: venv chromium
 	$(BIN)/python -m ruff check search web tests
 	$(BIN)/python -m pytest
+
+# The browser tests' Chromium: the system's (AAP_CHROMIUM, default /usr/bin/chromium), else
+# Playwright's own, installed on first use; with neither, one sentence on what to install.
+chromium: venv
+	@$(BIN)/python -m tests.browser.chromium --ensure
 
 bench: venv
 	$(BIN)/python -m search bench

@@ -62,10 +62,13 @@ def open_index(args):
 def cmd_build(args) -> int:
     from search.index.build import build_index
     from search.ingest.catalogue import ingest
+    from search.progress import terminal_progress
 
     corpus, index = paths(args)
-    catalogue = ingest(corpus)
-    meta = build_index(corpus, index, catalogue)
+    progress = terminal_progress(args.quiet)
+    catalogue = ingest(corpus, progress)
+    meta = build_index(corpus, index, catalogue, progress)
+    progress.close()
     print(f"Built index {meta['name']} in {index} ({meta['seconds']['total']:.2f} s)")
     print(f"Entries: {meta['entries']}")
     for kind, count in sorted(meta["by_kind"].items(), key=lambda kv: -kv[1]):
@@ -277,7 +280,9 @@ def make_parser() -> argparse.ArgumentParser:
     parser.add_argument("--index", help="index folder (default: ./index, or $AAP_INDEX_DIR)")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    sub.add_parser("build", help="ingest the corpus and build the index").set_defaults(func=cmd_build)
+    build = sub.add_parser("build", help="ingest the corpus and build the index")
+    build.add_argument("--quiet", action="store_true", help="no progress bars (none unless on a terminal)")
+    build.set_defaults(func=cmd_build)
 
     q = sub.add_parser("query", help="search the index")
     q.add_argument("text", help="the query (may be empty to list entries in document order)")
@@ -359,6 +364,7 @@ def make_parser() -> argparse.ArgumentParser:
     b.add_argument("--quick", action="store_true", help="fewer repetitions and sizes")
     b.add_argument("--sizes", default="", help="comma-separated synthetic corpus sizes, e.g. 10000,100000")
     b.add_argument("--out", help="also write the results as JSON to this file")
+    b.add_argument("--quiet", action="store_true", help="no progress bars (none unless on a terminal)")
     b.set_defaults(func=cmd_bench)
     return parser
 

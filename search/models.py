@@ -196,6 +196,19 @@ class Answer:
     notes: tuple[str, ...] = ()
 
 
+SUGGESTION_KINDS = ("area", "theme", "acronym", "phrase")
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A completion of the text typed in the search box."""
+
+    text: str  # the whole query it proposes
+    kind: str  # one of SUGGESTION_KINDS
+    detail: str | None  # an acronym's expansion, or the acronym of an expansion
+    count: int  # how many entries use it
+
+
 @dataclass(frozen=True)
 class SearchResult:
     """The answer to a search request."""

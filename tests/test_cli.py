@@ -34,6 +34,9 @@ def test_build_prints_entries_and_findings(tmp_path):
     assert "[numbering-gap] north-east: issue numbers 8, 9, 10 are missing from the source" in out.stdout
     assert "[count] Part C issue: 70 found, 75 stated (para-4.6)" in out.stdout
     assert current_build(tmp_path / "index") is not None
+    assert out.stderr == ""  # progress bars are drawn only on a terminal
+    quiet = run("build", "--quiet", index=tmp_path / "index")
+    assert quiet.stdout.splitlines()[1:] == out.stdout.splitlines()[1:] and quiet.stderr == ""
 
 
 def test_export_prints_every_entry(index_dir):

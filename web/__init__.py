@@ -8,7 +8,7 @@ from pathlib import Path
 from flask import Flask, current_app, url_for
 
 from search.public import default_public_url, normalise_public_url, trusted_hosts
-from web import api, errors, headers, holder, present, views
+from web import api, compression, discovery, errors, headers, holder, present, views
 from web.holder import CHECK_INTERVAL
 
 DEFAULT_PUBLIC_URL = default_public_url("localhost", 8000)
@@ -40,12 +40,17 @@ def create_app(test_config: dict | None = None) -> Flask:
     holder.init_app(app)
     app.register_blueprint(views.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(discovery.bp)
     errors.register_error_handlers(app)
+    # After-request hooks run last-registered first: headers (ETags) before compression.
+    compression.install(app)
     headers.install(app)
     app.jinja_env.globals.update(
         asset=asset,
         external_url=present.external_url,
         search_href=present.search_href,
+        entry_href=present.entry_href,
+        absolute_url=present.absolute_url,
         facet_href=present.facet_href,
         export_href=present.export_href,
         without_value=present.without_value,
@@ -56,6 +61,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         heat_class=present.heat_class,
     )
     app.jinja_env.filters["snippet"] = present.safe_snippet
+    app.jinja_env.filters["marked"] = present.marked_text
     return app
 
 

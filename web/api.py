@@ -8,15 +8,19 @@ from urllib.parse import quote
 
 from flask import Blueprint, Response, jsonify, redirect, request, url_for
 
+from search.errors import QueryError
 from search.output.serialize import (
     area_profile_to_json,
     area_summary_to_json,
+    comparison_to_json,
     entry_detail_to_json,
     result_to_json,
     score_table_to_json,
+    suggestions_to_json,
+    suggestions_to_opensearch,
     theme_to_json,
 )
-from search.query.request import MAX_DEPTH, parse_request
+from search.query.request import MAX_DEPTH, parse_request, parse_suggest
 from web.holder import get_index
 from web.openapi import openapi_document
 from web.present import external_url
@@ -25,6 +29,7 @@ from web.views import (
     area_summaries,
     areas_data,
     canonical_area_slug,
+    comparison_data,
     find_entry,
     run_search,
     themes_data,
@@ -32,6 +37,9 @@ from web.views import (
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
+SUGGEST_FORMATS = ("json", "opensearch")
+# The media type browsers expect of OpenSearch suggestions.
+OPENSEARCH_SUGGESTIONS = "application/x-suggestions+json"
 CSV_COLUMNS = ("id", "kind", "part", "number", "title", "areas", "themes", "section", "text", "score", "url")
 
 
@@ -39,6 +47,21 @@ CSV_COLUMNS = ("id", "kind", "part", "number", "title", "areas", "themes", "sect
 def search():
     """Return a search: results, facet counts, spelling correction (`SearchResult` in the OpenAPI document)."""
     return jsonify(result_to_json(run_search(request.args)))
+
+
+@bp.get("/suggest")
+def suggest():
+    """Return completions of the text typed so far; `format=opensearch` gives [query, [texts]]."""
+    text, limit = parse_suggest(request.args.to_dict(flat=False))
+    found = get_index().suggest(text, limit)
+    form = request.args.get("format", "json")
+    if form not in SUGGEST_FORMATS:
+        raise QueryError(f"format must be one of {', '.join(SUGGEST_FORMATS)}", "format")
+    if form == "opensearch":
+        response = jsonify(suggestions_to_opensearch(text, found))
+        response.mimetype = OPENSEARCH_SUGGESTIONS
+        return response
+    return jsonify(suggestions_to_json(text, found))
 
 
 @bp.get("/search.csv")
@@ -79,9 +102,19 @@ def search_csv():
 
 @bp.get("/entries/<entry_id>")
 def entry(entry_id: str):
-    """Return one entry with its citation, previous/next ids and related entries."""
+    """Return one entry with its citation, neighbours, related entries and counterparts elsewhere."""
     view = find_entry(entry_id)
-    return jsonify(entry_detail_to_json(view.entry, view.citation, view.previous, view.next, view.related))
+    return jsonify(
+        entry_detail_to_json(
+            view.entry,
+            view.citation,
+            view.citations,
+            view.previous,
+            view.next,
+            view.related,
+            view.counterparts,
+        )
+    )
 
 
 @bp.get("/areas")
@@ -106,6 +139,15 @@ def area(slug: str):
         return redirect(url_for("api.area", slug=canonical), 301)
     found, profile = area_data(slug)
     return jsonify(area_profile_to_json(found, profile))
+
+
+@bp.get("/compare")
+def compare():
+    """Return two to four Areas side by side: ratings (differences marked) and Annex B rows by theme."""
+    index = get_index()
+    return jsonify(
+        comparison_to_json(comparison_data(request.args), index.areas.by_slug, index.taxonomy.label)
+    )
 
 
 @bp.get("/themes")

@@ -35,7 +35,7 @@ SECURITY_HEADERS = {
 PAGE_CACHE = "public, max-age=60"
 STATIC_CACHE = "public, max-age=31536000, immutable"
 UNVERSIONED_STATIC_CACHE = "public, max-age=300"
-CODE_SUFFIXES = {".py", ".html", ".css", ".js"}
+CODE_SUFFIXES = {".py", ".html", ".xml", ".css", ".js"}
 
 
 def code_version(folder: Path) -> str:

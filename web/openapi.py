@@ -2,8 +2,17 @@
 
 from __future__ import annotations
 
-from search.models import FACETS, KINDS, PARTS, SORTS
-from search.query.request import MAX_PAGE, MAX_PER_PAGE, MAX_QUERY, MAX_VALUES
+from search.models import FACETS, KINDS, PARTS, SORTS, SUGGESTION_KINDS
+from search.query.request import (
+    COMPARE_MAX,
+    COMPARE_MIN,
+    DEFAULT_SUGGESTIONS,
+    MAX_PAGE,
+    MAX_PER_PAGE,
+    MAX_QUERY,
+    MAX_SUGGESTIONS,
+    MAX_VALUES,
+)
 
 STRING = {"type": "string"}
 INTEGER = {"type": "integer"}
@@ -184,6 +193,24 @@ SCHEMAS = {
         },
         ("explanation",),
     ),
+    "Suggestion": strict(
+        {
+            "text": {"type": "string", "description": "the whole query proposed"},
+            "kind": {"enum": list(SUGGESTION_KINDS)},
+            "detail": {"type": ["string", "null"], "description": "an acronym's expansion, or the reverse"},
+            "count": {"type": "integer", "description": "how many entries use it"},
+            "url": {"type": "string", "description": "the search page for it"},
+        }
+    ),
+    "Suggestions": strict({"query": STRING, "suggestions": array("Suggestion")}),
+    "OpenSearchSuggestions": {
+        "type": "array",
+        "description": "OpenSearch suggestions: the query, then the completions",
+        # [query, [completions]]; one "items" schema for both, as tools read "prefixItems" unevenly.
+        "items": {"oneOf": [STRING, STRINGS]},
+        "minItems": 2,
+        "maxItems": 2,
+    },
     "Footnote": strict({"number": STRING, "text": STRING}),
     "Rating": strict({"code": STRING, "criterion": STRING, "rating": STRING, "label": STRING}),
     "Entry": strict(ENTRY_PROPERTIES, ENTRY_OPTIONAL),
@@ -191,9 +218,19 @@ SCHEMAS = {
         {
             **ENTRY_PROPERTIES,
             "citation": STRING,
+            "citations": {
+                **strict({"text": STRING, "ris": STRING, "bibtex": STRING}),
+                "description": "plain text, RIS and BibTeX, each with the absolute permanent URL; "
+                "also at /entries/<id>.txt, .ris and .bib",
+            },
             "previous": NULLABLE_STRING,
             "next": NULLABLE_STRING,
             "related": array("Hit"),
+            "counterparts": {
+                **array("Hit"),
+                "description": "for an issue, good practice and strengths of other Areas on its themes; "
+                "for good practice or a strength, the issues of other Areas it could answer; best match first",
+            },
         },
         ENTRY_OPTIONAL,
     ),
@@ -245,6 +282,57 @@ SCHEMAS = {
             "good_practice": array("Entry"),
             "strengths": array("Entry"),
             "mentions": array("Entry"),
+        }
+    ),
+    "AreaLink": strict({"slug": STRING, "name": STRING, "url": STRING}),
+    "Comparison": strict(
+        {
+            "areas": array("AreaLink"),
+            "scores": {
+                "type": "array",
+                "items": strict(
+                    {
+                        "table": STRING,
+                        "part": {"enum": list(PARTS)},
+                        "criteria": {
+                            "type": "array",
+                            "items": strict(
+                                {
+                                    "code": STRING,
+                                    "criterion": STRING,
+                                    "ratings": {
+                                        "type": "object",
+                                        "additionalProperties": NULLABLE_STRING,
+                                        "description": "Area slug → rating; null where not scored",
+                                    },
+                                    "differs": {
+                                        "type": "boolean",
+                                        "description": "the Areas' ratings differ",
+                                    },
+                                }
+                            ),
+                        },
+                    }
+                ),
+            },
+            "themes": {
+                "type": "array",
+                "description": "themes on which any of the Areas has an issue, good practice or strength",
+                "items": strict(
+                    {
+                        "slug": STRING,
+                        "label": STRING,
+                        **{
+                            key: {
+                                "type": "object",
+                                "additionalProperties": array("Entry"),
+                                "description": "Area slug → rows",
+                            }
+                            for key in ("issues", "good_practice", "strengths")
+                        },
+                    }
+                ),
+            },
         }
     ),
     "Theme": strict(
@@ -360,6 +448,31 @@ PATHS = {
         SEARCH_PARAMETERS,
         BAD_PARAMETER,
     ),
+    "/api/suggest": operation(
+        "Completions of the text typed so far: Areas, themes, acronyms and the report's phrases",
+        {
+            "description": "completions, best first (matches at the start, then the most used)",
+            "headers": CACHE_HEADERS,
+            "content": {
+                "application/json": {"schema": ref("Suggestions")},
+                "application/x-suggestions+json": {"schema": ref("OpenSearchSuggestions")},
+            },
+        },
+        [
+            query_parameter("q", {"type": "string", "maxLength": MAX_QUERY}, "the text typed so far"),
+            query_parameter(
+                "limit",
+                {"type": "integer", "minimum": 1, "maximum": MAX_SUGGESTIONS, "default": DEFAULT_SUGGESTIONS},
+                "most completions to return",
+            ),
+            query_parameter(
+                "format",
+                {"enum": ["json", "opensearch"], "default": "json"},
+                "`opensearch`: the OpenSearch suggestions array (application/x-suggestions+json)",
+            ),
+        ],
+        BAD_PARAMETER,
+    ),
     "/api/search.csv": operation(
         "Every entry a search matches, as CSV (page and per_page are ignored)",
         {
@@ -385,6 +498,18 @@ PATHS = {
         json_response("the Area", "AreaProfile"),
         [path_parameter("slug", "Area slug, e.g. london-north; other spellings redirect")],
         {"301": {"description": "redirect to the canonical slug"}, "404": error_response("no such Area")},
+    ),
+    "/api/compare": operation(
+        "Two to four Areas side by side: ratings with differences marked, and their Annex B rows by theme",
+        json_response("the comparison", "Comparison"),
+        [
+            query_parameter(
+                "area",
+                {"type": "array", "items": STRING, "minItems": COMPARE_MIN, "maxItems": COMPARE_MAX},
+                "Area slug or name, repeated two to four times",
+            )
+        ],
+        {"400": error_response("fewer than two or more than four Areas, or an unknown one")},
     ),
     "/api/themes": operation("The theme taxonomy with counts", json_response("the themes", "ThemeList")),
     "/api/glossary": operation("Acronyms and their expansions", json_response("the acronyms", "Glossary")),

@@ -11,7 +11,9 @@ from flask import current_app, url_for
 from markupsafe import Markup, escape
 
 from search.models import FACETS, SearchRequest, SearchResult
+from search.output.serialize import permalink
 from search.query.request import MAX_DEPTH, MAX_PAGE
+from search.text.highlight import HighlightTerms, highlight_all
 
 # What search.text.highlight produces: text escaped by html.escape, matches in bare <mark> tags.
 SAFE_SNIPPET = re.compile(r"(?:[^<>&\"']|&(?:amp|lt|gt|quot|#x27);|</?mark>)*")
@@ -23,7 +25,7 @@ DEFAULTS = SearchRequest()
 
 def external_url(endpoint: str, **values) -> str:
     """Return the absolute URL of a page under the configured public URL (never the request's Host)."""
-    return current_app.config["PUBLIC_URL"] + url_for(endpoint, **values)
+    return absolute_url(url_for(endpoint, **values))
 
 
 def safe_snippet(snippet: str) -> Markup:
@@ -32,6 +34,16 @@ def safe_snippet(snippet: str) -> Markup:
         return Markup(snippet)
     # Not the shape search.text.highlight promises: show it as plain text rather than trust it.
     return escape(snippet)
+
+
+def marked_text(text: str, terms: HighlightTerms) -> Markup:
+    """Return an entry's text as markup with a query's words marked, as in its snippets."""
+    return safe_snippet(highlight_all(text, terms)) if terms else escape(text)
+
+
+def absolute_url(path: str) -> str:
+    """Return the absolute URL of a path on this service, under the configured public URL."""
+    return current_app.config["PUBLIC_URL"].rstrip("/") + "/" + path.lstrip("/")
 
 
 def request_pairs(req: SearchRequest, **changes) -> list[tuple[str, str]]:
@@ -56,6 +68,12 @@ def search_href(req: SearchRequest, **changes) -> str:
     changes.setdefault("page", 1)
     query = urlencode(request_pairs(req, **changes))
     return "/?" + query if query else "/"
+
+
+def entry_href(entry_id: str, req: SearchRequest | None = None) -> str:
+    """Return an entry's URL, carrying the search it was found by (for its highlights and way back)."""
+    query = urlencode(request_pairs(req)) if req else ""
+    return permalink(entry_id) + ("?" + query if query else "")
 
 
 def export_href(req: SearchRequest, path: str) -> str:

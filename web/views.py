@@ -4,27 +4,31 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import Blueprint, g, redirect, render_template, request, url_for
+from flask import Blueprint, Response, g, redirect, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
 
 from search.curated.areas import Area
-from search.errors import NotFound
-from search.models import KIND_LABELS, PART_LABELS, PARTS, Entry, Hit, SearchResult
+from search.errors import NotFound, QueryError
+from search.models import KIND_LABELS, PART_LABELS, PARTS, Entry, Hit, SearchRequest, SearchResult
+from search.output.citation import FORMATS, citation, citation_formats
 from search.output.overview import (
     AreaProfile,
+    Comparison,
     IssueMatrix,
     ScoreTable,
     area_profile,
     area_report,
+    compare_areas,
     issue_matrix,
     kind_counts,
     score_tables,
     theme_counts,
 )
-from search.output.serialize import citation
-from search.query.request import parse_request
+from search.output.serialize import permalink
+from search.query.request import COMPARE_MAX, COMPARE_MIN, parse_compare, parse_request
+from search.text.highlight import HighlightTerms
 from web.holder import get_index
-from web.present import paginate
+from web.present import absolute_url, paginate
 
 bp = Blueprint("pages", __name__)
 
@@ -44,7 +48,9 @@ class EntryView:
     previous: Entry | None
     next: Entry | None
     related: list[Hit]
+    counterparts: list[Hit]
     citation: str
+    citations: dict[str, str]
     position: int
 
 
@@ -58,9 +64,22 @@ def find_entry(entry_id: str) -> EntryView:
         previous=previous,
         next=following,
         related=index.related(entry.id, limit=RELATED_LIMIT),
+        counterparts=index.counterparts(entry.id),
         citation=citation(entry, index.documents, index.areas.label),
+        citations=citation_formats(
+            entry, index.documents, index.areas.label, absolute_url(permalink(entry.id))
+        ),
         position=index.by_id[entry.id],
     )
+
+
+def search_context(args: MultiDict) -> SearchRequest | None:
+    """Return the search an entry page was opened from (a result link carries it), if any."""
+    try:
+        req = parse_request(args.to_dict(flat=False))
+    except QueryError:
+        return None  # a mangled link still shows the entry, without highlights
+    return req if req.q or any(req.selections().values()) else None
 
 
 def canonical_entry_id(entry_id: str) -> str | None:
@@ -96,6 +115,13 @@ def areas_data() -> tuple[list[Area], list[ScoreTable], IssueMatrix]:
     areas = index.areas.areas
     matrix = issue_matrix(index.entries, [a.slug for a in areas], index.taxonomy.slugs)
     return areas, score_tables(index.entries), matrix
+
+
+def comparison_data(args: MultiDict) -> Comparison:
+    """Compare the two to four Areas a request names (area=…, repeated), or raise QueryError."""
+    index = get_index()
+    slugs = parse_compare(args.getlist("area"), index.areas.resolve)
+    return compare_areas(index.entries, score_tables(index.entries), slugs, index.taxonomy.slugs)
 
 
 def area_summaries() -> list[tuple[Area, dict[str, int], Entry | None]]:
@@ -154,9 +180,26 @@ def entry_page(entry_id: str):
         return redirect(url_for("pages.entry_page", entry_id=canonical), 301)
     view = find_entry(entry_id)
     per_page = parse_request({}).per_page
+    found_by = search_context(request.args)
+    terms = get_index().highlight_terms(found_by.q) if found_by and found_by.q else HighlightTerms()
     return render_template(
-        "entry.html", view=view, entry=view.entry, context_page=view.position // per_page + 1
+        "entry.html",
+        view=view,
+        entry=view.entry,
+        context_page=view.position // per_page + 1,
+        found_by=found_by,
+        terms=terms,
     )
+
+
+@bp.get("/entries/<entry_id>.<any(txt, ris, bib):extension>")
+def entry_citation(entry_id: str, extension: str):
+    """Download an entry's citation as plain text, RIS or BibTeX, pointing at its permanent URL."""
+    view = find_entry(entry_id)
+    key, mimetype = FORMATS[extension]
+    response = Response(view.citations[key], mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{entry_id}.{extension}"'
+    return response
 
 
 @bp.get("/areas")
@@ -174,7 +217,18 @@ def area_page(slug: str):
     if canonical:
         return redirect(url_for("pages.area_page", slug=canonical), 301)
     area, profile = area_data(slug)
-    return render_template("area.html", area=area, profile=profile)
+    return render_template("area.html", area=area, profile=profile, all_areas=get_index().areas.areas)
+
+
+@bp.get("/compare")
+def compare_page():
+    """Compare two to four Areas: ratings side by side, then issues, good practice and strengths by theme."""
+    areas = get_index().areas.areas
+    limits = {"compare_min": COMPARE_MIN, "compare_max": COMPARE_MAX}
+    if "area" not in request.args:
+        return render_template("compare.html", comparison=None, areas=areas, **limits)
+    comparison = comparison_data(request.args)
+    return render_template("compare.html", comparison=comparison, areas=areas, **limits)
 
 
 @bp.get("/themes")

@@ -1,4 +1,4 @@
-"""In-process latency of the whole /api/search work: SearchIndex.search + result_to_json.
+"""In-process latency of the whole /api/search and /api/suggest work, serialisation included.
 
 The first pass over the query set after opening the index is reported on its own
 ("cold": postings are read from disk and cached on first use); the later passes
@@ -16,9 +16,9 @@ import time
 from pathlib import Path
 
 from search.bench.stats import rss_kib, summarise
-from search.bench.workload import requests
-from search.output.serialize import result_to_json
-from search.query.request import parse_request
+from search.bench.workload import requests, typed_prefixes
+from search.output.serialize import result_to_json, suggestions_to_json
+from search.query.request import DEFAULT_SUGGESTIONS, parse_request
 from search.query.searcher import SearchIndex
 
 
@@ -39,6 +39,17 @@ def time_requests(run, passes: int) -> tuple[list[float], list[float], dict[str,
     return cold, warm, by_label
 
 
+def time_suggestions(index: SearchIndex, passes: int) -> dict:
+    """Time /api/suggest's work for every prefix of every query, as typed letter by letter."""
+    samples = []
+    for _ in range(passes):
+        for text in typed_prefixes():
+            started = time.perf_counter()
+            suggestions_to_json(text, index.suggest(text, DEFAULT_SUGGESTIONS))
+            samples.append((time.perf_counter() - started) * 1000)
+    return summarise(samples)
+
+
 def measure(index_dir: Path, repeat: int) -> dict:
     """Open the index and time the query set; return timings and memory."""
     rss_before = rss_kib(os.getpid())
@@ -48,6 +59,7 @@ def measure(index_dir: Path, repeat: int) -> dict:
     rss_open = rss_kib(os.getpid())
     try:
         cold, warm, by_label = time_requests(lambda r: result_to_json(index.search(r)), repeat + 1)
+        suggest = time_suggestions(index, repeat)
     finally:
         index.close()
     return {
@@ -56,6 +68,7 @@ def measure(index_dir: Path, repeat: int) -> dict:
         "cold": summarise(cold),
         "warm": summarise(warm),
         "by_label": {label: summarise(samples) for label, samples in by_label.items()},
+        "suggest": suggest,
         "rss_mib": {
             "before_open": round(rss_before / 1024, 1),
             "after_open": round(rss_open / 1024, 1),

@@ -4,7 +4,8 @@ Sections (medians and p95 over repeated passes of the fixed query set in
 search/bench/workload.py):
 
 1. build — ingest the corpus and build an index (into a temporary folder);
-2. in-process — SearchIndex.search + result_to_json, the whole /api/search work;
+2. in-process — SearchIndex.search + result_to_json, the whole /api/search work, and
+   the /api/suggest work for every prefix of the queries as typed;
 3. FTS5 peer — the same requests answered by SQLite FTS5 over the same entries;
 4. HTTP — the real server (gunicorn gthread) at concurrency 1, 8 and 32, with its memory;
 5. scale (`--sizes 10000,100000`) — synthetic corpora: build, index size, memory, search.
@@ -28,9 +29,11 @@ from search.bench.workload import requests
 from search.index.build import build_index
 from search.index.layout import current_build
 from search.ingest.catalogue import ingest
+from search.progress import Progress, silent, terminal_progress
 
 TARGETS = {
     "in-process p95 (ms)": 5.0,
+    "in-process suggest p95 (ms)": 2.0,
     "HTTP p95 at concurrency 8 (ms)": 15.0,
     "sustained requests/s, zero errors": 300.0,
     "100k build (s)": 90.0,
@@ -47,21 +50,27 @@ def run_bench(args) -> int:
     sizes = [int(s) for s in (getattr(args, "sizes", "") or "").replace(" ", "").split(",") if s]
     workdir = Path(os.environ.get("AAP_BENCH_DIR", "bench-out"))
     report: dict = {"machine": machine(), "quick": quick, "started": time.strftime("%Y-%m-%dT%H:%M:%S")}
+    progress = terminal_progress(bool(getattr(args, "quiet", False)))
     with tempfile.TemporaryDirectory(prefix="aap-bench-") as tmp:
         index = Path(tmp) / "index"
-        report["build"] = measure_build(corpus, index, runs=1 if quick else 3)
+        report["build"] = measure_build(corpus, index, runs=1 if quick else 3, progress=progress)
         step("in-process search (in a fresh process, as a server worker would be)")
+        progress("in-process search and suggestions", 0, 1)
         report["inprocess"] = measure_inprocess(index, repeat=2 if quick else 20)
+        progress("in-process search and suggestions", 1, 1)
         step("FTS5 peer")
-        report["fts5"] = measure_fts5(index, passes=3 if quick else 21)
+        report["fts5"] = measure_fts5(index, passes=3 if quick else 21, progress=progress)
         report["ratio"] = ratio(report["inprocess"]["warm"], report["fts5"]["warm"])
-        report["http"] = measure_http(corpus, index, quick)
+        report["http"] = measure_http(corpus, index, quick, progress)
     if sizes:
         workdir.mkdir(parents=True, exist_ok=True)
         report["scale"] = []
-        for size in sizes:
+        for n, size in enumerate(sizes):
             step(f"scale: {size} entries (corpus and index under {workdir})")
+            progress("scale: synthetic corpora", n, len(sizes))
             report["scale"].append(scale.measure_size(size, corpus, workdir, repeat=2 if quick else 10))
+            progress("scale: synthetic corpora", n + 1, len(sizes))
+    progress.close()
     report["machine"]["loadavg_end"] = machine()["loadavg"]
     report["targets"] = check_targets(report)
     print_report(report)
@@ -75,14 +84,16 @@ def step(message: str) -> None:
     print(f"… {message}", flush=True)
 
 
-def measure_build(corpus: Path, index: Path, runs: int) -> dict:
+def measure_build(corpus: Path, index: Path, runs: int, progress: Progress = silent) -> dict:
     """Ingest and build `runs` times (the last build stays for the other sections)."""
     step(f"build ({runs}×)")
     timings = []
-    for _ in range(runs):
+    for n in range(runs):
+        progress("build", n, runs)
         started = time.perf_counter()
         build_index(corpus, index, ingest(corpus))
         timings.append((time.perf_counter() - started) * 1000)
+    progress("build", runs, runs)
     build = current_build(index)
     meta = json.loads((build / "meta.json").read_text(encoding="utf-8"))
     return {"entries": meta["entries"], "ms": summarise(timings), "index_kib": round(tree_size(build) / 1024)}
@@ -96,7 +107,7 @@ def measure_inprocess(index: Path, repeat: int) -> dict:
     return json.loads(out)
 
 
-def measure_fts5(index: Path, passes: int) -> dict:
+def measure_fts5(index: Path, passes: int, progress: Progress = silent) -> dict:
     """Time the FTS5 peer over the same entries and requests (first pass reported apart)."""
     from search.query.searcher import SearchIndex
 
@@ -110,10 +121,12 @@ def measure_fts5(index: Path, passes: int) -> dict:
     work = requests()
     cold, warm = [], []
     for n in range(passes):
+        progress("FTS5 peer passes", n, passes)
         for _, params in work:
             started = time.perf_counter()
             peer.search(params)
             (cold if n == 0 else warm).append((time.perf_counter() - started) * 1000)
+    progress("FTS5 peer passes", passes, passes)
     return {"build_ms": round(build_ms, 1), "cold": summarise(cold), "warm": summarise(warm)}
 
 
@@ -122,18 +135,22 @@ def ratio(ours: dict, peer: dict) -> dict:
     return {k: round(ours[k] / peer[k], 2) if peer.get(k) else None for k in ("p50", "p95")}
 
 
-def measure_http(corpus: Path, index: Path, quick: bool) -> dict:
+def measure_http(corpus: Path, index: Path, quick: bool, progress: Progress = silent) -> dict:
     """Load the server at 1, 8 and 32; in a full run, first compare worker counts."""
     sweep = []
     workers = DEFAULT_WORKERS
+    servers = 1 if quick else len(WORKER_CHOICES) + 1
     if not quick:
-        for count in WORKER_CHOICES:
+        for n, count in enumerate(WORKER_CHOICES):
             step(f"HTTP: {count} worker(s), concurrency 8 and 32")
+            progress("HTTP servers under load", n, servers)
             sweep.append(serving.measure_server(corpus, index, count, (8, 32), 2000, 10.0))
         workers = recommend_workers(sweep)
     step(f"HTTP: {workers} workers, concurrency 1, 8, 32")
+    progress("HTTP servers under load", servers - 1, servers)
     limits = (200, 6.0) if quick else (6000, 30.0)
     main = serving.measure_server(corpus, index, workers, serving.LEVELS, *limits)
+    progress("HTTP servers under load", servers, servers)
     return {"sweep": sweep, "recommended_workers": workers, "main": main}
 
 
@@ -158,6 +175,7 @@ def check_targets(report: dict) -> list[dict]:
     errors = sum(r["errors"] for r in runs.values())
     rows = [
         ("in-process p95 (ms)", report["inprocess"]["warm"]["p95"], "max"),
+        ("in-process suggest p95 (ms)", report["inprocess"]["suggest"]["p95"], "max"),
         ("HTTP p95 at concurrency 8 (ms)", runs[8]["latency_ms"]["p95"], "max"),
         (
             "sustained requests/s, zero errors",
@@ -194,6 +212,7 @@ def print_report(report: dict) -> None:
             f"cold {ms(ip['cold'])}",
         )
     )
+    rows.append(("in-process /api/suggest work", f"{ip['suggest']['n']} prefixes", ms(ip["suggest"]), ""))
     rows.append(
         ("FTS5 peer, same work", f"{f5['warm']['n']} requests", ms(f5["warm"]), f"cold {ms(f5['cold'])}")
     )

@@ -54,3 +54,8 @@ def requests() -> list[tuple[str, dict[str, list[str]]]]:
 def api_path(params: dict[str, list[str]]) -> str:
     """Return the /api/search path of a request."""
     return "/api/search?" + urlencode(params, doseq=True)
+
+
+def typed_prefixes() -> list[str]:
+    """Return what the search box sends for suggestions while each query is typed, letter by letter."""
+    return [text[:n] for _, text in QUERIES for n in range(1, len(text) + 1)]

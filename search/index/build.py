@@ -18,6 +18,7 @@ import shutil
 import signal
 import time
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 from whoosh import index as whoosh_index
@@ -29,6 +30,7 @@ from search.index.layout import (
     BUILDS,
     CURRENT,
     META,
+    PHRASES,
     TEMPORARY_PREFIX,
     WORDS,
     build_lock,
@@ -40,7 +42,9 @@ from search.index.layout import (
 from search.index.schema import SCHEMA_VERSION, make_schema
 from search.ingest.catalogue import Catalogue, ingest
 from search.models import KIND_LABELS
+from search.progress import Progress, silent
 from search.text.analysis import stems, tokens
+from search.text.phrases import learn_phrases
 from search.text.sentences import parameters_to_dict, train_parameters
 from search.text.wordstats import measure_words
 
@@ -51,6 +55,11 @@ SENTENCE_SAMPLE_CHARS = 1_000_000
 INDEX_NAME = "MAIN"  # Whoosh's default index name, which open_dir reads
 VOCABULARY_PART = "vocabulary.json"
 PR_SET_PDEATHSIG = 1
+# Entries indexed between two progress reports, and how often a parent looks at its writers.
+PROGRESS_EVERY = 50
+POLL_SECONDS = 0.2
+INDEXING = "index entries"
+SEGMENTS = "write segments"
 
 
 def context_text(entry, catalogue: Catalogue) -> str:
@@ -59,7 +68,9 @@ def context_text(entry, catalogue: Catalogue) -> str:
     return " ".join([entry.section or "", KIND_LABELS[entry.kind], *names])
 
 
-def write_whoosh(folder: Path, catalogue: Catalogue, processes: int | None = None) -> Counter:
+def write_whoosh(
+    folder: Path, catalogue: Catalogue, processes: int | None = None, progress: Progress = silent
+) -> Counter:
     """Write the Whoosh index of every entry, in document order (docnum = position).
 
     Return the vocabulary (word counts of titles and texts), counted on the way. A
@@ -67,22 +78,28 @@ def write_whoosh(folder: Path, catalogue: Catalogue, processes: int | None = Non
     consecutive entries; the segments are then listed in entry order in one table
     of contents, so document n is still entry n and no merge pass is needed.
     """
-    runs = split_runs(len(catalogue.entries), processes or writer_processes(len(catalogue.entries)))
+    total = len(catalogue.entries)
+    runs = split_runs(total, processes or writer_processes(total))
     if len(runs) == 1:
         folder.mkdir(parents=True)
         forward = ForwardWriter()
-        vocabulary = write_segment(folder, catalogue, *runs[0], forward)
+        vocabulary = write_segment(
+            folder, catalogue, *runs[0], forward, lambda done: progress(INDEXING, done, total)
+        )
+        progress(SEGMENTS, 1, 1)
         save_single(forward, folder.parent)
         return vocabulary
     parts = folder.parent / f"{folder.name}-parts"
     context = multiprocessing.get_context("fork")  # the catalogue is inherited, not pickled
+    indexed = context.Value("q", 0)
     workers = []
     for n, (start, stop) in enumerate(runs):
-        worker = context.Process(target=segment_worker, args=(parts / str(n), catalogue, start, stop))
+        worker = context.Process(
+            target=segment_worker, args=(parts / str(n), catalogue, start, stop, indexed)
+        )
         worker.start()
         workers.append(worker)
-    for worker in workers:
-        worker.join()
+    watch_writers(workers, indexed, total, progress)
     failed = [w.exitcode for w in workers if w.exitcode != 0]
     if failed:
         raise RuntimeError(f"{len(failed)} of {len(workers)} index writer processes failed ({failed})")
@@ -93,6 +110,17 @@ def write_whoosh(folder: Path, catalogue: Catalogue, processes: int | None = Non
     join_parts([parts / str(n) for n in range(len(runs))], folder.parent)
     shutil.rmtree(parts)
     return vocabulary
+
+
+def watch_writers(workers: list, indexed, total: int, progress: Progress) -> None:
+    """Wait for the writer processes, reporting entries indexed and segments written meanwhile."""
+    while any(w.is_alive() for w in workers):
+        progress(INDEXING, indexed.value, total)
+        time.sleep(POLL_SECONDS)
+    progress(INDEXING, indexed.value, total)
+    for n, worker in enumerate(workers, start=1):
+        worker.join()
+        progress(SEGMENTS, n, len(workers))
 
 
 def writer_processes(entries: int) -> int:
@@ -108,9 +136,16 @@ def split_runs(total: int, parts: int) -> list[tuple[int, int]]:
 
 
 def write_segment(
-    folder: Path, catalogue: Catalogue, start: int, stop: int, forward: ForwardWriter
+    folder: Path,
+    catalogue: Catalogue,
+    start: int,
+    stop: int,
+    forward: ForwardWriter,
+    indexed: Callable[[int], None] | None = None,
 ) -> Counter:
     """Index entries[start:stop] as one Whoosh segment in folder; return their vocabulary.
+
+    `indexed(n)` is told how many of them are indexed, every PROGRESS_EVERY entries.
 
     The titles', texts' and aliases' terms also go to the forward index, as the
     analyzer (which mirrors `search.text.analysis.tokens`) indexes them.
@@ -118,7 +153,7 @@ def write_segment(
     ix = whoosh_index.create_in(str(folder), make_schema())
     writer = ix.writer(limitmb=256)
     vocabulary: Counter = Counter()
-    for entry in catalogue.entries[start:stop]:
+    for n, entry in enumerate(catalogue.entries[start:stop], start=1):
         title_tokens, text_tokens = tokens(entry.title), tokens(entry.text)
         vocabulary.update(t.word for t in title_tokens)
         vocabulary.update(t.word for t in text_tokens)
@@ -138,17 +173,28 @@ def write_segment(
             part=entry.part,
             kind=entry.kind,
         )
+        if indexed and (n % PROGRESS_EVERY == 0 or start + n == stop):
+            indexed(n)
     writer.commit(optimize=True)
     ix.close()
     return vocabulary
 
 
-def segment_worker(folder: Path, catalogue: Catalogue, start: int, stop: int) -> None:
-    """Write one segment in a child process, which dies with the build that started it."""
+def segment_worker(folder: Path, catalogue: Catalogue, start: int, stop: int, indexed) -> None:
+    """Write one segment in a child process, which dies with the build that started it;
+    `indexed` is the count shared with the parent, for its progress report."""
     die_with_parent()
     folder.mkdir(parents=True)
     forward = ForwardWriter()
-    vocabulary = write_segment(folder, catalogue, start, stop, forward)
+    reported = 0
+
+    def report(done: int) -> None:
+        nonlocal reported
+        with indexed.get_lock():
+            indexed.value += done - reported
+        reported = done
+
+    vocabulary = write_segment(folder, catalogue, start, stop, forward, report)
     write_json(folder / VOCABULARY_PART, vocabulary)
     forward.save(folder)
 
@@ -178,12 +224,14 @@ def write_json(path: Path, data) -> None:
     path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
 
 
-def build_index(corpus_dir: Path, index_dir: Path, catalogue: Catalogue | None = None) -> dict:
-    """Ingest the corpus and build a new index; return the build's metadata."""
+def build_index(
+    corpus_dir: Path, index_dir: Path, catalogue: Catalogue | None = None, progress: Progress = silent
+) -> dict:
+    """Ingest the corpus and build a new index, reporting progress; return the build's metadata."""
     started = time.perf_counter()
     with build_lock(index_dir):
         source = source_fingerprint(corpus_dir)
-        catalogue = catalogue or ingest(corpus_dir)
+        catalogue = catalogue or ingest(corpus_dir, progress)
         ingested = time.perf_counter()
         builds = index_dir / BUILDS
         builds.mkdir(parents=True, exist_ok=True)
@@ -194,7 +242,7 @@ def build_index(corpus_dir: Path, index_dir: Path, catalogue: Catalogue | None =
         )
         tmp = builds / f"{TEMPORARY_PREFIX}{name}"
         try:
-            vocabulary = write_whoosh(tmp / "whoosh", catalogue)
+            vocabulary = write_whoosh(tmp / "whoosh", catalogue, progress=progress)
             indexed = time.perf_counter()
             write_sidecars(tmp, catalogue, vocabulary)
             meta = {
@@ -226,8 +274,9 @@ def build_index(corpus_dir: Path, index_dir: Path, catalogue: Catalogue | None =
 
 
 def write_sidecars(folder: Path, catalogue: Catalogue, vocabulary: Counter) -> None:
-    """Write the entries, glossary, data quality, vocabulary, sentence model and word statistics."""
+    """Write the entries, glossary, data quality, vocabulary, phrases, sentence model and word statistics."""
     write_json(folder / "entries.json", [e.to_dict() for e in catalogue.entries])
+    write_json(folder / PHRASES, learn_phrases(e.text for e in catalogue.entries))
     write_json(folder / "glossary.json", catalogue.glossary.to_list())
     write_json(folder / "quality.json", catalogue.quality_report())
     write_json(folder / "vocabulary.json", dict(vocabulary.most_common()))

@@ -4,7 +4,8 @@
     index/.build.lock             held by the one build (or publish) running
     index/builds/<name>/whoosh/   the Whoosh index (one segment, or one per writer process)
     index/builds/<name>/*.json    meta, entries, glossary, data quality, vocabulary, sentence model,
-                                  word statistics
+                                  word statistics, frequent phrases (for suggestions; builds
+                                  before them have none)
     index/builds/<name>/curated/  the curated data the build was made with
     index/builds/<name>/forward-* the forward index (search/index/forward.py)
     index/builds/<name>/.lease    locked (shared) by every process that has the build open
@@ -53,6 +54,7 @@ CURRENT = "CURRENT"
 BUILDS = "builds"
 META = "meta.json"
 WORDS = "words.json"
+PHRASES = "phrases.json"
 KEEP_BUILDS = 2
 TEMPORARY_PREFIX = ".tmp-"
 LEASE = ".lease"

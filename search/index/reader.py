@@ -10,7 +10,7 @@ bytes that are not UTF-8, JSON nested too deep), raises IndexMissing: no usable 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from nltk.tokenize.punkt import PunktParameters
@@ -22,7 +22,16 @@ from search.curated.language import Language, load_language
 from search.curated.taxonomy import Taxonomy, load_taxonomy
 from search.errors import IndexMissing
 from search.index.forward import ForwardIndex
-from search.index.layout import WORDS, Lease, corruption, current_build, damage, read_meta, take_lease
+from search.index.layout import (
+    PHRASES,
+    WORDS,
+    Lease,
+    corruption,
+    current_build,
+    damage,
+    read_meta,
+    take_lease,
+)
 from search.models import Entry
 from search.text.glossary import Acronym, Glossary
 from search.text.sentences import parameters_from_dict
@@ -47,6 +56,7 @@ class OpenBuild:
     sentences: PunktParameters
     words: WordStatistics
     forward: ForwardIndex | None
+    phrases: list[dict] = field(default_factory=list)
     lease: Lease | None = None
 
     @property
@@ -69,10 +79,9 @@ def read_json(path: Path):
     return json.loads(path.read_text(encoding="utf-8"))
 
 
-def read_words(build: Path) -> WordStatistics:
-    """Read a build's word statistics (none for a build made before they were measured)."""
-    path = build / WORDS
-    return WordStatistics.from_dict(read_json(path)) if path.is_file() else WordStatistics()
+def read_optional_json(path: Path, default):
+    """Read a file that older builds do not have, or return the default."""
+    return read_json(path) if path.is_file() else default
 
 
 def open_build(build: Path) -> OpenBuild:
@@ -112,8 +121,9 @@ def read_build(build: Path, lease: Lease) -> OpenBuild:
             quality=read_json(build / "quality.json"),
             vocabulary=read_json(build / "vocabulary.json"),
             sentences=parameters_from_dict(read_json(build / "sentences.json")),
-            words=read_words(build),
+            words=WordStatistics.from_dict(read_optional_json(build / WORDS, {})),
             forward=ForwardIndex.open(build),
+            phrases=read_optional_json(build / PHRASES, []),
         )
     except BaseException:
         ix.close()

@@ -16,6 +16,7 @@ from search.ingest.corpus import read_documents
 from search.ingest.quality import check_entries
 from search.ingest.report import parse_report
 from search.models import Entry, Finding
+from search.progress import Progress, silent
 from search.text.analysis import stems
 from search.text.glossary import Glossary, build_glossary, contains, load_curated
 
@@ -108,8 +109,8 @@ def read_id_prefix(meta: dict) -> str:
     return prefix
 
 
-def ingest(corpus_dir: Path) -> Catalogue:
-    """Read the corpus folder into a catalogue of entries."""
+def ingest(corpus_dir: Path, progress: Progress = silent) -> Catalogue:
+    """Read the corpus folder into a catalogue of entries, reporting documents parsed."""
     documents = read_documents(corpus_dir)
     areas = load_areas(corpus_dir / "areas.json")
     taxonomy = load_taxonomy(corpus_dir / "themes.json")
@@ -118,13 +119,14 @@ def ingest(corpus_dir: Path) -> Catalogue:
     entries: list[Entry] = []
     findings: list[Finding] = []
     id_prefixes = {d.id: read_id_prefix(d.meta) for d in documents}
-    for document in documents:
+    for n, document in enumerate(documents, start=1):
         parsed = parse_report(
             document.text, document.id, document.meta["title"], areas, id_prefixes[document.id]
         )
         offset = len(entries)
         entries += [dataclasses.replace(e, order=offset + e.order) for e in parsed.entries]
         findings += parsed.findings
+        progress("parse documents", n, len(documents))
     entries.sort(key=lambda e: e.order)
     entries = [dataclasses.replace(e, order=i) for i, e in enumerate(entries, start=1)]
     seen: set[str] = set()

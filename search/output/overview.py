@@ -1,4 +1,5 @@
-"""Aggregates over entries for the Area and theme pages: scores tables, Annex B rows, matrices.
+"""Aggregates over entries for the Area and theme pages: scores tables, Annex B rows, matrices,
+and comparisons of a few Areas side by side.
 
 Pure functions over plain entries, so the web pages and the JSON API show the same
 numbers and both can be tested without Flask.
@@ -161,3 +162,62 @@ def theme_counts(entries: Iterable[Entry], themes: Iterable[str]) -> dict[str, d
                 counts[slug]["all"] += 1
                 counts[slug][entry.kind] += 1
     return {slug: dict(c) for slug, c in counts.items()}
+
+
+@dataclass(frozen=True)
+class CriterionComparison:
+    """One scored criterion across the compared Areas: each one's rating (None if not scored)."""
+
+    criterion: Criterion
+    ratings: tuple[str | None, ...]
+
+    @property
+    def differs(self) -> bool:
+        """Tell whether the Areas that were scored were scored differently (pilot Areas have gaps)."""
+        return len({r for r in self.ratings if r is not None}) > 1
+
+
+@dataclass(frozen=True)
+class ThemeComparison:
+    """One theme across the compared Areas: each Area's Annex B rows of each kind."""
+
+    theme: str
+    rows: dict[str, tuple[tuple[Entry, ...], ...]]  # kind → per Area, in the Areas' order
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Two to four Areas side by side: ratings, and issues, good practice and strengths by theme."""
+
+    areas: tuple[str, ...]
+    scores: tuple[tuple[ScoreTable, tuple[CriterionComparison, ...]], ...]
+    themes: tuple[ThemeComparison, ...]
+
+
+def compare_areas(
+    entries: list[Entry], tables: list[ScoreTable], slugs: tuple[str, ...], themes: Iterable[str]
+) -> Comparison:
+    """Compare Areas (already validated, in the order chosen) criterion by criterion and theme by theme."""
+    scores = tuple(
+        (
+            table,
+            tuple(
+                CriterionComparison(c, tuple((table.rows.get(s) or {}).get(c.code) for s in slugs))
+                for c in table.criteria
+            ),
+        )
+        for table in tables
+    )
+    rows = {slug: annex_b_rows(entries, slug) for slug in slugs}
+    by_theme = []
+    for theme in themes:
+        kinds = {
+            kind: tuple(
+                tuple(e for part in rows[slug][kind].values() for e in part if theme in e.themes)
+                for slug in slugs
+            )
+            for kind in ANNEX_B_KINDS
+        }
+        if any(found for per_area in kinds.values() for found in per_area):
+            by_theme.append(ThemeComparison(theme, kinds))
+    return Comparison(slugs, scores, tuple(by_theme))

@@ -7,8 +7,8 @@ from urllib.parse import urlencode
 
 from search.curated.areas import Area
 from search.curated.taxonomy import Theme
-from search.models import KINDS, Answer, Entry, Hit, SearchResult
-from search.output.overview import AreaProfile, ScoreTable
+from search.models import KINDS, Answer, Entry, Hit, SearchResult, Suggestion
+from search.output.overview import AreaProfile, Comparison, ScoreTable
 
 ANNEX_B_KEYS = {"issue": "issues", "good-practice": "good_practice", "strength": "strengths"}
 
@@ -92,51 +92,52 @@ def result_to_json(result: SearchResult) -> dict:
     return body
 
 
+def suggestions_to_json(text: str, suggestions: list[Suggestion]) -> dict:
+    """Return the body of /api/suggest: the text typed and its completions, best first."""
+    return {
+        "query": text,
+        "suggestions": [
+            {
+                "text": s.text,
+                "kind": s.kind,
+                "detail": s.detail,
+                "count": s.count,
+                "url": "/?" + urlencode({"q": s.text}),
+            }
+            for s in suggestions
+        ],
+    }
+
+
+def suggestions_to_opensearch(text: str, suggestions: list[Suggestion]) -> list:
+    """Return the OpenSearch suggestions form of /api/suggest: [query, [completions]]."""
+    return [text, [s.text for s in suggestions]]
+
+
 def entry_to_json(entry: Entry) -> dict:
     """Return an entry with its permalink."""
     return {**entry.to_dict(), "permalink": permalink(entry.id)}
 
 
-def citation(entry: Entry, documents: list[dict], area_label: Callable[[str], str]) -> str:
-    """Return a citation of an entry: "HMCPSI, <title>, <date>, <place in the report>"."""
-    document = next((d for d in documents if d.get("id") == entry.source), {})
-    parts = [
-        document.get("publisher_short") or document.get("publisher"),
-        document.get("title"),
-        document.get("date_label") or document.get("date"),
-        locator(entry, area_label),
-    ]
-    return ", ".join(p for p in parts if p)
-
-
-def locator(entry: Entry, area_label: Callable[[str], str]) -> str:
-    """Return where an entry sits in its report, as a reader would cite it ("para 4.10")."""
-    area = area_label(entry.areas[0]) if entry.areas else ""
-    heading = (entry.section or "").split(" › ")[-1]
-    forms = {
-        "paragraph": f"para {entry.number}",
-        "issue": f"Annex B, {area}, issue to address {entry.number}",
-        "good-practice": f"Annex B, {area}, good practice {entry.number}",
-        "strength": f"Annex B, {area}, strength {entry.number}",
-        "rating": f"Table {entry.number}, {area}",
-        "table": f"Table {entry.number}",
-        "criterion": f"Annex A, {entry.title}",
-        "finding": f"Annex C, {heading} ({entry.number})",
-        "report": f"Annex D, {area}",
-    }
-    return forms.get(entry.kind, entry.title)
-
-
 def entry_detail_to_json(
-    entry: Entry, cite: str, previous: Entry | None, following: Entry | None, related: list[Hit]
+    entry: Entry,
+    cite: str,
+    citations: dict[str, str],
+    previous: Entry | None,
+    following: Entry | None,
+    related: list[Hit],
+    counterparts: list[Hit],
 ) -> dict:
-    """Return the body of /api/entries/<id>: the entry, its citation, neighbours and related hits."""
+    """Return the body of /api/entries/<id>: the entry, its citation, neighbours, related hits
+    and counterparts (good practice elsewhere for an issue, issues elsewhere for good practice)."""
     return {
         **entry_to_json(entry),
         "citation": cite,
+        "citations": citations,
         "previous": previous.id if previous else None,
         "next": following.id if following else None,
         "related": [hit_to_json(h) for h in related],
+        "counterparts": [hit_to_json(h) for h in counterparts],
     }
 
 
@@ -189,6 +190,51 @@ def area_profile_to_json(area: Area, profile: AreaProfile) -> dict:
             for kind, by_part in profile.annex_b.items()
         },
         "mentions": [entry_to_json(e) for e in profile.mentions],
+    }
+
+
+def area_link_to_json(area: Area) -> dict:
+    """Return an Area's slug, name and page."""
+    return {"slug": area.slug, "name": area.name, "url": f"/areas/{area.slug}"}
+
+
+def comparison_to_json(
+    comparison: Comparison, areas: dict[str, Area], theme_label: Callable[[str], str]
+) -> dict:
+    """Return the body of /api/compare: ratings side by side, then Annex B rows by theme and Area."""
+    slugs = comparison.areas
+    return {
+        "areas": [area_link_to_json(areas[slug]) for slug in slugs],
+        "scores": [
+            {
+                "table": table.number,
+                "part": table.part,
+                "criteria": [
+                    {
+                        "code": row.criterion.code,
+                        "criterion": row.criterion.criterion,
+                        "ratings": dict(zip(slugs, row.ratings, strict=True)),
+                        "differs": row.differs,
+                    }
+                    for row in rows
+                ],
+            }
+            for table, rows in comparison.scores
+        ],
+        "themes": [
+            {
+                "slug": theme.theme,
+                "label": theme_label(theme.theme),
+                **{
+                    ANNEX_B_KEYS[kind]: {
+                        slug: [entry_to_json(e) for e in found]
+                        for slug, found in zip(slugs, per_area, strict=True)
+                    }
+                    for kind, per_area in theme.rows.items()
+                },
+            }
+            for theme in comparison.themes
+        ],
     }
 
 

@@ -16,7 +16,7 @@ from typing import Protocol, runtime_checkable
 
 from search.curated.areas import AreaRegistry
 from search.curated.taxonomy import Taxonomy
-from search.models import Entry, Hit, SearchRequest, SearchResult
+from search.models import Entry, Hit, SearchRequest, SearchResult, Suggestion
 from search.text.glossary import Glossary
 
 
@@ -41,6 +41,10 @@ class SearchBackend(Protocol):
         """Answer a search with up to `limit` hits of one ranking (page and per_page ignored)."""
         ...
 
+    def suggest(self, text: str, limit: int) -> list[Suggestion]:
+        """Return completions of the text typed so far, best first."""
+        ...
+
     def entry(self, entry_id: str) -> Entry:
         """Return one entry by id, or raise NotFound."""
         ...
@@ -51,6 +55,10 @@ class SearchBackend(Protocol):
 
     def related(self, entry_id: str, limit: int = 5) -> list[Hit]:
         """Return the entries most like one, from other Areas."""
+        ...
+
+    def counterparts(self, entry_id: str, limit: int = 20) -> list[Hit]:
+        """Return what answers an entry in other Areas on its themes (good practice ↔ issues)."""
         ...
 
     def close(self) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from search.errors import QueryError
 from search.models import FACETS, SORTS, SearchRequest
@@ -16,6 +16,9 @@ MAX_VALUES = 20
 MAX_VALUE_LENGTH = 100
 TRUE = frozenset({"1", "true", "yes", "on"})
 FALSE = frozenset({"", "0", "false", "no", "off"})
+COMPARE_MIN, COMPARE_MAX = 2, 4
+MAX_SUGGESTIONS = 20
+DEFAULT_SUGGESTIONS = 8
 CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
@@ -74,3 +77,29 @@ def parse_flag(name: str, raw: str | None) -> bool:
     if value in FALSE:
         return False
     raise QueryError(f"{name} must be 1 or 0 (true or false), not {raw[:40]!r}", name)
+
+
+def parse_suggest(params: Mapping[str, Sequence[str]]) -> tuple[str, int]:
+    """Validate the parameters of /api/suggest: q (kept with its trailing space) and limit."""
+    q = CONTROL.sub(" ", (params.get("q") or [""])[0]).lstrip()
+    if len(q) > MAX_QUERY:
+        raise QueryError(f"q must be at most {MAX_QUERY} characters", "q")
+    limit = parse_int("limit", (params.get("limit") or [None])[0], DEFAULT_SUGGESTIONS, 1, MAX_SUGGESTIONS)
+    return q, limit
+
+
+def parse_compare(values: Sequence[str], resolve: Callable[[str], str | None]) -> tuple[str, ...]:
+    """Validate the Areas to compare (slugs or names): two to four, each known, in the order given."""
+    slugs: list[str] = []
+    for value in values:
+        slug = resolve(clean_text(value)[:MAX_VALUE_LENGTH])
+        if slug is None:
+            raise QueryError(f"unknown Area {clean_text(value)[:40]!r}; see /areas for the list", "area")
+        if slug not in slugs:
+            slugs.append(slug)
+    if not COMPARE_MIN <= len(slugs) <= COMPARE_MAX:
+        chosen = "none was" if not slugs else f"{len(slugs)} {'was' if len(slugs) == 1 else 'were'}"
+        raise QueryError(
+            f"choose {COMPARE_MIN} to {COMPARE_MAX} different Areas to compare; {chosen} chosen", "area"
+        )
+    return tuple(slugs)

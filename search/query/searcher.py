@@ -17,7 +17,16 @@ from pathlib import Path
 from search.errors import IndexMissing, NotFound
 from search.index.forward import FIELDS as FORWARD_FIELDS
 from search.index.reader import OpenBuild, open_build, open_current
-from search.models import KIND_LABELS, PART_LABELS, Answer, Entry, Hit, SearchRequest, SearchResult
+from search.models import (
+    KIND_LABELS,
+    PART_LABELS,
+    Answer,
+    Entry,
+    Hit,
+    SearchRequest,
+    SearchResult,
+    Suggestion,
+)
 from search.query.answers import Answerer
 from search.query.compiler import CompiledQuery, QueryCompiler
 from search.query.engine.bitsets import docnums_of, mask_of
@@ -27,9 +36,17 @@ from search.query.engine.scoring import make_weighting
 from search.query.explain import explain_entry, explain_query
 from search.query.lexicon import make_lexicon
 from search.query.priors import PriorTable
-from search.query.related import CANDIDATES, distinctive_terms, pick_related, related_query
+from search.query.related import (
+    CANDIDATES,
+    counterpart_candidates,
+    distinctive_terms,
+    pick_related,
+    rank_counterparts,
+    related_query,
+)
 from search.query.request import MAX_DEPTH
 from search.query.selection import Selection
+from search.query.suggest import Suggester
 from search.query.syntax import parse_query
 from search.text.analysis import stems
 from search.text.highlight import HighlightTerms, make_snippet
@@ -74,6 +91,9 @@ class SearchIndex:
         else:  # a build from before the forward index: titles and texts are analysed anew
             self.ranker = Ranker(WEIGHTING, len(self.entries), self.analysed_positions, ("title", "text"))
         self.sentence_spans = lru_cache(maxsize=4096)(SentenceSplitter(self.build.sentences).spans)
+        self.suggester = Suggester.from_build(
+            self.entries, self.areas, self.taxonomy, self.glossary, self.build.vocabulary, self.build.phrases
+        )
 
     @classmethod
     def open(cls, index_dir: Path) -> SearchIndex:
@@ -239,11 +259,19 @@ class SearchIndex:
         """Return the documents an answer from the scores rests on (none for counts)."""
         return tuple(self.by_id[i] for i in answer.entry_ids) if answer and answer.kind == "ratings" else ()
 
+    def highlight_terms(self, q: str) -> HighlightTerms:
+        """Return what a query marks in text: its words, expansions and phrases, as a search would."""
+        return self.compiler.compile(q, parse_query(q)).highlight
+
     def make_hit(self, docnum: int, score: float | None, terms: HighlightTerms) -> Hit:
         """Return a result with its snippet."""
         entry = self.entries[docnum]
         snippet = make_snippet(entry.text, self.sentence_spans(entry.text), terms)
         return Hit(entry, None if score is None else round(score, 4), snippet)
+
+    def suggest(self, text: str, limit: int) -> list[Suggestion]:
+        """Return completions of the text typed so far: Areas, themes, acronyms, phrases."""
+        return self.suggester.suggest(text, limit)
 
     # -- entries ---------------------------------------------------------------
 
@@ -261,19 +289,40 @@ class SearchIndex:
         after = self.entries[n + 1] if n + 1 < len(self.entries) else None
         return before, after
 
+    def distinctive_terms(self, source: Entry) -> list[tuple[str, float]]:
+        """Return an entry's most distinctive stems with their tf·idf weights."""
+        searcher = self.searcher()
+        return distinctive_terms(
+            source.text, lambda t: searcher.doc_frequency("text", t), searcher.doc_count_all()
+        )
+
     def related(self, entry_id: str, limit: int = 5) -> list[Hit]:
         """Return the entries most like one, from other Areas, sharing a theme first."""
         source = self.entry(entry_id)
         searcher = self.searcher()
-        terms = distinctive_terms(
-            source.text, lambda t: searcher.doc_frequency("text", t), searcher.doc_count_all()
-        )
+        terms = self.distinctive_terms(source)
         if not terms:
             return []
         ranking = self.ranker.run(related_query(terms), searcher, self.facets.everything)
         ranked = ranking.top(ranking.matched, CANDIDATES)
         highlight = HighlightTerms(frozenset(t for t, _ in terms))
         return [self.make_hit(d, s, highlight) for d, s in pick_related(source, ranked, self.entries, limit)]
+
+    def counterparts(self, entry_id: str, limit: int = 20) -> list[Hit]:
+        """Return what answers an entry in other Areas on its themes (good practice for an issue,
+        issues for good practice), best match first."""
+        source = self.entry(entry_id)
+        candidates = counterpart_candidates(source, self.entries)
+        terms = self.distinctive_terms(source)
+        if not candidates:
+            return []
+        scores: dict[int, float] = {}
+        if terms:
+            ranking = self.ranker.run(related_query(terms), self.searcher(), mask_of(candidates))
+            scores = dict(ranking.top(ranking.matched, len(candidates)))
+        highlight = HighlightTerms(frozenset(t for t, _ in terms))
+        ranked = rank_counterparts(source, candidates, scores, self.entries, limit)
+        return [self.make_hit(d, s, highlight) for d, s in ranked]
 
     def close(self) -> None:
         """Release the Whoosh index files and the forward index."""

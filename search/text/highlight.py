@@ -93,6 +93,17 @@ def make_snippet(
     anchor = next((m[0] for m in marks if start <= m[0] < end), start)
     start, end = trim_to(text, start, end, anchor, limit)
     pieces = [ELLIPSIS] if start > 0 else []
+    pieces.append(marked(text, start, end, marks))
+    tail = text[:end].rstrip()
+    # Whole sentences need no trailing ellipsis; a sentence cut short does.
+    if end < len(text.rstrip()) and not tail.endswith((".", "!", "?", ":", ";")):
+        pieces.append(ELLIPSIS)
+    return " ".join("".join(pieces).split())
+
+
+def marked(text: str, start: int, end: int, marks: list[tuple[int, int, str]]) -> str:
+    """Return text[start:end] escaped, with the marks that lie wholly inside it in <mark> tags."""
+    pieces = []
     cursor = start
     for m_start, m_end, _ in marks:
         if m_start < start or m_end > end:
@@ -101,8 +112,9 @@ def make_snippet(
         pieces.append(f"<mark>{escape(text[m_start:m_end])}</mark>")
         cursor = m_end
     pieces.append(escape(text[cursor:end]))
-    tail = text[:end].rstrip()
-    # Whole sentences need no trailing ellipsis; a sentence cut short does.
-    if end < len(text.rstrip()) and not tail.endswith((".", "!", "?", ":", ";")):
-        pieces.append(ELLIPSIS)
-    return " ".join("".join(pieces).split())
+    return "".join(pieces)
+
+
+def highlight_all(text: str, terms: HighlightTerms) -> str:
+    """Return the whole text escaped, every matched word and phrase in <mark> tags."""
+    return marked(text, 0, len(text), find_marks(text, terms) if terms else [])

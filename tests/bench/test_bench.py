@@ -12,7 +12,7 @@ import pytest
 
 from search.bench.fts5 import Fts5Peer, translate
 from search.bench.stats import percentile, summarise
-from search.bench.workload import QUERIES, api_path, requests
+from search.bench.workload import QUERIES, api_path, requests, typed_prefixes
 from search.query.request import parse_request
 
 REPO = Path(__file__).resolve().parents[2]
@@ -30,6 +30,7 @@ def test_bench_quick_prints_the_table_and_writes_json(tmp_path):
     for row in (
         "build (ingest + index)",
         "in-process /api/search work",
+        "in-process /api/suggest work",
         "FTS5 peer, same work",
         "ratio ours / FTS5",
         "HTTP, 2 workers, concurrency 1",
@@ -37,12 +38,14 @@ def test_bench_quick_prints_the_table_and_writes_json(tmp_path):
         "HTTP, 2 workers, concurrency 32",
         "server memory (RSS)",
         "in-process p95 (ms)",
+        "in-process suggest p95 (ms)",
         "sustained requests/s, zero errors",
     ):
         assert row in table, row
     report = json.loads(out.read_text())
     assert report["build"]["entries"] > 400
     assert report["inprocess"]["warm"]["n"] == 2 * len(requests())
+    assert report["inprocess"]["suggest"]["n"] == 2 * len(typed_prefixes())
     runs = report["http"]["main"]["runs"]
     assert [r["concurrency"] for r in runs] == [1, 8, 32]
     assert all(r["errors"] == 0 and r["requests"] > 0 for r in runs)

@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser.chromium import NO_CHROMIUM, system_chromium
+
 REPO = Path(__file__).resolve().parents[2]
-DEBIAN_CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless=new",
     "--no-sandbox",
@@ -97,14 +98,17 @@ def live_server(index_dir, tmp_path_factory):
         server.stop()
 
 
-def launch_options() -> dict:
-    """Use Debian's Chromium when installed, else Playwright's own (`playwright install chromium`)."""
+def launch_options(bundled: str) -> dict:
+    """Use the system Chromium when there is one, else Playwright's own (at `bundled`); with
+    neither, fail on CI (where the browser tests must run) and skip elsewhere, saying what to install."""
     options: dict = {"args": CHROMIUM_ARGS}
-    executable = os.environ.get("AAP_CHROMIUM") or (
-        str(DEBIAN_CHROMIUM) if DEBIAN_CHROMIUM.exists() else None
-    )
+    executable = system_chromium()
     if executable:
         options["executable_path"] = executable
+    elif not Path(bundled).is_file():
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(NO_CHROMIUM)
+        pytest.skip(NO_CHROMIUM)
     return options
 
 
@@ -114,7 +118,7 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(**launch_options())
+        chromium = playwright.chromium.launch(**launch_options(playwright.chromium.executable_path))
         yield chromium
         chromium.close()
 

@@ -38,6 +38,10 @@ def test_search_filter_chips_paging_and_back_button(page: Page, live_server):
     expect(page).to_have_url(re.compile(rf"/\?q={QUERY}$"))
     status = page.locator("#result-count")
     expect(status).to_have_text(count_text(live_server, f"q={QUERY}"))
+    # The suggestions lie over the page while the box has focus; Escape puts them away.
+    expect(page.get_by_role("listbox", name="Suggestions")).to_be_visible()
+    page.keyboard.press("Escape")
+    expect(page.locator("#q")).to_have_value(QUERY)
 
     for area in AREAS:
         checkbox(page, "area", area).check()
@@ -147,7 +151,8 @@ def test_phone_layout_does_not_scroll_sideways(browser, live_server):
         )
         assert width[0] <= width[1], (url, width)
     page.goto(f"/?q={QUERY}&area={AREAS[0]}")
-    # Filters start folded on a phone, so the results are near the top.
-    expect(page.locator("details#facet-area")).not_to_have_attribute("open", "")
+    # On a phone the results come first and the filters follow, open; the chips show what is chosen.
+    expect(page.locator("details#facet-area")).to_have_attribute("open", "")
     expect(page.locator(".chips a.chip")).to_have_count(1)
+    expect(page.get_by_role("link", name="Filter results")).to_have_attribute("href", "#filters")
     context.close()

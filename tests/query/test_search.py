@@ -198,3 +198,21 @@ def test_long_questions_are_not_rewritten(search_index):
 def test_generic_title_words_do_not_outrank_the_text(search_index):
     top = ids(search(search_index, "performance posters", per_page=3))
     assert top[:2] == ["good-practice-london-north-4", "para-3.4"]
+
+
+def test_counterparts_answer_across_areas_on_shared_themes(search_index):
+    for source_id, kinds in (
+        ("issue-london-north-7", {"good-practice", "strength"}),
+        ("good-practice-east-of-england-1", {"issue"}),
+        ("strength-wessex-2", {"issue"}),
+    ):
+        source = search_index.entry(source_id)
+        hits = search_index.counterparts(source_id)
+        assert hits, source_id
+        for hit in hits:
+            assert hit.entry.kind in kinds
+            assert set(hit.entry.themes) & set(source.themes)
+            assert not set(hit.entry.areas) & set(source.areas)
+        shared = [len(set(h.entry.themes) & set(source.themes)) for h in hits]
+        assert shared == sorted(shared, reverse=True)  # more shared themes first
+    assert search_index.counterparts("para-4.10") == []

@@ -14,7 +14,7 @@ import jsonschema
 import pytest
 
 from search import cli
-from search.output.serialize import hit_to_json
+from search.output.serialize import entry_to_json, hit_to_json
 from search.query.request import parse_request
 from search.query.searcher import SearchIndex
 from web import create_app
@@ -300,6 +300,7 @@ def test_other_spellings_of_an_area_redirect(client):
 def test_entry_body(client, search_index):
     body = get_json(client, "/api/entries/issue-london-north-7")
     related = [hit_to_json(h) for h in search_index.related("issue-london-north-7", limit=5)]
+    counterparts = [hit_to_json(h) for h in search_index.counterparts("issue-london-north-7")]
     assert body == {
         "id": "issue-london-north-7",
         "kind": "issue",
@@ -316,11 +317,46 @@ def test_entry_body(client, search_index):
         "permalink": "/entries/issue-london-north-7",
         "citation": "HMCPSI, Area Assurance Programme composite report, October 2019, "
         "Annex B, London North, issue to address 7",
+        "citations": {
+            "text": "HMCPSI, Area Assurance Programme composite report, October 2019, "
+            "Annex B, London North, issue to address 7. http://localhost:8000/entries/issue-london-north-7",
+            "ris": "TY  - RPRT\r\n"
+            "TI  - Area Assurance Programme composite report: Annex B, London North, issue to address 7\r\n"
+            "T2  - Area Assurance Programme composite report\r\n"
+            "AU  - HM Crown Prosecution Service Inspectorate\r\n"
+            "PB  - HM Crown Prosecution Service Inspectorate\r\n"
+            "PY  - 2019\r\n"
+            "DA  - 2019/10\r\n"
+            "UR  - http://localhost:8000/entries/issue-london-north-7\r\n"
+            "N1  - London North: issue to address 7\r\n"
+            "ID  - issue-london-north-7\r\n"
+            "ER  - \r\n",
+            "bibtex": "@techreport{HMCPSI2019:issue-london-north-7,\n"
+            "  author = {{HM Crown Prosecution Service Inspectorate}},\n"
+            "  title = {Area Assurance Programme composite report: Annex B, London North, issue to address 7},\n"
+            "  institution = {HM Crown Prosecution Service Inspectorate},\n"
+            "  year = {2019},\n"
+            "  month = oct,\n"
+            "  note = {London North: issue to address 7},\n"
+            "  url = {http://localhost:8000/entries/issue-london-north-7}\n"
+            "}\n",
+        },
         "previous": "issue-london-north-6",
         "next": "issue-london-north-8",
         "related": related,
+        "counterparts": counterparts,
     }
     assert related and all("london-north" not in r["areas"] for r in related)
+    # Good practice and strengths of other Areas on the issue's themes, the best match first.
+    assert [c["id"] for c in counterparts] == [
+        "good-practice-east-of-england-2",
+        "strength-east-of-england-2",
+        "good-practice-east-of-england-3",
+        "good-practice-north-west-1",
+        "strength-east-midlands-4",
+        "strength-mersey-cheshire-3",
+    ]
+    assert get_json(client, "/api/entries/para-4.10")["counterparts"] == []
 
 
 def test_areas_body(client, search_index):
@@ -446,6 +482,180 @@ def test_glossary_and_quality_bodies(client, search_index):
         "defined_in": "para-1.2",
     } in (glossary["acronyms"])
     assert get_json(client, "/api/quality") == search_index.quality
+
+
+@pytest.mark.parametrize(
+    ("extension", "key", "mimetype"),
+    [("txt", "text", "text/plain"), ("ris", "ris", "application/x-research-info-systems"),
+     ("bib", "bibtex", "application/x-bibtex")],
+)  # fmt: skip
+def test_citation_downloads_are_the_api_citations(client, extension, key, mimetype):
+    response = client.get(f"/entries/para-4.10.{extension}")
+    assert response.status_code == 200 and response.mimetype == mimetype
+    assert response.headers["Content-Disposition"] == f'attachment; filename="para-4.10.{extension}"'
+    assert response.get_data(as_text=True) == get_json(client, "/api/entries/para-4.10")["citations"][key]
+    assert client.get(f"/entries/para-99.{extension}").status_code == 404
+
+
+def test_citations_point_at_the_configured_public_url(index_dir):
+    app = create_app({"TESTING": True, "INDEX_DIR": str(index_dir), "PUBLIC_URL": "https://aap.example.org/"})
+    # Only the public URL's host is trusted, so the request comes to it.
+    client = app.test_client()
+    citations = client.get("/api/entries/para-4.10", base_url="https://aap.example.org").get_json()[
+        "citations"
+    ]
+    assert citations["text"].endswith(". https://aap.example.org/entries/para-4.10")
+    assert "UR  - https://aap.example.org/entries/para-4.10\r\n" in citations["ris"]
+    assert "  url = {https://aap.example.org/entries/para-4.10}\n" in citations["bibtex"]
+
+
+# -- suggestions -------------------------------------------------------------------
+
+
+def test_suggest_body_completes_areas_and_phrases(client):
+    body = get_json(client, "/api/suggest?q=london&limit=4")
+    assert body == {
+        "query": "london",
+        "suggestions": [
+            {"text": "London North", "kind": "area", "detail": None, "count": 40, "url": "/?q=London+North"},
+            {"text": "London South", "kind": "area", "detail": None, "count": 39, "url": "/?q=London+South"},
+            # Matches at the start come first; then a word further in ("CPS London").
+            {"text": "London Areas", "kind": "phrase", "detail": None, "count": 8, "url": "/?q=London+Areas"},
+            {"text": "CPS London", "kind": "phrase", "detail": None, "count": 13, "url": "/?q=CPS+London"},
+        ],
+    }
+
+
+def test_suggest_acronyms_either_way_and_the_last_words(client):
+    assert get_json(client, "/api/suggest?q=iqa") == {
+        "query": "iqa",
+        "suggestions": [
+            {
+                "text": "IQA",
+                "kind": "acronym",
+                "detail": "individual quality assessments",
+                "count": 8,
+                "url": "/?q=IQA",
+            }
+        ],
+    }
+    expansion = get_json(client, "/api/suggest?q=individual+qu&limit=1")["suggestions"]
+    assert [(s["text"], s["detail"]) for s in expansion] == [("individual quality assessments", "IQA")]
+    # A trailing space means the word is whole: "police file " continues with the next word.
+    assert [s["text"] for s in get_json(client, "/api/suggest?q=police+file+")["suggestions"]] == [
+        "Police file quality"
+    ]
+    tail = get_json(client, "/api/suggest?q=wessex+victim+li&limit=2")["suggestions"]
+    assert [s["text"] for s in tail] == ["wessex Victim Liaison Units", "wessex Victim Liaison"]
+
+
+def test_suggest_opensearch_format_and_empty_text(client):
+    response = client.get("/api/suggest?q=iqa&format=opensearch")
+    assert response.mimetype == "application/x-suggestions+json"
+    assert response.get_json() == ["iqa", ["IQA"]]
+    assert get_json(client, "/api/suggest?q=") == {"query": "", "suggestions": []}
+    assert get_json(client, "/api/suggest?q=xylophone") == {"query": "xylophone", "suggestions": []}
+
+
+@pytest.mark.parametrize(
+    ("query", "error", "param"),
+    [
+        ("limit=0", "limit must be between 1 and 20", "limit"),
+        ("limit=x", "limit must be a whole number, not 'x'", "limit"),
+        ("q=a&format=xml", "format must be one of json, opensearch", "format"),
+        ("q=" + "a" * 501, "q must be at most 500 characters", "q"),
+    ],
+)
+def test_suggest_bad_parameters(client, query, error, param):
+    body = get_json(client, f"/api/suggest?{query}", 400)
+    assert body == {"error": error, "param": param, "status": 400}
+
+
+# -- compare -----------------------------------------------------------------------
+
+
+def test_compare_body(client, search_index):
+    body = get_json(client, "/api/compare?area=wessex&area=London+North")
+    assert body["areas"] == [
+        {"slug": "wessex", "name": "Wessex", "url": "/areas/wessex"},
+        {"slug": "london-north", "name": "London North", "url": "/areas/london-north"},
+    ]
+    assert [(t["table"], t["part"]) for t in body["scores"]] == [
+        ("1", "a"),
+        ("3", "b"),
+        ("4", "c"),
+        ("5", "d"),
+    ]
+    assert body["scores"][2] == {
+        "table": "4",
+        "part": "c",
+        "criteria": [
+            {
+                "code": "C1",
+                "criterion": "Reviews and decisions in magistrates' courts",
+                "ratings": {"wessex": "Poor", "london-north": "Fair"},
+                "differs": True,
+            },
+            {
+                "code": "C2",
+                "criterion": "Case progression in magistrates' courts",
+                "ratings": {"wessex": "Fair", "london-north": "Fair"},
+                "differs": False,
+            },
+            {
+                "code": "C3",
+                "criterion": "Reviews and decisions in Crown Court",
+                "ratings": {"wessex": "Fair", "london-north": "Fair"},
+                "differs": False,
+            },
+            {
+                "code": "C4",
+                "criterion": "Case progression in Crown Court",
+                "ratings": {"wessex": "Good", "london-north": "Fair"},
+                "differs": True,
+            },
+            {
+                "code": "C",
+                "criterion": "Overall score for Part C",
+                "ratings": {"wessex": "Fair", "london-north": "Fair"},
+                "differs": False,
+            },
+        ],
+    }
+    case = next(t for t in body["themes"] if t["slug"] == "case-progression")
+    assert case == {
+        "slug": "case-progression",
+        "label": "Case progression and grip",
+        "issues": {
+            "wessex": [entry_to_json(search_index.entry(f"issue-wessex-{n}")) for n in (3, 5, 6)],
+            "london-north": [
+                entry_to_json(search_index.entry(f"issue-london-north-{n}")) for n in (5, 6, 7, 8)
+            ],
+        },
+        "good_practice": {"wessex": [], "london-north": []},
+        "strengths": {"wessex": [], "london-north": []},
+    }
+    every = [e for t in body["themes"] for rows in t["issues"].values() for e in rows]
+    assert {e["id"] for e in every} == {
+        e.id
+        for e in search_index.entries
+        if e.kind == "issue" and e.themes and e.areas[0] in ("wessex", "london-north")
+    }
+
+
+@pytest.mark.parametrize(
+    ("query", "error"),
+    [
+        ("", "choose 2 to 4 different Areas to compare; none was chosen"),
+        ("area=wessex", "choose 2 to 4 different Areas to compare; 1 was chosen"),
+        ("area=wessex&area=Wessex", "choose 2 to 4 different Areas to compare; 1 was chosen"),
+        ("area=wessex&area=north-east&area=south-east&area=south-west&area=west-midlands",
+         "choose 2 to 4 different Areas to compare; 5 were chosen"),
+        ("area=wessex&area=atlantis", "unknown Area 'atlantis'; see /areas for the list"),
+    ],
+)  # fmt: skip
+def test_compare_needs_two_to_four_known_areas(client, query, error):
+    assert get_json(client, f"/api/compare?{query}", 400) == {"error": error, "param": "area", "status": 400}
 
 
 # -- CSV -------------------------------------------------------------------------
@@ -581,6 +791,9 @@ SAMPLES = [
     ("/api/search?q=london+north+disclosure&explain=1", 200),
     ("/api/search?q=victim+letters&explain=1&kind=issue", 200),
     ("/api/search?explain=maybe", 400),
+    ("/api/suggest?q=vic", 200),
+    ("/api/suggest?q=vic&format=opensearch", 200),
+    ("/api/suggest?limit=99", 400),
     ("/api/search.csv?q=wessex", 200),
     ("/api/search.csv?sort=nope", 400),
     ("/api/entries/para-4.10", 200),
@@ -592,6 +805,8 @@ SAMPLES = [
     ("/api/areas/wessex", 200),
     ("/api/areas/cymru-wales", 200),
     ("/api/areas/atlantis", 404),
+    ("/api/compare?area=wessex&area=cymru-wales&area=london-north&area=north-east", 200),
+    ("/api/compare?area=wessex", 400),
     ("/api/themes", 200),
     ("/api/glossary", 200),
     ("/api/quality", 200),
@@ -608,9 +823,9 @@ def validate(document: dict, url: str, status: int, response) -> None:
     )
     assert match, f"{path} is not described"
     described = document["paths"][match]["get"]["responses"][str(status)]
-    media, spec = next(iter(described["content"].items()))
-    assert response.mimetype == media
-    if media != "application/json":
+    assert response.mimetype in described["content"]
+    media, spec = response.mimetype, described["content"][response.mimetype]
+    if not media.endswith("json"):
         return
     schema = {**spec["schema"], "components": document["components"]}
     jsonschema.Draft202012Validator(schema).validate(response.get_json())

@@ -85,7 +85,10 @@ def test_search_page_results_facets_and_chips(client, search_index):
     assert doc.text_of("p", id="result-count") == f"1–{result.total} of {result.total} results for “police”"
     assert doc.find("p", id="result-count")[0]["attrs"]["aria-live"] == "polite"
     titles = [a["attrs"]["href"] for a in doc.find("a") if a["attrs"].get("href", "").startswith("/entries/")]
-    assert titles[::2] == [f"/entries/{h.entry.id}" for h in result.hits]  # title and permalink per result
+    # The title carries the search (for highlights and the way back); the permalink is plain.
+    carried = "?q=police&area=london-north&area=wessex&theme=police-file-quality"
+    assert titles[::2] == [f"/entries/{h.entry.id}{carried}" for h in result.hits]
+    assert titles[1::2] == [f"/entries/{h.entry.id}" for h in result.hits]
     checked = [
         (i["attrs"]["name"], i["attrs"]["value"])
         for i in doc.find("input", type="checkbox")
@@ -232,6 +235,39 @@ def test_entry_page_links_into_search_and_related(client, search_index):
     assert "hidden" in doc.find("button", class_="button button-secondary copy")[0]["attrs"]  # shown by JS
 
 
+def entry_marks(html: str) -> list[str]:
+    """Return the marked words of an entry page's text."""
+    text = html.split('<div class="entry-text">')[1].split("</div>")[0]
+    return re.findall(r"<mark>(.*?)</mark>", text)
+
+
+def test_result_links_carry_the_search_and_the_entry_marks_its_words(client, search_index):
+    doc = page(client, "/?q=victim+letters&area=wessex&page=1")
+    first = doc.find("li", class_="result")[0]["attrs"]["id"].removeprefix("r-")
+    titles = [a["attrs"]["href"] for a in doc.find("a") if a["attrs"].get("href", "").startswith("/entries/")]
+    assert titles[0] == f"/entries/{first}?q=victim+letters&area=wessex"
+    assert titles[1] == f"/entries/{first}"  # the permalink stays plain
+    html = client.get(titles[0]).get_data(as_text=True)
+    entry = Page(html)
+    assert entry.links()["‹ Back to results for “victim letters”"] == "/?q=victim+letters&area=wessex"
+    # The expansion of "VCL" is marked, as the snippets mark it.
+    assert entry_marks(html) == ["Victim Communication and Liaison"]
+    assert entry.find("link", rel="canonical")[0]["attrs"]["href"] == f"http://localhost:8000/entries/{first}"
+
+
+def test_entry_without_a_search_or_with_a_broken_one_has_no_marks(client):
+    for url in (
+        "/entries/issue-wessex-8",
+        "/entries/issue-wessex-8?page=0",
+        "/entries/issue-wessex-8?area=wessex",
+    ):
+        html = client.get(url).get_data(as_text=True)
+        assert entry_marks(html) == [] and "highlight-note" not in html
+    back = page(client, "/entries/issue-wessex-8?area=wessex").links()["‹ Back to results"]
+    assert back == "/?area=wessex"
+    assert not page(client, "/entries/issue-wessex-8?page=0").find("p", class_="back")
+
+
 @pytest.mark.parametrize(
     ("entry_id", "place"),
     [
@@ -375,6 +411,9 @@ PAGES = [
     "/themes",
     "/glossary",
     "/entries/nope",
+    "/entries/issue-wessex-4?q=unused+material&area=wessex",
+    "/compare",
+    "/compare?area=wessex&area=london-north",
 ]
 
 
@@ -609,6 +648,42 @@ def test_one_index_is_opened_and_shared_by_every_request(index_dir):
     # Every request gave its hold back: a new build can retire this one at once.
     assert holder._users == {}
     holder.close()
+
+
+@pytest.mark.parametrize(
+    ("entry_id", "heading"),
+    [
+        ("issue-london-north-7", "Good practice and strengths elsewhere"),
+        ("good-practice-east-of-england-1", "Issues elsewhere it could answer"),
+    ],
+)
+def test_entry_page_lists_its_counterparts_elsewhere(client, search_index, entry_id, heading):
+    doc = page(client, f"/entries/{entry_id}")
+    assert doc.text_of("h2", id="counterparts-heading") == heading
+    shown = [
+        li["attrs"]["id"] for li in doc.find("li", class_="result") if li["attrs"]["id"].startswith("c-")
+    ]
+    assert shown == [f"c-{h.entry.id}" for h in search_index.counterparts(entry_id)]
+    assert shown and not page(client, "/entries/para-4.10").find("h2", id="counterparts-heading")
+
+
+def test_compare_page_marks_differences_and_is_linked(client):
+    doc = page(client, "/compare?area=wessex&area=london-north")
+    assert doc.text_of("h1") == "Compare Wessex and London North"
+    differing = [" ".join(tr["text"].split()) for tr in doc.find("tr", class_="differs")]
+    assert "C1 Reviews and decisions in magistrates' courts PoorFair ≠differ" in differing
+    assert not [row for row in differing if row.startswith("C2 ")]
+    checked = [i["attrs"]["value"] for i in doc.find("input", type="checkbox") if "checked" in i["attrs"]]
+    assert checked == ["london-north", "wessex"]  # the chooser keeps them, in the Areas' order
+    assert page(client, "/compare").find("form", class_="area-chooser")
+    error = page(client, "/compare?area=wessex", 400)
+    assert (
+        error.text_of("p", class_="error-message") == "choose 2 to 4 different Areas to compare; 1 was chosen"
+    )
+    area = page(client, "/areas/wessex")
+    assert area.find("form", class_="compare-with")[0]["attrs"]["action"] == "/compare"
+    assert area.find("input", type="hidden", name="area", value="wessex")
+    assert page(client, "/areas").find("form", class_="area-chooser")
 
 
 # -- answers and scope -----------------------------------------------------------------------

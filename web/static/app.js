@@ -11,7 +11,6 @@ document.documentElement.classList.add("js");
   var pending = null;
   var typingTimer = null;
   var lastWasTyping = false;
-  var narrow = window.matchMedia("(max-width: 51.99em)");
 
   function formUrl() {
     var params = new URLSearchParams();
@@ -22,12 +21,6 @@ document.documentElement.classList.add("js");
     });
     var text = params.toString();
     return "/" + (text ? "?" + text : "");
-  }
-
-  function collapseFacets(root) {
-    // On a phone open filters would push the results far down; the chips show what is chosen.
-    if (!narrow.matches) return;
-    root.querySelectorAll("details.facet").forEach(function (details) { details.open = false; });
   }
 
   function focusKey(el) {
@@ -138,8 +131,9 @@ document.documentElement.classList.add("js");
     navigate(window.location.pathname + window.location.search, { history: "none", fromHistory: true });
   });
 
+  // The filters stay open: on a phone they come after the results, and folding them after the
+  // first paint would move what is in view.
   window.history.replaceState({ search: true }, "", window.location.href);
-  collapseFacets(form);
 })();
 
 (function () {
@@ -168,4 +162,126 @@ document.documentElement.classList.add("js");
     selection.removeAllRanges();
     selection.addRange(range);
   }
+})();
+
+(function () {
+  // Suggestions as you type, as an ARIA 1.2 combobox: the box keeps focus, the arrows move
+  // through the list (aria-activedescendant), Enter takes the one chosen and searches,
+  // Escape closes the list. Without this file the box is a plain search field.
+  var KIND_NAMES = { area: "Area", theme: "Theme", acronym: "Acronym", phrase: "Phrase" };
+  document.querySelectorAll("input[data-suggest]").forEach(function (input) {
+    if (!window.fetch) return;
+    var list = document.createElement("ul");
+    var status = document.createElement("div");
+    var items = [];
+    var active = -1;
+    var timer = null;
+    var pending = null;
+    list.id = input.id + "-suggestions";
+    list.className = "suggestions";
+    list.setAttribute("role", "listbox");
+    list.setAttribute("aria-label", "Suggestions");
+    list.hidden = true;
+    status.className = "visually-hidden";
+    status.setAttribute("role", "status");
+    status.setAttribute("aria-live", "polite");
+    input.parentNode.appendChild(list);
+    input.parentNode.appendChild(status);
+    input.setAttribute("role", "combobox");
+    input.setAttribute("aria-autocomplete", "list");
+    input.setAttribute("aria-expanded", "false");
+    input.setAttribute("aria-controls", list.id);
+
+    function setOpen(open) {
+      list.hidden = !open;
+      input.setAttribute("aria-expanded", open ? "true" : "false");
+      if (!open) setActive(-1);
+    }
+
+    function setActive(n) {
+      var options = list.querySelectorAll("[role=option]");
+      active = n;
+      options.forEach(function (option, i) { option.setAttribute("aria-selected", i === n ? "true" : "false"); });
+      if (n >= 0 && options[n]) {
+        input.setAttribute("aria-activedescendant", options[n].id);
+        options[n].scrollIntoView({ block: "nearest" });
+      } else {
+        input.removeAttribute("aria-activedescendant");
+      }
+    }
+
+    function render(suggestions) {
+      items = suggestions;
+      list.textContent = "";
+      suggestions.forEach(function (suggestion, i) {
+        var option = document.createElement("li");
+        var text = document.createElement("span");
+        var kind = document.createElement("span");
+        option.id = input.id + "-option-" + i;
+        option.setAttribute("role", "option");
+        option.setAttribute("aria-selected", "false");
+        text.className = "suggestion-text";
+        text.textContent = suggestion.text + (suggestion.detail ? " (" + suggestion.detail + ")" : "");
+        kind.className = "suggestion-kind";
+        kind.textContent = KIND_NAMES[suggestion.kind] || suggestion.kind;
+        option.appendChild(text);
+        option.appendChild(kind);
+        list.appendChild(option);
+      });
+      setOpen(suggestions.length > 0);
+      status.textContent = suggestions.length
+        ? suggestions.length + (suggestions.length === 1 ? " suggestion" : " suggestions") + ": use the up and down arrows to choose."
+        : "";
+    }
+
+    function fetchSuggestions() {
+      var text = input.value;
+      if (pending) pending.abort();
+      if (!text.trim()) { render([]); return; }
+      pending = new AbortController();
+      fetch(input.getAttribute("data-suggest") + "?" + new URLSearchParams({ q: text }), { signal: pending.signal })
+        .then(function (response) { return response.ok ? response.json() : { suggestions: [] }; })
+        .then(function (body) { if (input.value === text && document.activeElement === input) render(body.suggestions); })
+        .catch(function () {});
+    }
+
+    function choose(n) {
+      input.value = items[n].text;
+      setOpen(false);
+      status.textContent = "";
+      if (input.form) input.form.requestSubmit();
+    }
+
+    input.addEventListener("input", function () {
+      window.clearTimeout(timer);
+      timer = window.setTimeout(fetchSuggestions, 120);
+    });
+
+    input.addEventListener("keydown", function (event) {
+      var open = !list.hidden;
+      if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+        if (!items.length) return;
+        event.preventDefault();
+        if (!open) { setOpen(true); if (event.altKey) return; }
+        var step = event.key === "ArrowDown" ? 1 : -1;
+        setActive(active < 0 ? (step > 0 ? 0 : items.length - 1) : (active + step + items.length) % items.length);
+      } else if (event.key === "Enter" && open && active >= 0) {
+        event.preventDefault();
+        choose(active);
+      } else if (event.key === "Escape" && open) {
+        event.preventDefault();
+        setOpen(false);
+      } else if (event.key === "Enter" || event.key === "Tab") {
+        setOpen(false);
+      }
+    });
+
+    input.addEventListener("blur", function () { setOpen(false); });
+    // Keep focus in the box while an option is clicked, so the list is not closed first.
+    list.addEventListener("mousedown", function (event) { event.preventDefault(); });
+    list.addEventListener("click", function (event) {
+      var option = event.target.closest("[role=option]");
+      if (option) choose(Array.prototype.indexOf.call(list.children, option));
+    });
+  });
 })();

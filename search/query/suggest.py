@@ -1,0 +1,129 @@
+"""Suggestions as you type: Areas, themes, acronyms and the report's frequent phrases.
+
+Every candidate is kept under each of its word starts ("Victim Liaison Unit" under
+"victim liaison unit", "liaison unit" and "unit"), in one sorted list, so the text
+typed is found by binary search. A candidate completes the typed text when one of its
+keys starts with the typed text, or with its last words ("wessex vic" → "wessex victim
+letters"). Candidates whose first word matches rank above those matched further in,
+and then by how many entries use them.
+"""
+
+from __future__ import annotations
+
+import heapq
+from bisect import bisect_left
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from search.models import SUGGESTION_KINDS, Entry, Suggestion
+from search.text.analysis import TOKEN, normalise_word, stems
+from search.text.glossary import Glossary
+
+DEFAULT_LIMIT = 8
+# How many of the typed text's last words a completion may start from, and how much of
+# them must be typed first ("victim l" would otherwise offer every "l…" after "victim").
+TAIL_WORDS = 3
+MIN_TAIL = 2
+# On equal match and frequency, Areas come before themes, acronyms and phrases.
+KIND_ORDER = {kind: n for n, kind in enumerate(SUGGESTION_KINDS)}
+
+
+def normalise(text: str) -> str:
+    """Return text as suggestion keys are written: lower-case words, one space apart."""
+    return " ".join(m.group(0).lower() for m in TOKEN.finditer(text))
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """Something the box can offer: its written forms (the first is the main one) and weight."""
+
+    kind: str
+    forms: tuple[str, ...]
+    count: int
+
+
+class Suggester:
+    """Complete typed text from a build's Areas, themes, acronyms and phrases."""
+
+    def __init__(self, candidates: list[Candidate]):
+        self.candidates = candidates
+        keyed: list[tuple[str, int, int, int]] = []
+        for n, candidate in enumerate(candidates):
+            for f, form in enumerate(candidate.forms):
+                words = normalise(form).split(" ")
+                for start in range(len(words)):
+                    keyed.append((" ".join(words[start:]), n, f, min(start, 1)))
+        keyed.sort()
+        self.keys = [k for k, *_ in keyed]
+        self.targets = [t for _, *t in keyed]
+
+    @classmethod
+    def from_build(
+        cls,
+        entries: list[Entry],
+        areas,
+        taxonomy,
+        glossary: Glossary,
+        vocabulary: dict[str, int],
+        phrases: list[dict],
+    ) -> Suggester:
+        """Gather the candidates of one build, weighted by how many entries use each."""
+        area_counts = Counter(a for e in entries for a in e.areas)
+        theme_counts = Counter(t for e in entries for t in e.themes)
+        candidates = [Candidate("area", (a.name,), area_counts[a.slug]) for a in areas.areas]
+        candidates += [Candidate("theme", (t.label,), theme_counts[t.slug]) for t in taxonomy.themes]
+        candidates += [
+            Candidate("acronym", (a.acronym, a.expansion), vocabulary.get(normalise_word(a.acronym), 0))
+            for a in glossary.items
+        ]
+        # A phrase that is also an Area, a theme, an expansion or a more frequent phrase,
+        # but for inflections ("Victim Liaison Unit", "Victim Liaison Units"), is offered once.
+        known = {tuple(stems(form)) for c in candidates for form in c.forms}
+        for phrase in phrases:
+            key = tuple(stems(phrase["phrase"]))
+            if key not in known:
+                known.add(key)
+                candidates.append(Candidate("phrase", (phrase["phrase"],), phrase["count"]))
+        return cls(candidates)
+
+    def matches(self, prefix: str) -> Iterable[tuple[int, int, int]]:
+        """Yield (candidate, form, rank) for every key starting with a normalised prefix."""
+        i = bisect_left(self.keys, prefix)
+        while i < len(self.keys) and self.keys[i].startswith(prefix):
+            yield self.targets[i]
+            i += 1
+
+    def suggest(self, text: str, limit: int = DEFAULT_LIMIT) -> list[Suggestion]:
+        """Return up to `limit` completions of text, best first."""
+        words = list(TOKEN.finditer(text))
+        if not words:
+            return []
+        ending = " " if text[-1].isspace() else ""
+        ranked: dict[str, tuple] = {}
+        for first in range(max(0, len(words) - TAIL_WORDS), len(words)):
+            head = text[: words[first].start()]
+            if first and not head[-1].isspace():
+                continue  # "mersey-ch" is one thing typed, not "mersey-" and a new start
+            prefix = " ".join(m.group(0).lower() for m in words[first:]) + ending
+            if first and len(prefix.strip()) < MIN_TAIL:
+                continue
+            for n, f, rank in self.matches(prefix):
+                if first and rank:
+                    continue  # after typed words, only what starts with the last ones continues them
+                candidate = self.candidates[n]
+                completed = head + candidate.forms[f]
+                key = (first, rank, -candidate.count, KIND_ORDER[candidate.kind], completed.lower())
+                known = ranked.get(completed.lower())
+                if known is None or key < known[0]:
+                    ranked[completed.lower()] = (key, completed, candidate, f)
+        best = heapq.nsmallest(limit, ranked.values(), key=lambda r: r[0])
+        return [make_suggestion(completed, candidate, f) for _, completed, candidate, f in best]
+
+
+def make_suggestion(text: str, candidate: Candidate, form: int) -> Suggestion:
+    """Return what is shown for a candidate matched by one of its forms."""
+    others = [f for i, f in enumerate(candidate.forms) if i != form]
+    return Suggestion(
+        text=text, kind=candidate.kind, detail=others[0] if others else None, count=candidate.count
+    )
