@@ -13,6 +13,8 @@ PAGES = [
     "/?q=case&area=london-north&theme=case-progression",
     "/?q=comunity+engagment",
     "/?q=xylophone",
+    "/?q=which+areas+were+rated+poor+for+communication+with+victims",
+    "/?q=wessex+disclosure",
     "/entries/para-4.10",
     "/entries/issue-wessex-4?q=unused+material&area=wessex",
     "/entries/good-practice-east-of-england-1",

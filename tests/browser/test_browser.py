@@ -156,3 +156,27 @@ def test_phone_layout_does_not_scroll_sideways(browser, live_server):
     expect(page.locator(".chips a.chip")).to_have_count(1)
     expect(page.get_by_role("link", name="Filter results")).to_have_attribute("href", "#filters")
     context.close()
+
+
+def test_a_question_about_ratings_is_answered_above_the_results(page: Page, live_server):
+    page.goto("/")
+    page.fill("#q", "which areas were rated poor for communication with victims")
+    expect(page).to_have_url(re.compile(r"/\?q=which\+areas"))  # the results follow the typing
+    page.keyboard.press("Escape")
+    answer = page.locator("section.answer")
+    expect(answer.locator(".answer-text")).to_have_text(
+        "3 Areas were rated Poor for D1 Communication with victims: East Midlands, Thames and Chiltern, Wessex."
+    )
+    body = live_server.api("/api/search?q=which+areas+were+rated+poor+for+communication+with+victims")
+    expect(answer.locator("tbody tr")).to_have_count(len(body["answer"]["ratings"]))
+    answer.get_by_role("link", name="East Midlands", exact=True).click()
+    expect(page).to_have_url(re.compile("/areas/east-midlands$"))
+
+
+def test_a_named_area_scopes_the_results_and_one_link_widens_them(page: Page):
+    page.goto("/?q=wessex+disclosure")
+    expect(page.locator("p.scope")).to_contain_text("Showing entries about Wessex only")
+    expect(page.locator("ol.result-list .result")).not_to_have_count(0)
+    page.get_by_role("link", name="Search every Area for “disclosure”").click()
+    expect(page).to_have_url(re.compile(r"/\?q=disclosure$"))
+    expect(page.locator("p.scope")).to_have_count(0)
