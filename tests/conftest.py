@@ -87,7 +87,7 @@ class WhooshReference:
         ranked = []
         for doc, score in self.ranking(index, compiled.query):
             if adjust.scope is None or adjust.scope >> doc & 1:
-                prior = adjust.priors[doc] if adjust.priors else 1.0
+                prior = adjust.priors.get(doc, 1.0) if adjust.priors else 1.0
                 ranked.append((doc, score * prior + adjust.lifts.get(doc, 0.0)))
         return sorted(ranked, key=lambda ds: (-ds[1], ds[0]))
 

@@ -20,7 +20,7 @@ from search.query.corrections import Corrector
 from search.query.lexicon import Lexicon
 from search.query.syntax import QueryPlan
 from search.query.understanding import QueryReader, Understanding
-from search.text.analysis import stem, stems, tokens
+from search.text.analysis import stem, stems, word_tokens
 from search.text.highlight import HighlightTerms
 
 NUMBER = re.compile(r"^\d+(?:\.\d+)?[a-z]?$")
@@ -229,7 +229,7 @@ class QueryCompiler:
         out: list[Clause] = []
         seq = tuple(s for item in items for s in stems(item))
         for item in items:
-            for tok in tokens(item):
+            for tok in word_tokens(item):
                 acronym = self.lex.glossary.lookup(tok.word)
                 # An acronym in a good share of the entries ("CPS") is the report's everyday
                 # word: its spelled-out form would only add noise.

@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from search.query.lexicon import Lexicon
-from search.text.analysis import TOKEN, stem, tokens
+from search.text.analysis import TOKEN, stem, word_tokens
 
 # Up to this many words a correction replaces the word and is reported.
 CORRECT_UP_TO = 3
@@ -48,7 +48,7 @@ class Corrector:
         replacements.update(self.misplaced(words, replacements))
         if not replacements:
             return Correction(words, [], None, {})
-        content = [t for word in words for t in tokens(word)]
+        content = [t for word in words for t in word_tokens(word)]
         if len(content) > CORRECT_UP_TO:
             # A spelling of a stem already searched for adds nothing beside it.
             indexed = self.lex.indexed_stems
@@ -69,7 +69,7 @@ class Corrector:
         """
         replacements: dict[str, str] = {}
         for word in words:
-            for tok in tokens(word):
+            for tok in word_tokens(word):
                 if self.lex.glossary.lookup(tok.word):
                     continue
                 better = self.lex.speller.correct(tok.word)
@@ -81,7 +81,7 @@ class Corrector:
 
     def misplaced(self, words: list[str], done: dict[str, str]) -> dict[str, str]:
         """Return replacements for right words that make a pair the report never uses."""
-        toks = [t for word in words for t in tokens(word)]
+        toks = [t for word in words for t in word_tokens(word)]
         found: dict[str, str] = {}
         pairs = self.lex.words
         for left, right in zip(toks, toks[1:], strict=False):

@@ -36,7 +36,7 @@ class Adjustments:
     """A query's scope (a bitset, None for everything), score factors and lifts."""
 
     scope: int | None
-    priors: list[float] | None
+    priors: dict[int, float] | None
     lifts: dict[int, float]
     factors: dict[str, float]
     quantities: frozenset[int] = frozenset()
@@ -46,7 +46,6 @@ class PriorTable:
     """Per-document kinds and Areas of one build, for turning understandings into adjustments."""
 
     def __init__(self, entries: list[Entry]):
-        self.kinds = [KINDS.index(e.kind) for e in entries]
         self.by_kind = {k: mask_of(n for n, e in enumerate(entries) if e.kind == k) for k in KINDS}
         self.by_area: dict[str, int] = {}
         self.own: dict[str, int] = {}
@@ -90,11 +89,12 @@ class PriorTable:
             lifts[doc] = lifts.get(doc, 0.0) + QUANTITY_LIFT
         return Adjustments(scope, priors, lifts, factors, frozenset(quantities))
 
-    def _priors(self, factors: tuple[tuple[str, float], ...]) -> list[float]:
-        by_index = [1.0] * len(KINDS)
+    def _priors(self, factors: tuple[tuple[str, float], ...]) -> dict[int, float]:
+        """Return the factor of every document whose kind has one (the rest keep 1)."""
+        priors: dict[int, float] = {}
         for kind, factor in factors:
-            by_index[KINDS.index(kind)] = factor
-        return [by_index[k] for k in self.kinds]
+            priors.update(dict.fromkeys(docnums_of(self.by_kind[kind]), factor))
+        return priors
 
 
 def lift_reasons(

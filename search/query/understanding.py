@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from search.query.lexicon import Lexicon
-from search.text.analysis import stems, tokens
+from search.text.analysis import stems, word_tokens
 
 QUESTION_START = re.compile(
     r"^(which|what|who|how|why|when|where|did|do|does|is|are|was|were|has|have|can)\b"
@@ -226,7 +226,7 @@ class QueryReader:
         lettered = {i for i, w in enumerate(lowered[:-1]) if w == "part" and lowered[i + 1] in PART_LETTERS}
         parts = [lowered[i + 1] for i in sorted(lettered)]
         words = [w for i, w in enumerate(words) if i not in lettered and i - 1 not in lettered]
-        seq = [t.stem for w in words for t in tokens(w)]
+        seq = [t.stem for w in words for t in word_tokens(w)]
         criteria = [code for code, name in self.lex.criteria.items() if contains(seq, name)]
         parts += [
             part for part, name in self.lex.part_names.items() if contains(seq, name) and part not in parts
@@ -258,14 +258,20 @@ class QueryReader:
     @staticmethod
     def find_phrases(words: list[str], phrases: dict[tuple[str, ...], str], found: list[str]) -> set[int]:
         """Note the value of every stem phrase in the words; return the word positions used."""
-        seq = [(i, t.stem) for i, w in enumerate(words) for t in tokens(w)]
+        seq = [(i, t.stem) for i, w in enumerate(words) for t in word_tokens(w)]
         stem_seq = tuple(s for _, s in seq)
+        present = set(stem_seq)
         used: set[int] = set()
+        # Longer phrases first: "issues to address" claims its words before "issues".
         for phrase, value in sorted(phrases.items(), key=lambda kv: -len(kv[0])):
+            if phrase[0] not in present:
+                continue
             n = len(phrase)
             for j in range(len(stem_seq) - n + 1):
+                if stem_seq[j : j + n] != phrase:
+                    continue
                 positions = {seq[k][0] for k in range(j, j + n)}
-                if stem_seq[j : j + n] == phrase and not positions & used:
+                if not positions & used:
                     if value not in found:
                         found.append(value)
                     used |= positions

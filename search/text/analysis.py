@@ -61,6 +61,8 @@ STOP_WORDS = frozenset(
     ]
 )
 MIN_SIZE = 2
+# Texts up to this long (words, phrases, labels) have their tokens cached.
+SHORT_TEXT = 64
 # "VLUs", "CCPs": an acronym's plural "s" would defeat the stemmer ("ccps" is not "ccp").
 ACRONYM_PLURAL = re.compile(r"^[A-Z][A-Z0-9]+s$")
 _stemmer = SnowballStemmer("english", ignore_stopwords=False)
@@ -104,8 +106,16 @@ def normalise_word(raw: str) -> str:
     return raw.lower()
 
 
+@lru_cache(maxsize=65_536)
+def word_tokens(text: str) -> tuple[Token, ...]:
+    """Return the tokens of a short text (a query's word or phrase), cached: queries repeat them."""
+    return tuple(tokens(text))
+
+
 def stems(text: str) -> list[str]:
     """Return the stems of the indexed words of text, in order."""
+    if len(text) <= SHORT_TEXT:
+        return [t.stem for t in word_tokens(text)]
     return [t.stem for t in tokens(text)]
 
 

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import heapq
 from array import array
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from whoosh import query as wq
@@ -179,14 +179,14 @@ class QueryRun:
     _phrase_of: dict[int, PhraseState] = field(default_factory=dict)
     _whoosh_run: dict[int, tuple[array, array]] = field(default_factory=dict)
     _base: list[float] | None = None
-    # A document's score is multiplied by its prior (all 1 when None), then its lift is
-    # added: a factor that is never negative keeps every bound an upper bound.
-    priors: Sequence[float] | None = None
+    # A document's score is multiplied by its prior (1 for documents not listed), then its
+    # lift is added: a factor that is never negative keeps every bound an upper bound.
+    priors: dict[int, float] | None = None
     lifts: dict[int, float] | None = None
 
     def prior(self, doc: int) -> float:
         """Return the factor a document's score is multiplied by."""
-        return 1.0 if self.priors is None else self.priors[doc]
+        return 1.0 if self.priors is None else self.priors.get(doc, 1.0)
 
     @property
     def everything(self) -> int:
@@ -368,8 +368,8 @@ class QueryRun:
                 else:
                     for d, s in zip(leaf.ids, leaf.scores, strict=True):
                         acc[d] += s * w
-            if self.priors is not None:
-                acc = [score * prior for score, prior in zip(acc, self.priors, strict=True)]
+            for doc, prior in (self.priors or {}).items():
+                acc[doc] *= prior
             for doc, lift in (self.lifts or {}).items():
                 acc[doc] += lift
             self._base = acc
@@ -477,12 +477,12 @@ class Ranker:
         q: wq.Query,
         searcher,
         care: int,
-        priors: Sequence[float] | None = None,
+        priors: dict[int, float] | None = None,
         lifts: dict[int, float] | None = None,
     ) -> Ranking:
         """Return the documents q matches (exact within `care`) and a way to rank them.
 
-        `priors`, one non-negative factor per document, multiply the documents' scores;
+        `priors`, non-negative factors by document, multiply those documents' scores;
         `lifts` are then added to those of some documents.
         """
         run = QueryRun(
