@@ -37,6 +37,9 @@ FUZZY_BOOST = 0.5
 COMMON_ACRONYM_SHARE = 0.1
 # Words compiled at most: a query is bounded in length, and so is the work it asks for.
 MAX_WORDS = 24
+# Phrases, prefixes and fuzzy words compiled at most, and words one prefix or fuzzy word stands for.
+MAX_OPERATORS = 8
+MAX_EXPANSIONS = 40
 
 
 @dataclass(frozen=True)
@@ -59,6 +62,11 @@ class CompiledQuery:
     clauses: tuple[Clause, ...] = ()
     required: tuple[Clause, ...] = ()
     understanding: Understanding = field(default_factory=Understanding)
+
+
+def text_and_title(s: str) -> list[wq.Query]:
+    """Return a stem's term in the text and the title."""
+    return [wq.Term("text", s), wq.Term("title", s, boost=FIELD_BOOSTS["title"])]
 
 
 def field_terms(s: str) -> list[wq.Query]:
@@ -138,8 +146,8 @@ class QueryCompiler:
                 )
             )
             marks.add(stem(word))
-        for phrase in plan.phrases:
-            seq = tuple(stems(phrase))
+        for phrase in plan.phrases[:MAX_OPERATORS]:
+            seq = tuple(stems(phrase))[:MAX_WORDS]
             if seq:
                 clauses.append(Clause(f"phrase {phrase!r}", phrase_query(seq, boost=3.0)))
                 phrases.append(seq)
@@ -147,12 +155,14 @@ class QueryCompiler:
         clauses += self.expansions(words + plan.phrases, marks, phrases, said)
         clauses += self.operators(plan, text, marks)
         required = []
-        for item in plan.required:
-            seq = tuple(stems(item))
+        for item in plan.required[:MAX_WORDS]:
+            seq = tuple(stems(item))[:MAX_WORDS]
             if seq:
                 required.append(Clause(f"required {item!r}", phrase_query(seq)))
                 phrases.append(seq) if len(seq) > 1 else marks.add(seq[0])
-        excluded = [phrase_query(tuple(stems(item))) for item in plan.excluded if stems(item)]
+        excluded = [
+            phrase_query(tuple(stems(item))[:MAX_WORDS]) for item in plan.excluded[:MAX_WORDS] if stems(item)
+        ]
         theme = self.theme_clause(words, scoped=bool(understanding.areas))
         if theme is not None and clauses:
             clauses.append(theme)
@@ -190,16 +200,23 @@ class QueryCompiler:
     def operators(self, plan: QueryPlan, text: str, marks: set[str]) -> list[Clause]:
         """Return the clauses of prefixes (disclos*), fuzzy words (disclosure~) and an entry id."""
         out = []
-        for prefix in plan.prefixes:
+        # Each stands for the report's own words it reaches, a bounded number of them, and
+        # a query holds a bounded number of them: its cost stays bounded whatever it holds.
+        for prefix in plan.prefixes[:MAX_OPERATORS]:
             low = prefix.lower()
-            query = wq.Or([wq.Prefix("text", low), wq.Prefix("title", low, boost=FIELD_BOOSTS["title"])])
-            out.append(Clause(f"words starting {low!r}", query))
-            marks.update(t for t in self.lex.indexed_stems if t.startswith(low))
-        for word in plan.fuzzy:
-            s = stem(word.lower())
-            fuzzy = [wq.FuzzyTerm(name, s, maxdist=2, prefixlength=1) for name in ("text", "title")]
-            out.append(Clause(f"words near {word!r}", wq.Or(fuzzy)))
-            marks.add(s)
+            terms = self.lex.starting_with(low, MAX_EXPANSIONS)
+            if terms:
+                out.append(
+                    Clause(f"words starting {low!r}", wq.Or([t for s in terms for t in text_and_title(s)]))
+                )
+                marks.update(terms)
+        for word in plan.fuzzy[:MAX_OPERATORS]:
+            terms = self.lex.near(stem(word.lower()), MAX_EXPANSIONS)
+            if terms:
+                out.append(
+                    Clause(f"words near {word!r}", wq.Or([t for s in terms for t in text_and_title(s)]))
+                )
+                marks.update(terms)
         if ENTRY_ID.match(text.strip()):
             out.append(Clause(f"id {text.strip()}", wq.Term("id", text.strip(), boost=10.0)))
         return out

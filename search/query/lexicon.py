@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -12,7 +13,7 @@ from search.index.reader import OpenBuild
 from search.models import ANNEX_B_KINDS, KIND_LABELS, PART_LABELS, Entry
 from search.text.analysis import stems
 from search.text.glossary import Glossary
-from search.text.spelling import SpellingCorrector
+from search.text.spelling import SpellingCorrector, deletions, edit_distance
 from search.text.wordstats import WordStatistics
 
 MAX_FAMILY = 4
@@ -62,6 +63,40 @@ class Lexicon:
                 if seq[start : start + len(phrase)] == phrase:
                     found.append((phrase, source, alternatives, start))
         return found
+
+    @cached_property
+    def sorted_stems(self) -> tuple[str, ...]:
+        """Every indexed stem, in order (for prefixes)."""
+        return tuple(sorted(self.indexed_stems))
+
+    @cached_property
+    def stem_deletions(self) -> dict[str, list[str]]:
+        """Indexed stems by each string two deletions or fewer make of them (for fuzzy words).
+
+        Built on the first fuzzy query: most processes never need it.
+        """
+        table: dict[str, list[str]] = {}
+        for term in self.indexed_stems:
+            if term.isalpha():
+                for variant in deletions(term, 2):
+                    table.setdefault(variant, []).append(term)
+        return table
+
+    def starting_with(self, prefix: str, limit: int) -> list[str]:
+        """Return up to `limit` indexed stems starting with a prefix, the most used first."""
+        stems_ = self.sorted_stems
+        found = stems_[bisect_left(stems_, prefix) : bisect_left(stems_, prefix + "\uffff")]
+        return sorted(found, key=lambda t: (-self.words.documents.get(t, 0), t))[:limit]
+
+    def near(self, term: str, limit: int) -> list[str]:
+        """Return up to `limit` indexed stems within two edits of a stem, with its first letter."""
+        if not term.isalpha() or len(term) > self.speller.longest + 2:
+            return []
+        candidates = {c for variant in deletions(term, 2) for c in self.stem_deletions.get(variant, ())}
+        close = [c for c in candidates if c[0] == term[0] and edit_distance(term, c) <= 2]
+        return sorted(close, key=lambda t: (edit_distance(term, t), -self.words.documents.get(t, 0), t))[
+            :limit
+        ]
 
     def family(self, s: str) -> list[str]:
         """Return other indexed stems that extend s ("budget" → "budgetari")."""

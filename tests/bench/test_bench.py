@@ -128,3 +128,13 @@ def test_export_benchmark_times_json_and_csv_of_each_query(index_dir):
     assert [r["query"] for r in rows] == [label for label, _ in QUERIES]
     assert rows[0]["rows"] > 100  # the costly query gives several pages of rows
     assert all(r["json_ms"] > 0 and r["csv_ms"] > 0 and r["ratio"] > 0 for r in rows)
+
+
+def test_hostile_inputs_are_measured(search_index):
+    from search.bench.hostile import inputs, measure
+
+    assert len(inputs(search_index)) == 10
+    rows = measure(search_index, repeats=1)
+    assert [r["input"] for r in rows][:2] == ["a 500-letter word", "500 full-width letters"]
+    assert all({"characters", "matches", "median_ms", "max_ms", "met"} <= set(r) for r in rows)
+    assert rows[0]["characters"] == 500 and rows[3]["characters"] > 2000

@@ -244,3 +244,32 @@ def test_how_many_is_answered_by_an_entry_that_gives_the_number(search_index, q,
     assert "it gives a number of what the question asks about" in [
         lift["reason"] for lift in top.explanation["lifts"]
     ]
+
+
+def test_operators_are_bounded_in_number_and_in_the_words_they_stand_for(search_index):
+    from search.query.compiler import MAX_EXPANSIONS, MAX_OPERATORS
+
+    words = [e.id.split("-")[-1] for e in search_index.entries[:200]]
+    for q in (
+        " ".join(f"{w}~" for w in ["disclosure", "victim", "police"] * 60),
+        " ".join(f"{c}{d}*" for c in "abcdefghij" for d in "aeiou"),
+        '"' + " ".join(words) + '"',
+    ):
+        compiled = search_index.compiler.compile(q, parse_query(q))
+        operators = [
+            c for c in compiled.clauses if c.reason.startswith(("words near", "words starting", "phrase"))
+        ]
+        assert len(operators) <= MAX_OPERATORS
+        for clause in operators:
+            assert (
+                len(list(clause.query.leaves())) <= 3 * MAX_EXPANSIONS
+            )  # a stem in text and title, or a phrase
+
+
+def test_prefixes_and_fuzzy_words_stand_for_the_reports_words(search_index):
+    lex = search_index.compiler.lex
+    assert lex.starting_with("disclos", 5) == ["disclosur", "disclos"]  # the more used first
+    assert "victim" in lex.near("victm", 5)
+    assert lex.near("z" * 300, 5) == []
+    top = search(search_index, "disclosre~").hits
+    assert top and all("disclos" in h.entry.text.lower() for h in top)

@@ -402,6 +402,12 @@ class QueryRun:
         base = self.base()
         if not self.phrases:
             return [(d, base[d]) for d in heapq.nlargest(k, candidates, key=base.__getitem__)]
+        if k >= len(candidates):
+            # Every match is wanted (a download): score them all, no bounds to keep.
+            scored = sorted(
+                zip(self.exact(candidates), candidates, strict=True), key=lambda sd: (-sd[0], sd[1])
+            )
+            return [(d, score) for score, d in scored]
         loose = list(base)
         for leaf in self.phrases:
             state, most = leaf.state, leaf.bound
