@@ -17,8 +17,8 @@ from search.ingest.quality import check_entries
 from search.ingest.report import parse_report
 from search.models import Entry, Finding
 from search.progress import Progress, silent
-from search.text.analysis import stems
-from search.text.glossary import Glossary, build_glossary, contains, load_curated
+from search.text.analysis import contains, stems
+from search.text.glossary import Glossary, build_glossary, load_curated
 
 # Kinds whose title carries subject matter worth tagging (a heading, a criterion name).
 TAG_TITLE_KINDS = {"finding", "table"}

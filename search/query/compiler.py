@@ -20,7 +20,7 @@ from search.query.corrections import Corrector
 from search.query.lexicon import Lexicon
 from search.query.syntax import QueryPlan
 from search.query.understanding import QueryReader, Understanding
-from search.text.analysis import stem, stems, word_tokens
+from search.text.analysis import contains, stem, stems, word_tokens
 from search.text.highlight import HighlightTerms
 
 NUMBER = re.compile(r"^\d+(?:\.\d+)?[a-z]?$")
@@ -302,12 +302,6 @@ class QueryCompiler:
             return None
         query = wq.Or([wq.ConstantScoreQuery(wq.Term("themes", s), THEME_SCORE) for s in slugs])
         return Clause(f"theme {', '.join(slugs)}", query)
-
-
-def contains(seq: tuple[str, ...], phrase: tuple[str, ...]) -> bool:
-    """Tell whether a stem phrase occurs in a stem sequence."""
-    n = len(phrase)
-    return any(seq[i : i + n] == phrase for i in range(len(seq) - n + 1))
 
 
 def combine(optional: list, required: list, excluded: list) -> wq.Query | None:

@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from search.query.lexicon import Lexicon
-from search.text.analysis import stems, word_tokens
+from search.text.analysis import contains, stems, word_tokens
 
 QUESTION_START = re.compile(
     r"^(which|what|who|how|why|when|where|did|do|does|is|are|was|were|has|have|can)\b"
@@ -130,23 +130,8 @@ class QueryReader:
     # -- the steps ----------------------------------------------------------------------
 
     def take_frame(self, words: list[str]) -> tuple[list[str], list[str]]:
-        """Take the question's opening ("which Areas were", "how many") and ending ("mean") off."""
-        frame: list[str] = []
-        changed = True
-        while changed and words:
-            changed = False
-            text = " ".join(w.lower() for w in words)
-            for pattern in self.lex.language.question_frames:
-                match = pattern.match(text)
-                if match and match.end() > 0 and (match.end() == len(text) or text[match.end()] == " "):
-                    taken = len(text[: match.end()].split())
-                    if taken >= len(words):
-                        continue  # a frame alone is what was asked for
-                    frame += [w.lower() for w in words[:taken]]
-                    words = words[taken:]
-                    changed = True
-                    break
-        return frame, words
+        """Take the question's opening ("which Areas were", "how many") off the words."""
+        return strip(words, self.lex.language.question_frames, at_end=False, whole=False)
 
     def take_ending(self, words: list[str], whole: bool = False) -> tuple[list[str], list[str]]:
         """Take a question's closing words off ("… mean", "… does Wessex have").
@@ -154,25 +139,7 @@ class QueryReader:
         With `whole`, the ending may be all that is left ("how many strengths did Wessex
         get": "get", once the kind and the Area are taken).
         """
-        ending: list[str] = []
-        changed = True
-        while changed and words:
-            changed = False
-            text = " ".join(w.lower() for w in words)
-            for pattern in self.lex.language.question_endings:
-                match = pattern.search(text)
-                at_word = (
-                    match
-                    and (match.start() == 0 if whole else False)
-                    or (match and match.start() > 0 and text[match.start() - 1] == " ")
-                )
-                if at_word:
-                    taken = len(text[match.start() :].split())
-                    ending = [w.lower() for w in words[-taken:]] + ending
-                    words = words[:-taken]
-                    changed = True
-                    break
-        return ending, words
+        return strip(words, self.lex.language.question_endings, at_end=True, whole=whole)
 
     def take_areas(self, words: list[str]) -> tuple[list[str], list[str]]:
         """Take the Areas named ("London North", "both London Areas") out of the words."""
@@ -278,10 +245,39 @@ class QueryReader:
         return used
 
 
-def contains(seq: list[str], phrase: tuple[str, ...]) -> bool:
-    """Tell whether a stem phrase occurs in a stem sequence."""
-    n = len(phrase)
-    return any(tuple(seq[i : i + n]) == phrase for i in range(len(seq) - n + 1))
+def strip(words: list[str], patterns, at_end: bool, whole: bool) -> tuple[list[str], list[str]]:
+    """Take whole words matched by the patterns off the start (or the end) of words, repeatedly.
+
+    Return the words taken and the words left; unless `whole`, the last word is never taken
+    (a frame alone is what was asked for).
+    """
+    taken: list[str] = []
+    changed = True
+    while changed and words:
+        changed = False
+        text = " ".join(w.lower() for w in words)
+        for pattern in patterns:
+            match = pattern.search(text) if at_end else pattern.match(text)
+            if not match or match.end() == match.start():
+                continue
+            if at_end:
+                bounded = match.start() == 0 or text[match.start() - 1] == " "
+                count = len(text[match.start() :].split())
+            else:
+                bounded = match.end() == len(text) or text[match.end()] == " "
+                count = len(text[: match.end()].split())
+            if not bounded or (count >= len(words) and not whole):
+                continue
+            if at_end:
+                taken, words = (
+                    [w.lower() for w in words[len(words) - count :]] + taken,
+                    words[: len(words) - count],
+                )
+            else:
+                taken, words = taken + [w.lower() for w in words[:count]], words[count:]
+            changed = True
+            break
+    return taken, words
 
 
 def question_kind(u: Understanding) -> str:

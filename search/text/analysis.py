@@ -7,6 +7,7 @@ term matched in the index is the same term highlighted in a snippet.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -122,3 +123,12 @@ def stems(text: str) -> list[str]:
 def words(text: str) -> list[str]:
     """Return the lower-case indexed words of text, unstemmed, in order."""
     return [t.word for t in tokens(text)]
+
+
+def contains(seq: Sequence[str], phrase: Sequence[str]) -> bool:
+    """Tell whether a stem phrase occurs, word for word, in a stem sequence."""
+    phrase = tuple(phrase)
+    if not phrase:
+        return False
+    n = len(phrase)
+    return any(tuple(seq[i : i + n]) == phrase for i, s in enumerate(seq) if s == phrase[0])

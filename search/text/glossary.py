@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from search.errors import CorpusError
-from search.text.analysis import stem, stems
+from search.text.analysis import contains, stem, stems
 
 PAREN = re.compile(r"\(([^()]{1,20})\)")
 ACRONYM_PLURAL = re.compile(r"^([A-Z][A-Z0-9]+)s$")
@@ -139,20 +139,12 @@ class Glossary:
         """Return the acronyms whose expansion occurs in a stem sequence."""
         present = set(seq)
         return [
-            a
-            for phrase, a in self._by_expansion.items()
-            if phrase[0] in present and contains(list(seq), phrase)
+            a for phrase, a in self._by_expansion.items() if phrase[0] in present and contains(seq, phrase)
         ]
 
     def to_list(self) -> list[dict]:
         """Return the glossary as JSON-ready data."""
         return [a.to_dict() for a in self.items]
-
-
-def contains(seq: list[str], phrase: tuple[str, ...]) -> bool:
-    """Tell whether a stem phrase occurs in a stem sequence."""
-    n = len(phrase)
-    return any(seq[i : i + n] == list(phrase) for i, s in enumerate(seq) if s == phrase[0])
 
 
 def load_curated(path: Path) -> list[Acronym]:
