@@ -19,7 +19,7 @@ Nothing here touches an index; `search.query.compiler` turns the result into a q
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 from search.query.lexicon import Lexicon
 from search.text.analysis import contains, stems, word_tokens
@@ -53,7 +53,6 @@ class Understanding:
     question: str = ""
     # The words as said, question words included: lay phrases ("too many emails") are read here.
     said: tuple[str, ...] = ()
-    notes: tuple[str, ...] = field(default=(), compare=False)
 
     @property
     def wants_ratings(self) -> bool:
