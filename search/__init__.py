@@ -15,6 +15,6 @@ Data flows one way, one package a stage:
 
 `models` holds the plain data passed between stages, `errors` the domain errors,
 `cli` the command line and `server` the production WSGI server it starts, `public`
-the public URL absolute links start with, and `deploy` the nginx configuration of
-deploy/ rendered for a set of replicas.
+the public URL absolute links start with, `deploy` the nginx configuration of
+deploy/ rendered for a set of replicas, and `progress` the progress bars of long work.
 """

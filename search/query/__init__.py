@@ -1,13 +1,19 @@
 """The query stage: search parameters → a ranked, faceted, highlighted `SearchResult`.
 
-- `request`    raw parameters (URL or command line) → a validated `SearchRequest`, bounded
-- `syntax`     the query string → a `QueryPlan` (words, phrases, filters, operators)
-- `lexicon`    what the build knows about its words (acronyms, spelling, stems, themes)
-- `compiler`   a plan → a Whoosh query, built without touching an index
-- `selection`  facet values as people type them, merged with filters in the query
-- `related`    the entries most like one, from other Areas
-- `searcher`   `SearchIndex`: one open build answering requests (`backend` is its protocol)
-- `engine`     running a compiled query: postings, ranking, facet bitsets
+- `request`        raw parameters (URL or command line) → a validated `SearchRequest`, bounded
+- `syntax`         the query string → a `QueryPlan` (words, phrases, filters, operators)
+- `understanding`  a plan's words → an `Understanding`: frame, topic, Areas, kinds, criteria, question
+- `lexicon`        what the build knows about its words (acronyms, spelling, stems, themes, lay terms)
+- `corrections`    misspelt words, and right words in the wrong place
+- `compiler`       an understood plan → a Whoosh query of labelled clauses, without touching an index
+- `priors`         an understanding → scope, score factors by kind, lifts
+- `answers`        a question about ratings or counts → an `Answer` from the structured data
+- `explain`        why an entry scored as it did
+- `selection`      facet values as people type them, merged with filters in the query
+- `related`        the entries most like one, from other Areas; an issue's counterparts
+- `suggest`        completions of what is being typed
+- `searcher`       `SearchIndex`: one open build answering requests (`backend` is its protocol)
+- `engine`         running a compiled query: postings, ranking, facet bitsets
 """
 
 from search.query.backend import SearchBackend
