@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from search.curated.jsonfile import read_json
 from search.errors import CorpusError
 
 SLUG = re.compile(r"^[a-z]+(-[a-z]+)*$")
@@ -86,10 +86,7 @@ def mention_pattern(names) -> re.Pattern:
 
 def load_areas(path: Path) -> AreaRegistry:
     """Read and validate the Area list (`corpus/areas.json`)."""
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise CorpusError(f"cannot read Area list {path}: {exc}") from exc
+    data = read_json(path)
     areas = []
     for item in data.get("areas", []):
         slug, name = item.get("slug", ""), item.get("name", "")

@@ -14,7 +14,7 @@ def read_json(path: Path) -> dict:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
         raise CorpusError(f"missing corpus file {path}") from exc
-    except (OSError, ValueError) as exc:
+    except (OSError, ValueError, RecursionError) as exc:  # nested too deep for the parser, too
         raise CorpusError(f"cannot read {path}: {exc}") from exc
     if not isinstance(data, dict):
         raise CorpusError(f"{path} must hold a JSON object")

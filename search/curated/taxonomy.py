@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
+from search.curated.jsonfile import read_json
 from search.errors import CorpusError
 from search.text.analysis import stems
 
@@ -110,10 +110,7 @@ class Taxonomy:
 
 def load_taxonomy(path: Path) -> Taxonomy:
     """Read and validate the theme taxonomy."""
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise CorpusError(f"cannot read theme taxonomy {path}: {exc}") from exc
+    data = read_json(path)
     themes, seen = [], set()
     for item in data.get("themes", []):
         slug = item.get("slug", "")

@@ -9,11 +9,11 @@ order, the first at the start of a word.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from search.curated.jsonfile import read_json
 from search.errors import CorpusError
 from search.text.analysis import contains, stem, stems
 
@@ -149,10 +149,7 @@ class Glossary:
 
 def load_curated(path: Path) -> list[Acronym]:
     """Read and validate the curated acronym list."""
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise CorpusError(f"cannot read glossary {path}: {exc}") from exc
+    data = read_json(path)
     items, seen = [], set()
     for row in data.get("acronyms", []):
         acronym, expansion = row.get("acronym", ""), row.get("expansion", "")
