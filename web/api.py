@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
-from urllib.parse import quote
-
 from flask import Blueprint, Response, jsonify, redirect, request, url_for
 
 from search.errors import QueryError
@@ -20,6 +16,7 @@ from search.output.serialize import (
     suggestions_to_opensearch,
     theme_to_json,
 )
+from search.output.table import CsvTable
 from search.query.request import MAX_DEPTH, parse_request, parse_suggest
 from web.holder import get_index
 from web.openapi import openapi_document
@@ -40,7 +37,8 @@ bp = Blueprint("api", __name__, url_prefix="/api")
 SUGGEST_FORMATS = ("json", "opensearch")
 # The media type browsers expect of OpenSearch suggestions.
 OPENSEARCH_SUGGESTIONS = "application/x-suggestions+json"
-CSV_COLUMNS = ("id", "kind", "part", "number", "title", "areas", "themes", "section", "text", "score", "url")
+# One per process: each entry's quoted cells are made once and reused by every download.
+CSV_TABLE = CsvTable()
 
 
 @bp.get("/search")
@@ -69,30 +67,11 @@ def search_csv():
     """Return the entries a search matches (all pages, up to 10,000) as CSV, with permalinks."""
     # One run of the search for every row; the same depth limit as paging bounds it.
     result = get_index().export(parse_request(request.args.to_dict(flat=False)), MAX_DEPTH)
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
     # The router builds one permalink and the rows append their ids: url_for for each of
     # thousands of rows cost more than the search itself.
     entry_url = external_url("pages.entry_page", entry_id="_")[:-1]
-    for hit in result.hits:
-        entry = hit.entry
-        writer.writerow(
-            (
-                entry.id,
-                entry.kind,
-                entry.part,
-                entry.number or "",
-                entry.title,
-                ";".join(entry.areas),
-                ";".join(entry.themes),
-                entry.section or "",
-                entry.text,
-                "" if hit.score is None else hit.score,
-                entry_url + quote(entry.id, safe=""),
-            )
-        )
-    response = Response(out.getvalue(), mimetype="text/csv")
+    body = CSV_TABLE.write(result.hits, entry_url)
+    response = Response(body, mimetype="text/csv")
     response.headers["Content-Disposition"] = 'attachment; filename="aap-search.csv"'
     response.headers["X-Total-Count"] = str(result.total)
     if len(result.hits) < result.total:

@@ -5,7 +5,8 @@ The CSV export (`/api/search.csv`) returns every row a search matches (up to
 process over one index, so the figures are the app's own work (no sockets): for each
 query, the median of `repeats` timed requests of each, after one untimed warm-up.
 When the search dominates (a costly query) the two should cost about the same; for
-a cheap one the CSV's extra is writing its rows.
+a cheap one the CSV's extra is writing its rows, each entry's text quoted once per
+process (`search/output/table.py`) and reused.
 """
 
 from __future__ import annotations
@@ -93,9 +94,11 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"{row['query']:40} {row['rows']:>5} {row['json_ms']:>9.1f} {row['csv_ms']:>9.1f} {row['ratio']:>8.2f}×"
         )
-    costly = rows[0]
-    verdict = "met" if costly["ratio"] <= TARGET_RATIO else "NOT met"
-    print(f"target: CSV ≤ {TARGET_RATIO}× JSON for a costly query: {verdict} ({costly['ratio']}×)")
+    worst = max(rows, key=lambda row: row["ratio"])
+    verdict = "met" if worst["ratio"] <= TARGET_RATIO else "NOT met"
+    print(
+        f"target: CSV ≤ {TARGET_RATIO}× JSON for every query: {verdict} (worst {worst['ratio']}×, {worst['query']})"
+    )
     if args.out:
         Path(args.out).write_text(json.dumps(rows, indent=2), encoding="utf-8")
     return 0

@@ -33,12 +33,12 @@ class SearchBackend(Protocol):
     documents: list[dict]
     quality: dict
 
-    def search(self, request: SearchRequest, *, snippets: bool = True) -> SearchResult:
-        """Answer a validated search: hits (with snippets unless told not to), total, facet counts."""
+    def search(self, request: SearchRequest, *, snippets: bool = True, facets: bool = True) -> SearchResult:
+        """Answer a validated search: hits (with snippets unless told not to), total, facet counts (likewise)."""
         ...
 
     def export(self, request: SearchRequest, limit: int = ...) -> SearchResult:
-        """Answer a search with up to `limit` hits of one ranking (page and per_page ignored)."""
+        """Answer a search with up to `limit` hits of one ranking (page and per_page ignored, no facet counts)."""
         ...
 
     def suggest(self, text: str, limit: int) -> list[Suggestion]:

@@ -133,10 +133,11 @@ class SearchIndex:
 
     # -- searching -------------------------------------------------------------
 
-    def search(self, request: SearchRequest, *, snippets: bool = True) -> SearchResult:
+    def search(self, request: SearchRequest, *, snippets: bool = True, facets: bool = True) -> SearchResult:
         """Run a search request: matches, ranking, disjunctive facet counts, snippets, answer.
 
-        Without `snippets` (downloads), hits carry no snippet and no explanation.
+        Without `snippets` (downloads), hits carry no snippet and no explanation; without
+        `facets`, the result's facets are empty (a download shows no counts).
         """
         started = time.perf_counter()
         plan = parse_query(request.q)
@@ -158,7 +159,7 @@ class SearchIndex:
                 compiled.query, self.searcher(), allowed, adjustments.priors, adjustments.lifts
             )
             matched = ranking.matched
-        facets = self.facets.counts(matched, selections)
+        counts = self.facets.counts(matched, selections) if facets else {}
         final = matched & self.facets.filter_mask(selections)
         start = (request.page - 1) * request.per_page
         end = start + request.per_page
@@ -187,7 +188,7 @@ class SearchIndex:
             corrected_query=compiled.corrected,
             total=final.bit_count(),
             hits=hits,
-            facets=facets,
+            facets=counts,
             took_ms=round((time.perf_counter() - started) * 1000, 2),
             build=self.name,
             answer=answer,
@@ -201,8 +202,9 @@ class SearchIndex:
 
         The request's page and per_page are ignored: the rows are the search's pages
         1, 2, … in order, as paging through it would give them, for one query's cost.
+        Facets are not counted.
         """
-        return self.search(replace(request, page=1, per_page=limit), snippets=False)
+        return self.search(replace(request, page=1, per_page=limit), snippets=False, facets=False)
 
     def widen(self, text: str) -> str:
         """Return the query without the Areas it names: the same search in every Area."""

@@ -177,7 +177,7 @@ def test_the_index_answers_every_call_of_the_backend_protocol(search_index):
     assert result.build == search_index.name
     paged = [search_index.search(SearchRequest(q="casework", page=n, per_page=100)) for n in (1, 2, 3)]
     export = search_index.export(SearchRequest(q="casework", page=3, per_page=5))
-    assert export.total == paged[0].total > 100
+    assert export.total == paged[0].total > 100 and export.facets == {}  # a download shows no counts
     assert [(h.entry.id, h.score) for h in export.hits] == [
         (h.entry.id, h.score) for r in paged for h in r.hits
     ]

@@ -1,0 +1,90 @@
+"""CSV rows: the same bytes as the csv module writes, each entry's cells quoted once, new entries new lines."""
+
+import csv
+import io
+from dataclasses import replace
+
+import pytest
+
+from search.models import Entry, Hit
+from search.output import table as table_module
+from search.output.table import CSV_COLUMNS, CsvTable
+
+ENTRY = Entry(
+    id="para-1.2",
+    kind="paragraph",
+    part="general",
+    title='A "quoted", comma title',
+    text="First line;\nsecond line, with a comma and a \"quote\"\r\nand 'é' ✓",
+    source="report",
+    order=3,
+    areas=("wessex", "london-north"),
+    themes=("disclosure",),
+    number="1.2",
+    section="1. Summary",
+)
+# A line break alone (no comma, no quote) must make a cell quoted too.
+BARE = Entry(id="rating-x/1", kind="rating", part="c", title="Plain", text="one\ntwo", source="report", order=4)
+
+
+def expected_rows(entry_url: str) -> list[list[str]]:
+    """Return the cells the rows of HITS must read back as."""
+    return [
+        list(CSV_COLUMNS),
+        [
+            "para-1.2",
+            "paragraph",
+            "general",
+            "1.2",
+            'A "quoted", comma title',
+            "wessex;london-north",
+            "disclosure",
+            "1. Summary",
+            ENTRY.text,
+            "12.5",
+            entry_url + "para-1.2",
+        ],
+        ["rating-x/1", "rating", "c", "", "Plain", "", "", "", "one\ntwo", "", entry_url + "rating-x%2F1"],
+    ]
+
+
+HITS = [Hit(ENTRY, 12.5, ""), Hit(BARE, None, "")]
+
+
+@pytest.mark.parametrize(
+    "entry_url",
+    ["http://localhost:8000/entries/", 'https://example.org/a,"b"/entries/', "https://example.org/é/"],
+)
+def test_rows_are_the_csv_modules_bytes(entry_url):
+    table = CsvTable()
+    written = table.write(HITS, entry_url)
+    assert list(csv.reader(io.StringIO(written.decode(), newline=""))) == expected_rows(entry_url)
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\r\n").writerows(expected_rows(entry_url))
+    assert written == out.getvalue().encode()  # quoted only where the csv module quotes
+    assert table.write(HITS, entry_url) == written  # again, from the kept lines
+
+
+def test_each_entry_is_quoted_once(monkeypatch):
+    made = []
+    real = table_module.entry_cells
+    monkeypatch.setattr(table_module, "entry_cells", lambda entry: made.append(entry.id) or real(entry))
+    table = CsvTable()
+    for _ in range(3):
+        table.write([Hit(ENTRY, 1.0, ""), Hit(BARE, 2.0, "")], "http://x/")
+    assert made == ["para-1.2", "rating-x/1"]
+
+
+def test_a_new_entry_with_the_same_id_gets_a_new_line():
+    table = CsvTable()
+    table.write([Hit(ENTRY, 1.0, "")], "http://x/")
+    rebuilt = replace(ENTRY, text="Text of a newer build")
+    rows = list(csv.reader(io.StringIO(table.write([Hit(rebuilt, 1.0, "")], "http://x/").decode())))
+    assert rows[1][8] == "Text of a newer build"
+
+
+def test_no_hits_is_the_header_alone():
+    assert (
+        CsvTable().write([], "http://x/")
+        == b"id,kind,part,number,title,areas,themes,section,text,score,url\r\n"
+    )
