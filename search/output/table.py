@@ -18,6 +18,7 @@ from search.models import Entry, Hit
 
 CSV_COLUMNS = ("id", "kind", "part", "number", "title", "areas", "themes", "section", "text", "score", "url")
 LINE_END = "\r\n"
+LINE_END_BYTES = LINE_END.encode()
 
 
 def quote_cells(cells: Iterable[object]) -> str:
@@ -60,25 +61,25 @@ class CsvTable:
     def cells(self, entry: Entry) -> tuple[bytes, bytes]:
         """Return the entry's quoted line start and quoted id in UTF-8, from the table when it has them."""
         kept = self._lines.get(entry.id)
-        if kept is not None and kept[0] is entry:
-            return kept[1], kept[2]
-        head, entry_id = (cell.encode() for cell in entry_cells(entry))
-        # Threads may race to fill the same id; both write the same line, so either wins.
-        self._lines[entry.id] = (entry, head, entry_id)
-        return head, entry_id
+        if kept is None or kept[0] is not entry:
+            kept = (entry, *(cell.encode() for cell in entry_cells(entry)))
+            # Threads may race to fill the same id; both write the same line, so either wins.
+            self._lines[entry.id] = kept
+        return kept[1], kept[2]
 
     def write(self, hits: Iterable[Hit], entry_url: str) -> bytes:
         """Return the CSV document in UTF-8: the header, then one line a hit, its url `entry_url` + the id."""
+        parts = [quote_cells(CSV_COLUMNS).encode(), LINE_END_BYTES]
         # Quoted ids need no quoting; a base URL with a comma or a quote in it makes every url need it.
-        plain = quote_cells((entry_url,)) == entry_url
-        lines = [quote_cells(CSV_COLUMNS).encode()]
+        if quote_cells((entry_url,)) != entry_url:
+            for hit in hits:
+                head, entry_id = self.cells(hit.entry)
+                score = "" if hit.score is None else repr(hit.score)
+                parts += (head, quote_cells((score, entry_url + entry_id.decode())).encode(), LINE_END_BYTES)
+            return b"".join(parts)
+        url = f",{entry_url}".encode()
         for hit in hits:
             head, entry_id = self.cells(hit.entry)
-            score = "" if hit.score is None else repr(hit.score)
-            if plain:
-                tail = f"{score},{entry_url}".encode() + entry_id
-            else:
-                tail = quote_cells((score, entry_url + entry_id.decode())).encode()
-            lines.append(head + tail)
-        lines.append(b"")
-        return LINE_END.encode().join(lines)
+            score = b"" if hit.score is None else repr(hit.score).encode()
+            parts += (head, score, url, entry_id, LINE_END_BYTES)
+        return b"".join(parts)
