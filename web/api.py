@@ -70,7 +70,7 @@ def search_csv():
     # The router builds one permalink and the rows append their ids: url_for for each of
     # thousands of rows cost more than the search itself.
     entry_url = external_url("pages.entry_page", entry_id="_")[:-1]
-    body = CSV_TABLE.write(result.hits, entry_url)
+    body = CSV_TABLE.write(result.hits, entry_url, result.build)
     response = Response(body, mimetype="text/csv")
     response.headers["Content-Disposition"] = 'attachment; filename="aap-search.csv"'
     response.headers["X-Total-Count"] = str(result.total)

@@ -52,10 +52,12 @@ class CsvTable:
 
     Lines are kept by entry id together with the entry they were made from, and used only
     for that same entry object: a new build's entries (new objects, perhaps new text) get
-    new lines. The table holds at most one line per entry id.
+    new lines. The lines are of one build: the first download from another build starts
+    the table afresh, so it never holds more than about one build's entries.
     """
 
     def __init__(self) -> None:
+        self._build: str | None = None
         self._lines: dict[str, tuple[Entry, bytes, bytes]] = {}
 
     def cells(self, entry: Entry) -> tuple[bytes, bytes]:
@@ -67,8 +69,14 @@ class CsvTable:
             self._lines[entry.id] = kept
         return kept[1], kept[2]
 
-    def write(self, hits: Iterable[Hit], entry_url: str) -> bytes:
-        """Return the CSV document in UTF-8: the header, then one line a hit, its url `entry_url` + the id."""
+    def write(self, hits: Iterable[Hit], entry_url: str, build: str) -> bytes:
+        """Return the CSV document in UTF-8: the header, then one line a hit, its url `entry_url` + the id.
+
+        `build` names the index build the hits come from.
+        """
+        if build != self._build:
+            # Swapped whole, so a thread still writing an older build's rows keeps a valid table.
+            self._build, self._lines = build, {}
         parts = [quote_cells(CSV_COLUMNS).encode(), LINE_END_BYTES]
         # Quoted ids need no quoting; a base URL with a comma or a quote in it makes every url need it.
         if quote_cells((entry_url,)) != entry_url:

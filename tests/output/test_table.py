@@ -24,7 +24,9 @@ ENTRY = Entry(
     section="1. Summary",
 )
 # A line break alone (no comma, no quote) must make a cell quoted too.
-BARE = Entry(id="rating-x/1", kind="rating", part="c", title="Plain", text="one\ntwo", source="report", order=4)
+BARE = Entry(
+    id="rating-x/1", kind="rating", part="c", title="Plain", text="one\ntwo", source="report", order=4
+)
 
 
 def expected_rows(entry_url: str) -> list[list[str]]:
@@ -57,12 +59,12 @@ HITS = [Hit(ENTRY, 12.5, ""), Hit(BARE, None, "")]
 )
 def test_rows_are_the_csv_modules_bytes(entry_url):
     table = CsvTable()
-    written = table.write(HITS, entry_url)
+    written = table.write(HITS, entry_url, "b1")
     assert list(csv.reader(io.StringIO(written.decode(), newline=""))) == expected_rows(entry_url)
     out = io.StringIO()
     csv.writer(out, lineterminator="\r\n").writerows(expected_rows(entry_url))
     assert written == out.getvalue().encode()  # quoted only where the csv module quotes
-    assert table.write(HITS, entry_url) == written  # again, from the kept lines
+    assert table.write(HITS, entry_url, "b1") == written  # again, from the kept lines
 
 
 def test_each_entry_is_quoted_once(monkeypatch):
@@ -71,20 +73,31 @@ def test_each_entry_is_quoted_once(monkeypatch):
     monkeypatch.setattr(table_module, "entry_cells", lambda entry: made.append(entry.id) or real(entry))
     table = CsvTable()
     for _ in range(3):
-        table.write([Hit(ENTRY, 1.0, ""), Hit(BARE, 2.0, "")], "http://x/")
+        table.write([Hit(ENTRY, 1.0, ""), Hit(BARE, 2.0, "")], "http://x/", "b1")
     assert made == ["para-1.2", "rating-x/1"]
 
 
 def test_a_new_entry_with_the_same_id_gets_a_new_line():
     table = CsvTable()
-    table.write([Hit(ENTRY, 1.0, "")], "http://x/")
+    table.write([Hit(ENTRY, 1.0, "")], "http://x/", "b1")
     rebuilt = replace(ENTRY, text="Text of a newer build")
-    rows = list(csv.reader(io.StringIO(table.write([Hit(rebuilt, 1.0, "")], "http://x/").decode())))
+    rows = list(csv.reader(io.StringIO(table.write([Hit(rebuilt, 1.0, "")], "http://x/", "b1").decode())))
     assert rows[1][8] == "Text of a newer build"
 
 
 def test_no_hits_is_the_header_alone():
     assert (
-        CsvTable().write([], "http://x/")
+        CsvTable().write([], "http://x/", "b1")
         == b"id,kind,part,number,title,areas,themes,section,text,score,url\r\n"
     )
+
+
+def test_lines_are_kept_for_one_build_at_a_time(monkeypatch):
+    made = []
+    real = table_module.entry_cells
+    monkeypatch.setattr(table_module, "entry_cells", lambda entry: made.append(entry.id) or real(entry))
+    table = CsvTable()
+    table.write([Hit(ENTRY, 1.0, ""), Hit(BARE, 2.0, "")], "http://x/", "b1")
+    table.write([Hit(BARE, 2.0, "")], "http://x/", "b2")
+    assert made == ["para-1.2", "rating-x/1", "rating-x/1"]  # another build's lines are not reused
+    assert len(table._lines) == 1  # nor kept: the table holds one build's lines
