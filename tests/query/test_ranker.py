@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from search.errors import NotFound
-from search.models import Entry, Hit, SearchRequest, SearchResult
+from search.models import Entry, Hit, SearchRequest, SearchResult, Suggestion
 from search.query.backend import SearchBackend
 from search.query.engine.bitsets import mask_of
 from search.query.request import parse_request
@@ -190,6 +190,14 @@ def test_the_index_answers_every_call_of_the_backend_protocol(search_index):
     assert (before.id, after.id) == ("para-4.9", "para-4.11")
     related = search_index.related("issue-london-north-7", limit=3)
     assert 0 < len(related) <= 3 and all("london-north" not in h.entry.areas for h in related)
+    elsewhere = search_index.counterparts("issue-wessex-1", limit=4)
+    assert 0 < len(elsewhere) <= 4
+    assert all(
+        h.entry.kind in ("good-practice", "strength") and "wessex" not in h.entry.areas for h in elsewhere
+    )
+    suggestions = search_index.suggest("disc", 5)
+    assert 0 < len(suggestions) <= 5 and all(isinstance(s, Suggestion) for s in suggestions)
+    assert all(s.text.lower().startswith("disc") or "disc" in s.text.lower() for s in suggestions)
     assert {a.slug for a in search_index.areas.areas} >= {"wessex", "london-north"}
     assert "disclosure" in search_index.taxonomy.slugs and search_index.glossary.lookup("IQA")
     assert search_index.documents[0]["id"] == entry.source
