@@ -8,9 +8,9 @@ import pytest
 
 from search.index.build import build_index
 from search.ingest.catalogue import ingest
+from search.models import SearchRequest
 from search.query.engine.bitsets import docnums_of, mask_of
 from search.query.searcher import SearchIndex
-from search.query.syntax import parse_query
 
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO / "corpus"
@@ -71,21 +71,17 @@ class WhooshReference:
 
     def ranked(self, index, q: str):
         """Compile q as a search would and rank it with Whoosh; (None, None) for a browse."""
-        compiled = index.compiler.compile(q, parse_query(q))
+        compiled = index.prepare(SearchRequest(q=q)).compiled
         if compiled.query is None:
             return None, None
         return compiled.query, self.ranking(index, compiled.query)
 
-    def ranked_search(self, index, q: str):
-        """Rank q as a search does, from Whoosh's own scores: scope, priors by kind, lifts."""
-        compiled = index.compiler.compile(q, parse_query(q))
-        answer = index.answerer.answer(compiled.understanding)
-        answered = (
-            tuple(index.by_id[i] for i in answer.entry_ids) if answer and answer.kind == "ratings" else ()
-        )
-        adjust = index.priors.adjust(compiled.understanding, answered)
+    def ranked_search(self, index, q: str, without: frozenset[str] = frozenset()):
+        """Rank q as a search does, from Whoosh's own scores: scope, priors by kind, every lift."""
+        prepared = index.prepare(SearchRequest(q=q), without)
+        adjust = prepared.adjustments
         ranked = []
-        for doc, score in self.ranking(index, compiled.query):
+        for doc, score in self.ranking(index, prepared.compiled.query):
             if adjust.scope is None or adjust.scope >> doc & 1:
                 prior = adjust.priors.get(doc, 1.0) if adjust.priors else 1.0
                 ranked.append((doc, score * prior + adjust.lifts.get(doc, 0.0)))

@@ -28,6 +28,7 @@ class LayTerm:
 
     lay: tuple[str, ...]
     report: tuple[str, ...]
+    family: str = "general"
 
 
 @dataclass(frozen=True)
@@ -91,6 +92,7 @@ def load_language(path: Path) -> Language:
             LayTerm(
                 phrase_list(row.get("lay"), "a lay term's 'lay'", path),
                 phrase_list(row.get("report"), "a lay term's 'report'", path),
+                row.get("family", "general"),
             )  # fmt: skip
         )
     return Language(

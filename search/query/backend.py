@@ -33,8 +33,16 @@ class SearchBackend(Protocol):
     documents: list[dict]
     quality: dict
 
-    def search(self, request: SearchRequest, *, snippets: bool = True, facets: bool = True) -> SearchResult:
-        """Answer a validated search: hits (with snippets unless told not to), total, facet counts (likewise)."""
+    def search(
+        self,
+        request: SearchRequest,
+        *,
+        snippets: bool = True,
+        facets: bool = True,
+        without: frozenset[str] = ...,
+    ) -> SearchResult:
+        """Answer a validated search: hits (with snippets unless told not to), total, facet counts
+        (likewise); `without` names query-stage parts to switch off (`search.query.parts`)."""
         ...
 
     def export(self, request: SearchRequest, limit: int = ...) -> SearchResult:

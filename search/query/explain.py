@@ -12,14 +12,7 @@ from __future__ import annotations
 from search.models import Entry
 from search.query.compiler import CompiledQuery
 from search.query.engine.ranking import QueryRun
-from search.query.priors import Adjustments, lift_reasons
-
-PRIOR_REASONS = {
-    "rating": "scores rows rank below the findings unless scores are asked for",
-    "criterion": "framework criteria rank below the findings unless the framework is asked for",
-    "report": "links to Area reports rank below the findings unless reports are asked for",
-    "table": "tables rank below the findings unless a table is asked for",
-}
+from search.query.priors import PRIOR_REASONS, Adjustments
 
 
 def explain_query(compiled: CompiledQuery, adjustments: Adjustments) -> dict:
@@ -40,7 +33,6 @@ def explain_entry(
     adjustments: Adjustments,
     doc: int,
     entry: Entry,
-    answered: tuple[int, ...],
 ) -> dict:
     """Return why one matching entry scored as it did."""
     clauses = []
@@ -55,8 +47,7 @@ def explain_entry(
             clauses.append(row)
     matched = sum(c["score"] for c in clauses)
     factor = adjustments.factors.get(entry.kind, 1.0)
-    quantity = doc in adjustments.quantities
-    lifts = lift_reasons(compiled.understanding, entry, bool(answered), doc in answered, quantity)
+    lifts = adjustments.lift_reasons(doc)
     return {
         "clauses": clauses,
         "matched": round(matched, 4),

@@ -40,6 +40,17 @@ class Lexicon:
     part_names: dict[str, tuple[str, ...]] = field(default_factory=dict)
     rating_values: dict[str, str] = field(default_factory=dict)
     lay_terms: tuple[tuple[tuple[tuple[str, ...], ...], tuple[tuple[str, ...], ...]], ...] = ()
+    # The family of each lay group, by its report phrases ("money", "people" …).
+    lay_families: dict[tuple[tuple[str, ...], ...], str] = field(default_factory=dict)
+
+    @cached_property
+    def lay_family_names(self) -> tuple[str, ...]:
+        """Return the lay thesaurus's families, in order of first use."""
+        return tuple(dict.fromkeys(self.lay_families.values()))
+
+    def lay_family(self, report: tuple[tuple[str, ...], ...]) -> str:
+        """Return the family of the lay group whose report phrases these are."""
+        return self.lay_families.get(report, "general")
 
     @cached_property
     def groups_by_first(self) -> dict[str, list[tuple[tuple[str, ...], str, tuple[tuple[str, ...], ...]]]]:
@@ -118,6 +129,14 @@ def make_lexicon(build: OpenBuild, reader) -> Lexicon:
     protected = set(language.protected) | set(language.abbreviations)
     protected.update(w for a in build.areas.areas for w in a.name.lower().split())
     protected.update(a.acronym.lower() for a in build.glossary.items)
+    lay_terms = tuple(
+        (
+            tuple(tuple(stems(p)) for p in term.lay if stems(p)),
+            tuple(tuple(stems(p)) for p in term.report if stems(p)),
+            term.family,
+        )
+        for term in language.lay_terms
+    )
     return Lexicon(
         glossary=build.glossary,
         speller=SpellingCorrector(build.vocabulary, frozenset(protected)),
@@ -138,13 +157,8 @@ def make_lexicon(build: OpenBuild, reader) -> Lexicon:
             if part in "abcde"
         },
         rating_values={r.rating.lower(): r.rating for e in build.entries for r in e.ratings},
-        lay_terms=tuple(
-            (
-                tuple(tuple(stems(p)) for p in term.lay if stems(p)),
-                tuple(tuple(stems(p)) for p in term.report if stems(p)),
-            )
-            for term in language.lay_terms
-        ),
+        lay_terms=tuple((lay, report) for lay, report, _ in lay_terms),
+        lay_families={report: family for _, report, family in lay_terms},
     )
 
 

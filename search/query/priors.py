@@ -1,34 +1,73 @@
 """What a query's understanding does to ranking: scope, priors by kind, and lifts.
 
-- *Scope*: a query that names an Area is about that Area: only entries about it
-  match (its own and the national text that names it); "search all Areas" is the
-  same query without the name.
-- *Priors by kind*: scores rows, framework criteria, report links and tables repeat
-  the words of many topics; they rank below the entries that carry the findings
-  (paragraphs, issues, good practice, strengths, casework findings) unless the query
-  asks for them ("rated", "criteria", "table") or names what is scored.
-- *Lifts*: an Area's own entries (its Annex B rows, scores, report) come before the
-  national text that names it, and a kind of entry a query names ("good practice")
-  comes first.
+Each adjustment is a small named part (`search.query.parts`) that reads the same
+`AdjustContext` and returns what it adds — a scope, score factors by kind, or lifts,
+each lift with the reason `explain` gives for it:
+
+- `areas` (scope): a query that names an Area is about that Area: only entries about
+  it match (its own and the national text that names it);
+- `kind-priors`: scores rows, framework criteria, report links and tables repeat the
+  words of many topics; they rank below the entries that carry the findings unless the
+  query asks for them ("rated", "criteria", "table") or names what is scored;
+- `own-entries`: an Area's own entries (its Annex B rows, scores, report) come before
+  the national text that names it;
+- `kinds` and `structural-cues`: a kind of entry a query names ("good practice") or
+  asks for ("scores") comes first;
+- `answer-rows`: the scores rows an answer rests on lead;
+- `quantities`: for "how many …?", the entries that give a number of the topic lead.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from search.models import KINDS, Entry
 from search.query.engine.bitsets import docnums_of, mask_of
+from search.query.parts import ALL_ON, Switches
 from search.query.understanding import Understanding
 
 # Score factors of the structural kinds when a query does not ask for them.
 KIND_PRIORS = {"rating": 0.3, "criterion": 0.8, "report": 0.3, "table": 0.6}
 STRUCTURAL_KINDS = frozenset(KIND_PRIORS)
+PRIOR_REASONS = {
+    "rating": "scores rows rank below the findings unless scores are asked for",
+    "criterion": "framework criteria rank below the findings unless the framework is asked for",
+    "report": "links to Area reports rank below the findings unless reports are asked for",
+    "table": "tables rank below the findings unless a table is asked for",
+}
 # The entries that are an Area's own, not national text that names it.
 OWN_KINDS = frozenset({"issue", "good-practice", "strength", "rating", "report"})
 SUBJECT_LIFT = 30.0
 # "How many …?" is answered by a number: entries that give one of the topic get this much.
 QUANTITY_LIFT = 10.0
+
+
+@dataclass(frozen=True)
+class Lift:
+    """A value added to the score of every entry in a set, and why."""
+
+    reason: str
+    docs: int
+    value: float
+
+
+@dataclass(frozen=True)
+class AdjustContext:
+    """What the adjustments read: the understanding, the answer's rows, the quantities."""
+
+    understanding: Understanding
+    answered: tuple[int, ...] = ()
+    quantities: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class Adjustment:
+    """What one part adds: a scope (None: everything), score factors by kind, lifts."""
+
+    scope: int | None = None
+    factors: dict[str, float] = field(default_factory=dict)
+    lifts: tuple[Lift, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -39,7 +78,12 @@ class Adjustments:
     priors: dict[int, float] | None
     lifts: dict[int, float]
     factors: dict[str, float]
+    rules: tuple[Lift, ...] = ()
     quantities: frozenset[int] = frozenset()
+
+    def lift_reasons(self, doc: int) -> list[tuple[str, float]]:
+        """Return why a document's score was lifted, and by how much."""
+        return [(rule.reason, rule.value) for rule in self.rules if rule.docs >> doc & 1]
 
 
 class PriorTable:
@@ -55,39 +99,107 @@ class PriorTable:
                 if entry.kind in OWN_KINDS:
                     self.own[area] = self.own.get(area, 0) | 1 << n
         self.priors_for_factors = lru_cache(maxsize=32)(self._priors)
+        self.parts = (
+            ("areas", self.area_scope),
+            ("kind-priors", self.kind_priors),
+            ("own-entries", self.own_entries),
+            ("kinds", self.kinds_named),
+            ("structural-cues", self.kinds_asked),
+            ("answer-rows", self.answer_rows),
+            ("quantities", self.quantity_lift),
+        )
 
     def adjust(
-        self, understanding: Understanding, answer: tuple[int, ...] = (), quantities: tuple[int, ...] = ()
+        self,
+        understanding: Understanding,
+        answer: tuple[int, ...] = (),
+        quantities: tuple[int, ...] = (),
+        switches: Switches = ALL_ON,
     ) -> Adjustments:
         """Return the scope, priors and lifts a query's understanding calls for.
 
         `answer` lists the documents an answer from the scores rests on: they lead;
         `quantities`, for a "how many" question, those that give a number of its topic.
         """
-        factors = kind_factors(understanding)
-        priors = self.priors_for_factors(tuple(sorted(factors.items()))) if factors else None
-        scope = None
+        context = AdjustContext(understanding, answer, quantities)
+        scope, factors, rules = None, {}, []
+        for name, part in self.parts:
+            if not switches.on(name):
+                continue
+            made = part(context)
+            if made.scope is not None:
+                scope = made.scope if scope is None else scope & made.scope
+            factors.update(made.factors)
+            rules += made.lifts
         lifts: dict[int, float] = {}
-        if understanding.areas:
-            scope = 0
-            for area in understanding.areas:
-                scope |= self.by_area.get(area, 0)
-                for doc in docnums_of(self.own.get(area, 0)):
-                    lifts[doc] = SUBJECT_LIFT
-        for kind in understanding.kinds:
-            for doc in docnums_of(self.by_kind.get(kind, 0)):
-                lifts[doc] = lifts.get(doc, 0.0) + SUBJECT_LIFT
-        # What the answer rests on leads; without an answer, the structural kinds asked
-        # for ("scores", "criteria") lead, as a kind named does.
-        asked = set() if answer else set(understanding.asks_for) & STRUCTURAL_KINDS
-        for kind in asked:
-            for doc in docnums_of(self.by_kind.get(kind, 0)):
-                lifts[doc] = lifts.get(doc, 0.0) + SUBJECT_LIFT
-        for doc in answer:
-            lifts[doc] = lifts.get(doc, 0.0) + SUBJECT_LIFT
-        for doc in quantities:
-            lifts[doc] = lifts.get(doc, 0.0) + QUANTITY_LIFT
-        return Adjustments(scope, priors, lifts, factors, frozenset(quantities))
+        for rule in rules:
+            for doc in docnums_of(rule.docs):
+                lifts[doc] = lifts.get(doc, 0.0) + rule.value
+        priors = self.priors_for_factors(tuple(sorted(factors.items()))) if factors else None
+        return Adjustments(scope, priors, lifts, factors, tuple(rules), frozenset(quantities))
+
+    # -- the parts ------------------------------------------------------------------------
+
+    def area_scope(self, c: AdjustContext) -> Adjustment:
+        """Scope the search to the entries about the Areas named."""
+        if not c.understanding.areas:
+            return Adjustment()
+        scope = 0
+        for area in c.understanding.areas:
+            scope |= self.by_area.get(area, 0)
+        return Adjustment(scope=scope)
+
+    @staticmethod
+    def kind_priors(c: AdjustContext) -> Adjustment:
+        """Rank the structural kinds below the findings unless the query asks for them."""
+        return Adjustment(factors=kind_factors(c.understanding))
+
+    def own_entries(self, c: AdjustContext) -> Adjustment:
+        """Lift an Area's own entries above the national text that names it."""
+        return Adjustment(
+            lifts=tuple(
+                Lift(f"its own entry for {area}", self.own[area], SUBJECT_LIFT)
+                for area in c.understanding.areas
+                if area in self.own
+            )
+        )
+
+    def kinds_named(self, c: AdjustContext) -> Adjustment:
+        """Lift the kinds of entry the query names ("good practice")."""
+        return Adjustment(
+            lifts=tuple(
+                Lift(f"a kind named in the query ({kind})", self.by_kind[kind], SUBJECT_LIFT)
+                for kind in c.understanding.kinds
+                if kind in self.by_kind
+            )
+        )
+
+    def kinds_asked(self, c: AdjustContext) -> Adjustment:
+        """Lift the structural kinds asked for ("scores", "criteria"), unless an answer's rows lead."""
+        if c.answered:
+            return Adjustment()
+        asked = sorted(set(c.understanding.asks_for) & STRUCTURAL_KINDS)
+        return Adjustment(
+            lifts=tuple(
+                Lift(f"a kind the query asks for ({kind})", self.by_kind[kind], SUBJECT_LIFT)
+                for kind in asked
+            )
+        )
+
+    @staticmethod
+    def answer_rows(c: AdjustContext) -> Adjustment:
+        """Lift the rows an answer from the scores rests on."""
+        if not c.answered:
+            return Adjustment()
+        return Adjustment(lifts=(Lift("the answer rests on it", mask_of(c.answered), SUBJECT_LIFT),))
+
+    @staticmethod
+    def quantity_lift(c: AdjustContext) -> Adjustment:
+        """Lift, for a "how many" question, the entries that give a number of its topic."""
+        if not c.quantities:
+            return Adjustment()
+        reason = "it gives a number of what the question asks about"
+        return Adjustment(lifts=(Lift(reason, mask_of(c.quantities), QUANTITY_LIFT),))
 
     def _priors(self, factors: tuple[tuple[str, float], ...]) -> dict[int, float]:
         """Return the factor of every document whose kind has one (the rest keep 1)."""
@@ -95,30 +207,6 @@ class PriorTable:
         for kind, factor in factors:
             priors.update(dict.fromkeys(docnums_of(self.by_kind[kind]), factor))
         return priors
-
-
-def lift_reasons(
-    understanding: Understanding, entry: Entry, answered: bool, answer: bool, quantity: bool = False
-) -> list[tuple[str, float]]:
-    """Say why an entry's score was lifted, matching `PriorTable.adjust`.
-
-    `answered`: the query got an answer; `answer`: this entry is one it rests on;
-    `quantity`: it gives a number of what a "how many" question asks about.
-    """
-    reasons = [
-        (f"its own entry for {area}", SUBJECT_LIFT)
-        for area in understanding.areas
-        if area in entry.areas and entry.kind in OWN_KINDS
-    ]
-    if entry.kind in understanding.kinds:
-        reasons.append((f"a kind named in the query ({entry.kind})", SUBJECT_LIFT))
-    if not answered and entry.kind in STRUCTURAL_KINDS & understanding.asks_for:
-        reasons.append((f"a kind the query asks for ({entry.kind})", SUBJECT_LIFT))
-    if answer:
-        reasons.append(("the answer rests on it", SUBJECT_LIFT))
-    if quantity:
-        reasons.append(("it gives a number of what the question asks about", QUANTITY_LIFT))
-    return reasons
 
 
 def kind_factors(understanding: Understanding) -> dict[str, float]:

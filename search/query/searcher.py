@@ -20,7 +20,6 @@ from search.index.reader import OpenBuild, open_build, open_current
 from search.models import (
     KIND_LABELS,
     PART_LABELS,
-    Answer,
     Entry,
     Hit,
     SearchRequest,
@@ -28,13 +27,14 @@ from search.models import (
     Suggestion,
 )
 from search.query.answers import Answerer
-from search.query.compiler import CompiledQuery, QueryCompiler
 from search.query.engine.bitsets import docnums_of, mask_of
 from search.query.engine.facets import FacetIndex
 from search.query.engine.ranking import Ranker
 from search.query.engine.scoring import make_weighting
 from search.query.explain import explain_entry, explain_query
 from search.query.lexicon import make_lexicon
+from search.query.parts import ALL_ON, Switches
+from search.query.pipeline import PreparedQuery, QueryPipeline
 from search.query.priors import PriorTable
 from search.query.related import (
     CANDIDATES,
@@ -47,7 +47,7 @@ from search.query.related import (
 from search.query.request import MAX_DEPTH
 from search.query.selection import Selection
 from search.query.suggest import Suggester
-from search.query.syntax import parse_query
+from search.query.understanding import Understanding
 from search.text.analysis import stems
 from search.text.highlight import HighlightTerms, make_snippet
 from search.text.sentences import SentenceSplitter
@@ -73,7 +73,7 @@ class SearchIndex:
         self.by_id = {e.id: n for n, e in enumerate(self.entries)}
         self._local = threading.local()
         self.check_alignment()
-        self.compiler = QueryCompiler(make_lexicon(self.build, self.searcher().reader()))
+        self.lexicon = make_lexicon(self.build, self.searcher().reader())
         self.facets = FacetIndex.from_entries(
             self.entries,
             {
@@ -86,6 +86,7 @@ class SearchIndex:
         self.selection = Selection(self.areas, self.taxonomy, self.facets)
         self.priors = PriorTable(self.entries)
         self.answerer = Answerer(self.entries, self.areas, self.quality)
+        self.pipeline = QueryPipeline(self.lexicon, self.answerer, self.priors, self.by_id, self.quantities)
         if self.forward is not None:
             self.ranker = Ranker(WEIGHTING, len(self.entries), self.forward.positions, FORWARD_FIELDS)
         else:  # a build from before the forward index: titles and texts are analysed anew
@@ -133,18 +134,27 @@ class SearchIndex:
 
     # -- searching -------------------------------------------------------------
 
-    def search(self, request: SearchRequest, *, snippets: bool = True, facets: bool = True) -> SearchResult:
+    def prepare(self, request: SearchRequest, without: frozenset[str] = frozenset()) -> PreparedQuery:
+        """Read, compile, answer and adjust a request's query, with some parts switched off."""
+        return self.pipeline.prepare(request, Switches(frozenset(without)) if without else ALL_ON)
+
+    def search(
+        self,
+        request: SearchRequest,
+        *,
+        snippets: bool = True,
+        facets: bool = True,
+        without: frozenset[str] = frozenset(),
+    ) -> SearchResult:
         """Run a search request: matches, ranking, disjunctive facet counts, snippets, answer.
 
         Without `snippets` (downloads), hits carry no snippet and no explanation; without
-        `facets`, the result's facets are empty (a download shows no counts).
+        `facets`, the result's facets are empty (a download shows no counts). `without`
+        names query-stage parts to switch off (`search.query.parts`).
         """
         started = time.perf_counter()
-        plan = parse_query(request.q)
-        compiled = self.compiler.compile(request.q, plan)
-        answer = self.answerer.answer(compiled.understanding)
-        answered = self.answered(answer)
-        adjustments = self.priors.adjust(compiled.understanding, answered, self.quantities(compiled))
+        prepared = self.prepare(request, without)
+        compiled, adjustments = prepared.compiled, prepared.adjustments
         selections = self.selection.merge(request, compiled.filters)
         # Documents a field filter in the query rules out count nowhere, facets included.
         allowed = self.facets.everything & ~self.selection.values_mask(compiled.excluded_filters)
@@ -177,10 +187,7 @@ class SearchIndex:
         if request.explain and snippets and ranking is not None:
             explanation = explain_query(compiled, adjustments)
             hits = tuple(
-                replace(
-                    hit,
-                    explanation=explain_entry(ranking.run, compiled, adjustments, d, hit.entry, answered),
-                )
+                replace(hit, explanation=explain_entry(ranking.run, compiled, adjustments, d, hit.entry))
                 for hit, (d, _) in zip(hits, page, strict=True)
             )
         return SearchResult(
@@ -191,9 +198,9 @@ class SearchIndex:
             facets=counts,
             took_ms=round((time.perf_counter() - started) * 1000, 2),
             build=self.name,
-            answer=answer,
-            scope=compiled.understanding.areas,
-            widened_query=self.widen(request.q) if compiled.understanding.areas else None,
+            answer=prepared.answer,
+            scope=prepared.understanding.areas,
+            widened_query=self.widen(request.q) if prepared.understanding.areas else None,
             explanation=explanation,
         )
 
@@ -219,9 +226,8 @@ class SearchIndex:
         """Return why one entry scores as it does for a request's query, or why it does not match."""
         entry = self.entry(entry_id)
         doc = self.by_id[entry_id]
-        compiled = self.compiler.compile(request.q, parse_query(request.q))
-        answered = self.answered(self.answerer.answer(compiled.understanding))
-        adjustments = self.priors.adjust(compiled.understanding, answered, self.quantities(compiled))
+        prepared = self.prepare(request)
+        compiled, adjustments = prepared.compiled, prepared.adjustments
         query = explain_query(compiled, adjustments)
         query["query_clauses"] = query.pop("clauses")
         body = {"id": entry_id, "query": request.q, **query}
@@ -232,23 +238,22 @@ class SearchIndex:
                 "why": "an empty query lists entries in document order; nothing is scored",
             }
         if adjustments.scope is not None and not adjustments.scope >> doc & 1:
-            areas = ", ".join(self.areas.label(a) for a in compiled.understanding.areas)
+            areas = ", ".join(self.areas.label(a) for a in prepared.understanding.areas)
             return {**body, "matched": False, "why": f"the query is about {areas}, and this entry is not"}
         ranking = self.ranker.run(
             compiled.query, self.searcher(), 1 << doc, adjustments.priors, adjustments.lifts
         )
         if not ranking.matched >> doc & 1:
             return {**body, "matched": False, "why": "none of the query's clauses matches this entry"}
-        detail = explain_entry(ranking.run, compiled, adjustments, doc, entry, answered)
+        detail = explain_entry(ranking.run, compiled, adjustments, doc, entry)
         return {**body, "matched": True, **detail, "ranked_score": round(ranking.scores([doc])[0], 4)}
 
-    def quantities(self, compiled: CompiledQuery) -> tuple[int, ...]:
+    def quantities(self, u: Understanding) -> tuple[int, ...]:
         """Return, for a "how many" question, the entries that give a number of what it asks about.
 
         "how many case files did inspectors examine" is answered by "1,830 files that
         we examined": a number just before one of the topic's words.
         """
-        u = compiled.understanding
         if u.frame[:2] not in (("how", "many"), ("how", "much")) or u.kinds or self.forward is None:
             return ()
         topic = tuple(dict.fromkeys(s for w in u.words if w.topical for s in stems(w.text)))
@@ -257,13 +262,9 @@ class SearchIndex:
             candidates |= self.ranker.postings_mask(self.searcher(), "text", stem)
         return tuple(d for d in docnums_of(candidates) if self.forward.counted(d, topic))
 
-    def answered(self, answer: Answer | None) -> tuple[int, ...]:
-        """Return the documents an answer from the scores rests on (none for counts)."""
-        return tuple(self.by_id[i] for i in answer.entry_ids) if answer and answer.kind == "ratings" else ()
-
     def highlight_terms(self, q: str) -> HighlightTerms:
         """Return what a query marks in text: its words, expansions and phrases, as a search would."""
-        return self.compiler.compile(q, parse_query(q)).highlight
+        return self.prepare(SearchRequest(q=q)).compiled.highlight
 
     def make_hit(self, docnum: int, score: float | None, terms: HighlightTerms) -> Hit:
         """Return a result with its snippet."""

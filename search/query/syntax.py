@@ -26,6 +26,7 @@ LEXEME = re.compile(
 class QueryPlan:
     """The parts of a query string, before analysis."""
 
+    text: str = ""
     words: list[str] = field(default_factory=list)
     phrases: list[str] = field(default_factory=list)
     prefixes: list[str] = field(default_factory=list)
@@ -42,7 +43,7 @@ class QueryPlan:
 
 def parse_query(text: str) -> QueryPlan:
     """Split a query string into words, phrases, filters and operators."""
-    plan = QueryPlan()
+    plan = QueryPlan(text=text)
     negate_next = False
     for match in LEXEME.finditer(text):
         sign = "-" if negate_next else match.group("sign")

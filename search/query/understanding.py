@@ -22,6 +22,7 @@ import re
 from dataclasses import dataclass, replace
 
 from search.query.lexicon import Lexicon
+from search.query.parts import ALL_ON, Switches
 from search.text.analysis import contains, stems, word_tokens
 
 QUESTION_START = re.compile(
@@ -88,28 +89,33 @@ class QueryReader:
     def __init__(self, lexicon: Lexicon):
         self.lex = lexicon
 
-    def read(self, words: list[str]) -> Understanding:
-        """Return what the words of a query ask for."""
+    def read(self, words: list[str], switches: Switches = ALL_ON) -> Understanding:
+        """Return what the words of a query ask for; a step whose part is off is skipped."""
         words = [w for w in (w.strip("?!.,;:") for w in words) if w]
-        frame, words = self.take_frame(words)
-        if not frame and len(words) > 1 and words[0].lower() in self.lex.language.question_words:
+        frames = switches.on("question-frames")
+        frame, words = self.take_frame(words) if frames else ([], words)
+        if frames and not frame and len(words) > 1 and words[0].lower() in self.lex.language.question_words:
             frame, words = [words[0].lower()], words[1:]  # "what training has …": a question all the same
-        areas, words = self.take_areas(words)
-        kinds, words = self.take_kinds(words, counting=frame[:2] == ["how", "many"])
+        areas, words = self.take_areas(words) if switches.on("areas") else ([], words)
+        counting = frame[:2] == ["how", "many"]
+        kinds, words = self.take_kinds(words, counting) if switches.on("kinds") else ([], words)
         said = tuple(words)
         if frame:
             # Inside a question too, its own words ("did", "how") say how to answer.
             frame += [w.lower() for w in words if w.lower() in self.lex.language.question_words]
             words = [w for w in words if w.lower() not in self.lex.language.question_words]
-        ending, words = self.take_ending(words, whole=bool(areas or kinds))
-        frame += ending
-        asks_for = self.asked_for(words)
+        if frames:
+            ending, words = self.take_ending(words, whole=bool(areas or kinds))
+            frame += ending
+        cued = switches.on("structural-cues")
+        asks_for = self.asked_for(words) if cued else set()
         parts, criteria, words = self.named_criteria(words, areas, frame)
         # "good", "fair", "poor" are ratings only where scores are asked for ("rated good").
         ratings = self.rating_values(words) if "rating" in asks_for else []
-        cues = self.cue_words(words)
+        cues = self.cue_words(words) if cued else set()
         searched = [(i, w) for i, w in enumerate(words) if stems(w)]
-        kept = tuple(Word(w, self.is_topical(w) and i not in cues) for i, w in searched)
+        context = switches.on("context-words")
+        kept = tuple(Word(w, (not context or self.is_topical(w)) and i not in cues) for i, w in searched)
         if kept and not any(w.topical for w in kept):
             # Only common words: they are the topic (words asking for a kind stay aside).
             kept = tuple(Word(w, i not in cues) for i, w in searched)

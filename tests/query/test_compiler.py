@@ -8,8 +8,10 @@ from whoosh import query as wq
 
 from search.curated.taxonomy import load_taxonomy
 from search.query.compiler import QueryCompiler
+from search.query.corrections import Corrector
 from search.query.lexicon import Lexicon
 from search.query.syntax import parse_query
+from search.query.understanding import QueryReader
 from search.text.glossary import Acronym, Glossary
 from search.text.spelling import SpellingCorrector
 
@@ -24,6 +26,15 @@ def compiler():
         taxonomy=load_taxonomy(CORPUS / "themes.json"),
     )
     return QueryCompiler(lexicon)
+
+
+def compile_text(text: str):
+    """Read, correct and compile a query as the pipeline does, against the small lexicon."""
+    lexicon = compiler().lex
+    plan = parse_query(text)
+    understanding = QueryReader(lexicon).read(plan.words)
+    correction = Corrector(lexicon).correct(text, [w.text for w in understanding.words])
+    return QueryCompiler(lexicon).compile(plan, understanding, correction)
 
 
 def terms(query):
@@ -47,12 +58,12 @@ def test_unknown_fields_and_stray_syntax_are_words():
     plan = parse_query('colour:blue "unbalanced * ')
     assert plan.words == ["colour:blue"]
     assert plan.phrases == ["unbalanced *"]
-    assert compiler().compile("* ** -", parse_query("* ** -")).query is None  # nothing to search: browse
+    assert compile_text("* ** -").query is None  # nothing to search: browse
     assert parse_query("-area:wessex").excluded_filters == {"area": ["wessex"]}
 
 
 def test_words_are_or_ed_over_weighted_fields():
-    compiled = compiler().compile("disclosure letters", parse_query("disclosure letters"))
+    compiled = compile_text("disclosure letters")
     assert isinstance(compiled.query, wq.Or)
     found = terms(compiled.query)
     assert {
@@ -65,34 +76,32 @@ def test_words_are_or_ed_over_weighted_fields():
 
 
 def test_acronym_adds_its_expansion_as_a_phrase():
-    compiled = compiler().compile("IQA", parse_query("IQA"))
+    compiled = compile_text("IQA")
     assert ("individu", "qualiti", "assess") in compiled.highlight.phrases
     assert ("text", "assess") in terms(compiled.query)
 
 
 def test_expansion_adds_its_acronym():
-    compiled = compiler().compile(
-        "individual quality assessments", parse_query("individual quality assessments")
-    )
+    compiled = compile_text("individual quality assessments")
     assert "iqa" in compiled.highlight.stems
 
 
 def test_unknown_word_is_corrected():
-    compiled = compiler().compile("comunity", parse_query("comunity"))
+    compiled = compile_text("comunity")
     assert compiled.corrected == "community"
     assert ("text", "communiti") in terms(compiled.query)
 
 
 def test_required_and_excluded_clauses():
-    compiled = compiler().compile("+disclosure -letters", parse_query("+disclosure -letters"))
+    compiled = compile_text("+disclosure -letters")
     assert isinstance(compiled.query, wq.AndNot)
 
 
 def test_filters_only_is_a_browse():
-    compiled = compiler().compile("kind:issue", parse_query("kind:issue"))
+    compiled = compile_text("kind:issue")
     assert compiled.query is None and compiled.filters == {"kind": ["issue"]}
 
 
 def test_theme_named_outright_matches_its_entries():
-    compiled = compiler().compile("police file quality", parse_query("police file quality"))
+    compiled = compile_text("police file quality")
     assert ("themes", "police-file-quality") in terms(compiled.query)

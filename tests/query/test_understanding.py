@@ -10,6 +10,7 @@ import pytest
 
 from search.errors import CorpusError
 from search.ingest import ingest
+from search.models import SearchRequest
 from search.query.request import parse_request
 from search.query.syntax import parse_query
 
@@ -18,7 +19,7 @@ STRUCTURAL = {"rating", "criterion", "report", "table"}
 
 
 def read(index, q: str):
-    return index.compiler.reader.read(parse_query(q).words)
+    return index.pipeline.reader.read(parse_query(q).words)
 
 
 def search(index, q: str, **params):
@@ -217,15 +218,15 @@ def test_a_very_long_word_is_never_tried_by_the_speller(search_index, monkeypatc
     real = spelling.deletions
     monkeypatch.setattr(spelling, "deletions", lambda word, d: generated.append(len(word)) or real(word, d))
     for word in ("a" * 500, "ｚ" * 400, "disclosure" * 30):
-        assert search_index.compiler.lex.speller.correct(word) is None
+        assert search_index.lexicon.speller.correct(word) is None
     assert generated == []
-    search_index.compiler.lex.speller.correct("disclosre")
-    assert generated and max(generated) <= search_index.compiler.lex.speller.longest + 2
+    search_index.lexicon.speller.correct("disclosre")
+    assert generated and max(generated) <= search_index.lexicon.speller.longest + 2
 
 
 def test_a_query_of_hundreds_of_words_compiles_a_bounded_query(search_index):
     words = " ".join(f"word{n} disclosure police" for n in range(160))[:500]
-    compiled = search_index.compiler.compile(words, parse_query(words))
+    compiled = search_index.prepare(SearchRequest(q=words)).compiled
     assert len(compiled.clauses) <= 60
     assert search(search_index, words).total > 0
 
@@ -255,7 +256,7 @@ def test_operators_are_bounded_in_number_and_in_the_words_they_stand_for(search_
         " ".join(f"{c}{d}*" for c in "abcdefghij" for d in "aeiou"),
         '"' + " ".join(words) + '"',
     ):
-        compiled = search_index.compiler.compile(q, parse_query(q))
+        compiled = search_index.prepare(SearchRequest(q=q)).compiled
         operators = [
             c for c in compiled.clauses if c.reason.startswith(("words near", "words starting", "phrase"))
         ]
@@ -267,7 +268,7 @@ def test_operators_are_bounded_in_number_and_in_the_words_they_stand_for(search_
 
 
 def test_prefixes_and_fuzzy_words_stand_for_the_reports_words(search_index):
-    lex = search_index.compiler.lex
+    lex = search_index.lexicon
     assert lex.starting_with("disclos", 5) == ["disclosur", "disclos"]  # the more used first
     assert "victim" in lex.near("victm", 5)
     assert lex.near("z" * 300, 5) == []

@@ -1,0 +1,86 @@
+"""The pieces a compiled query is made of: labelled clauses and the Whoosh queries they hold.
+
+A clause is one part of a query's score and the reason it is there ("word 'disclosure'",
+"acronym IQA: Individual Quality Assessment"); `explain` lists them by those reasons.
+The helpers here build the Whoosh queries every stage uses, so a word is matched the
+same way whichever part added it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from whoosh import query as wq
+
+from search.index.schema import FIELD_BOOSTS
+
+
+@dataclass(frozen=True)
+class Clause:
+    """One part of a query's score, and why it is there ("word 'disclosure'", "acronym IQA")."""
+
+    reason: str
+    query: wq.Query
+
+
+@dataclass(frozen=True)
+class Expansion:
+    """What one part adds to a query: clauses, words to mark in snippets, phrases to mark."""
+
+    clauses: tuple[Clause, ...] = ()
+    marks: frozenset[str] = frozenset()
+    phrases: tuple[tuple[str, ...], ...] = ()
+
+
+@dataclass
+class Gathered:
+    """Clauses, marks and phrases as a query's parts add them, in order."""
+
+    clauses: list[Clause] = field(default_factory=list)
+    marks: set[str] = field(default_factory=set)
+    phrases: list[tuple[str, ...]] = field(default_factory=list)
+
+    def add(self, expansion: Expansion) -> None:
+        """Add one part's expansion."""
+        self.clauses += expansion.clauses
+        self.marks |= expansion.marks
+        self.phrases += expansion.phrases
+
+
+def text_and_title(s: str) -> list[wq.Query]:
+    """Return a stem's term in the text and the title."""
+    return [wq.Term("text", s), wq.Term("title", s, boost=FIELD_BOOSTS["title"])]
+
+
+def field_terms(s: str) -> list[wq.Query]:
+    """Return a stem's term in every searchable field, boosted by field weight."""
+    return [wq.Term(name, s, boost=boost) for name, boost in FIELD_BOOSTS.items()]
+
+
+def word_query(s: str, boost: float = 1.0) -> wq.Query:
+    """Return a word's query: its best field counts, so a word is worth no more than its rarity.
+
+    Summed over fields, a common word matched in an entry's title, text and context
+    outscores a rare word matched once; taking the best field (Whoosh's
+    DisjunctionMax) keeps each word's share bounded by its inverse document frequency.
+    """
+    return wq.DisjunctionMax([wq.Term(name, s, boost=b * boost) for name, b in FIELD_BOOSTS.items()])
+
+
+def phrase_query(seq: tuple[str, ...], boost: float = 1.0, slop: int = 1) -> wq.Query:
+    """Return a query for a stem sequence in the text, title and aliases.
+
+    Whoosh's slop counts positions, so 1 means "adjacent", the tightest there is.
+    """
+    if len(seq) == 1:
+        return wq.Or(
+            [wq.Term("text", seq[0]), wq.Term("title", seq[0], boost=FIELD_BOOSTS["title"])], boost=boost
+        )
+    return wq.Or(
+        [
+            wq.Phrase("text", list(seq), slop=slop),
+            wq.Phrase("title", list(seq), slop=slop, boost=FIELD_BOOSTS["title"]),
+            wq.Phrase("aliases", list(seq), slop=slop, boost=0.8),
+        ],
+        boost=boost,
+    )

@@ -1,0 +1,256 @@
+"""Expansions: what a query's parts add around its words, each a small part with one job.
+
+Like Whoosh's qparser plugins, each expander has a name (`search.query.parts`), reads
+the same `QueryWords` and returns an `Expansion` — its clauses, the words and phrases
+snippets should mark — without touching anything shared; the compiler gathers the
+expansions of the parts that are on. None of them touches an index.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from whoosh import query as wq
+
+from search.query.clauses import Clause, Expansion, field_terms, phrase_query
+from search.query.lexicon import Lexicon
+from search.query.parts import FAMILY, Switches
+from search.text.analysis import contains, stem, stems, word_tokens
+
+PHRASE_BOOST = 2.0
+BIGRAM_BOOST = 0.6
+ACRONYM_BOOST = 1.0
+SYNONYM_BOOST = 0.6
+LAY_BOOST = 1.0
+EXPANSION_WORD_BOOST = 0.2
+FAMILY_BOOST = 0.3
+THEME_SCORE = 1.0
+FUZZY_BOOST = 0.5
+COMMON_ACRONYM_SHARE = 0.1
+# Proximity is measured over at most this many words: beyond, "together" means little.
+PROXIMITY_WORDS = 8
+
+
+@dataclass(frozen=True)
+class QueryWords:
+    """What every expander reads: the words to search for and how the query said them."""
+
+    words: tuple[str, ...]  # as searched for, corrections applied
+    topical: frozenset[str]  # the words (of `words`) that carry the topic
+    stems: tuple[str, ...]  # every word's stems, in order
+    said: tuple[str, ...] = ()  # stems of the words as said, question words included
+    phrases: tuple[str, ...] = ()  # "quoted phrases", as typed
+    alternatives: tuple[str, ...] = ()  # report words near words the report never uses
+    scoped: bool = False  # the query names an Area
+    switches: Switches = Switches()
+
+    @property
+    def items(self) -> tuple[str, ...]:
+        """The words and the quoted phrases."""
+        return self.words + self.phrases
+
+    @property
+    def item_stems(self) -> tuple[str, ...]:
+        """The stems of the words and the quoted phrases, in order."""
+        return tuple(s for item in self.items for s in stems(item))
+
+
+class Spelling:
+    """Report words near a word the report never uses, as weak alternatives beside it."""
+
+    name = "spelling"
+
+    def __init__(self, lexicon: Lexicon):
+        self.lex = lexicon
+
+    def expand(self, q: QueryWords) -> Expansion:
+        clauses = tuple(
+            Clause(f"{word!r}, the nearest report word", wq.Or(field_terms(stem(word)), boost=FUZZY_BOOST))
+            for word in q.alternatives
+        )
+        return Expansion(clauses, frozenset(stem(w) for w in q.alternatives))
+
+
+class Acronyms:
+    """An acronym also finds its expansion (and the expansion's words, loosely); an expansion, its acronym."""
+
+    name = "acronyms"
+
+    def __init__(self, lexicon: Lexicon):
+        self.lex = lexicon
+
+    def expand(self, q: QueryWords) -> Expansion:
+        clauses, phrases, marks = [], [], set()
+        for item in q.items:
+            for tok in word_tokens(item):
+                acronym = self.lex.glossary.lookup(tok.word)
+                # An acronym in a good share of the entries ("CPS") is the report's everyday
+                # word: its spelled-out form would only add noise.
+                common = self.lex.words.share(tok.stem) > COMMON_ACRONYM_SHARE
+                if acronym and acronym.expansion_stems and not common:
+                    why = f"acronym {acronym.acronym}: {acronym.expansion}"
+                    clauses.append(
+                        Clause(why, phrase_query(acronym.expansion_stems, boost=ACRONYM_BOOST, slop=1))
+                    )
+                    phrases.append(acronym.expansion_stems)
+                    # The expansion's words, loosely: entries on the same subject that
+                    # use neither form ("quality of police files" for NFS) still surface.
+                    loose = [wq.Term("text", s, boost=EXPANSION_WORD_BOOST) for s in acronym.expansion_stems]
+                    clauses.append(Clause(f"words of {acronym.acronym}'s expansion", wq.Or(loose)))
+        for acronym in self.lex.glossary.expansions_in(q.item_stems):
+            query = wq.Or([wq.Term(name, acronym.key, boost=ACRONYM_BOOST) for name in ("text", "title")])
+            clauses.append(Clause(f"acronym of {acronym.expansion!r}: {acronym.acronym}", query))
+            marks.add(acronym.key)
+        return Expansion(tuple(clauses), frozenset(marks), tuple(phrases))
+
+
+def alternatives(group, held, why: str, boost: float) -> Expansion:
+    """Return weaker clauses for the phrases of a group that none of the `held` stem sequences holds."""
+    clauses, marks, phrases = [], set(), []
+    for phrase in group:
+        if not any(contains(seq, phrase) for seq in held):
+            clauses.append(Clause(f"{why}: {' '.join(phrase)}", phrase_query(phrase, boost=boost)))
+            phrases.append(phrase) if len(phrase) > 1 else marks.add(phrase[0])
+    return Expansion(tuple(clauses), frozenset(marks), tuple(phrases))
+
+
+def merge(expansions: list[Expansion]) -> Expansion:
+    """Return several expansions as one, in order."""
+    return Expansion(
+        tuple(c for e in expansions for c in e.clauses),
+        frozenset(m for e in expansions for m in e.marks),
+        tuple(p for e in expansions for p in e.phrases),
+    )
+
+
+class Synonyms:
+    """The report's own synonyms ("budget control", "financial control") find each other."""
+
+    name = "synonyms"
+
+    def __init__(self, lexicon: Lexicon):
+        self.lex = lexicon
+
+    def expand(self, q: QueryWords) -> Expansion:
+        seq = q.item_stems
+        found, seen = [], set()
+        for _, source, group, _ in self.lex.groups_in(q.said) + self.lex.groups_in(seq):
+            if source == "synonym" and group not in seen:
+                seen.add(group)
+                found.append(alternatives(group, (q.said, seq), "synonym", SYNONYM_BOOST))
+        return merge(found)
+
+
+class LayWords:
+    """A reader's words ("barristers") also find the report's words for the same thing ("counsel").
+
+    Read in the words as said, question words included, and in the phrases typed. Each
+    group belongs to a family (`lay-words:money`), which can be switched off on its own.
+    """
+
+    name = "lay-words"
+
+    def __init__(self, lexicon: Lexicon):
+        self.lex = lexicon
+
+    def groups(self, seq: tuple[str, ...], switches: Switches):
+        """Return the lay groups found in a stem sequence whose family is on: (phrase, report words)."""
+        return [
+            (phrase, report)
+            for phrase, source, report, _ in self.lex.groups_in(seq)
+            if source == "lay" and switches.on(f"{self.name}{FAMILY}{self.lex.lay_family(report)}")
+        ]
+
+    def weakened(self, q: QueryWords) -> set[str]:
+        """Return the stems of the lay phrases of several words a query holds.
+
+        Taken apart, such words mean something else in the report ("learning
+        difficulties" is not "learning and development"): they count mostly together,
+        through the report's own words for the phrase.
+        """
+        found: set[str] = set()
+        for phrase, report in self.groups(q.said, q.switches):
+            if len(phrase) > 1:
+                # A word that is itself one of the report's words for the phrase
+                # ("disclosure" in "disclosure failures") keeps its sense.
+                found.update(set(phrase) - {words[0] for words in report if len(words) == 1})
+        return found
+
+    def expand(self, q: QueryWords) -> Expansion:
+        seq = q.item_stems
+        found, seen = [], set()
+        for _, report in self.groups(q.said, q.switches) + self.groups(seq, q.switches):
+            if report not in seen:
+                seen.add(report)
+                found.append(
+                    alternatives(report, (q.said, seq), "the report's word for a lay word", LAY_BOOST)
+                )
+        return merge(found)
+
+
+class WordFamilies:
+    """A word also finds the longer words of its family ("budget" → "budgetary")."""
+
+    name = "word-families"
+
+    def __init__(self, lexicon: Lexicon):
+        self.lex = lexicon
+
+    def expand(self, q: QueryWords) -> Expansion:
+        clauses, marks = [], set()
+        for word in q.words:
+            if word not in q.topical:
+                continue
+            for s in stems(word):
+                for other in self.lex.family(s):
+                    clauses.append(
+                        Clause(
+                            f"{other!r}, of the family of {word!r}",
+                            wq.Term("text", other, boost=FAMILY_BOOST),
+                        )
+                    )
+                    marks.add(other)
+        return Expansion(tuple(clauses), frozenset(marks))
+
+
+class Proximity:
+    """Entries where the words stand together, as typed, rank higher: the whole run, and each pair."""
+
+    name = "proximity"
+
+    def expand(self, q: QueryWords) -> Expansion:
+        seq = q.stems
+        if len(seq) < 2 or len(seq) > PROXIMITY_WORDS:
+            return Expansion()
+        clauses = [
+            Clause(f"words together: {' '.join(seq)}", phrase_query(tuple(seq), boost=PHRASE_BOOST, slop=2))
+        ]
+        if len(seq) > 2:
+            clauses += [
+                Clause(f"pair: {a} {b}", phrase_query((a, b), boost=BIGRAM_BOOST, slop=1))
+                for a, b in zip(seq, seq[1:], strict=False)
+            ]
+        return Expansion(tuple(clauses))
+
+
+class ThemeSignals:
+    """A query naming a theme outright also finds the entries tagged with it.
+
+    Within one Area (`scoped`) the theme a query's words signal counts too: there its
+    few entries on the subject ("north east leadership") may use other words.
+    """
+
+    name = "theme-signals"
+
+    def __init__(self, lexicon: Lexicon):
+        self.lex = lexicon
+
+    def expand(self, q: QueryWords) -> Expansion:
+        text = " ".join(q.words)
+        slugs = self.lex.taxonomy.matching_themes(text)
+        if q.scoped:
+            slugs = tuple(dict.fromkeys(slugs + self.lex.taxonomy.tag(text)))
+        if not slugs:
+            return Expansion()
+        query = wq.Or([wq.ConstantScoreQuery(wq.Term("themes", s), THEME_SCORE) for s in slugs])
+        return Expansion((Clause(f"theme {', '.join(slugs)}", query),))

@@ -1,0 +1,80 @@
+"""The query stage's switchable parts, by name.
+
+Every step that changes what a query finds or how it ranks — a way of reading the
+words, an expansion, a prior or a lift — is a named part that can be switched off:
+`python -m search query --without lay-words,kind-priors …`, and the same on the
+relevance benchmark, which switches each off in turn (`--ablate`) to show what it is
+worth. The lay thesaurus's families switch off one by one too (`lay-words:money`).
+The parts themselves live with their stage: reading in `understanding`, expansions in
+`expanders`, priors and lifts in `adjusters`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+# A family of the lay thesaurus: `lay-words:<family>`.
+FAMILY = ":"
+
+
+@dataclass(frozen=True)
+class PartInfo:
+    """A switchable part: its name, the stage it belongs to, and what it does."""
+
+    name: str
+    stage: str
+    about: str
+
+
+PARTS = (
+    PartInfo("question-frames", "read", "a question's frame (\"which Areas were\", \"what does … mean\") is not searched for"),
+    PartInfo("context-words", "read", "words the report uses everywhere without a topic count only beside other words"),
+    PartInfo("areas", "read", "an Area named scopes the search to entries about it"),
+    PartInfo("places", "read", "a place or police force named scopes the search to its CPS Area"),
+    PartInfo("kinds", "read", "a kind of entry named (\"good practice\") leads"),
+    PartInfo("structural-cues", "read", "words asking for scores, criteria or tables (\"rated\") make them lead"),
+    PartInfo("spelling", "expand", "words the report never uses are corrected to its nearest words"),
+    PartInfo("acronyms", "expand", "acronyms also find their expansion, and expansions their acronym"),
+    PartInfo("synonyms", "expand", "the report's own synonyms find each other"),
+    PartInfo("lay-words", "expand", "a reader's words also find the report's words for the same thing"),
+    PartInfo("word-families", "expand", "a word also finds the longer words of its family (budget → budgetary)"),
+    PartInfo("proximity", "expand", "entries where the words stand together rank higher"),
+    PartInfo("theme-signals", "expand", "a query naming a theme also finds the entries tagged with it"),
+    PartInfo("kind-priors", "adjust", "scores rows, criteria, report links and tables rank below the findings"),
+    PartInfo("own-entries", "adjust", "an Area's own entries come before national text that names it"),
+    PartInfo("answer-rows", "adjust", "the scores rows an answer rests on lead"),
+    PartInfo("quantities", "adjust", "for \"how many\", the entries that give a number of the topic lead"),
+)  # fmt: skip
+PART_NAMES = tuple(p.name for p in PARTS)
+
+
+@dataclass(frozen=True)
+class Switches:
+    """Which parts are off for one query (everything is on by default)."""
+
+    off: frozenset[str] = frozenset()
+
+    def on(self, name: str) -> bool:
+        """Tell whether a part (or a lay family, `lay-words:money`) is on."""
+        if name in self.off:
+            return False
+        head, _, _ = name.partition(FAMILY)
+        return head not in self.off
+
+
+ALL_ON = Switches()
+
+
+def parse_without(value: str | Iterable[str], families: Iterable[str] = ()) -> frozenset[str]:
+    """Read a comma-separated list of parts to switch off, or raise ValueError naming the unknown."""
+    names = value.split(",") if isinstance(value, str) else list(value)
+    wanted = [n.strip().lower() for n in names if n.strip()]
+    known = set(PART_NAMES) | {f"lay-words{FAMILY}{f}" for f in families}
+    unknown = [n for n in wanted if n not in known]
+    if unknown:
+        raise ValueError(
+            f"unknown part {unknown[0]!r}; the parts are {', '.join(PART_NAMES)}"
+            + (", and lay-words:FAMILY" if families else "")
+        )
+    return frozenset(wanted)
