@@ -34,7 +34,6 @@ BUILD_ONLY = (
     "search.index.build",
     "search.bench",
     "multiprocessing",
-    "ctypes",
 )
 
 
