@@ -96,6 +96,10 @@ def cmd_query(args) -> int:
     if body["corrected_query"]:
         print(f"Showing results for: {body['corrected_query']}")
     if body["scope"]:
+        for place in body["scope"]["places"]:
+            print(f"{place['note']}.")
+        if body["scope"]["relaxed"]:
+            print(body["scope"]["relaxed"]["message"])
         print(f"About {', '.join(body['scope']['areas'])}; every Area: {body['scope']['all_areas_query']!r}")
     if body["answer"]:
         print(f"Answer: {body['answer']['text']}")

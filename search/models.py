@@ -225,3 +225,7 @@ class SearchResult:
     scope: tuple[str, ...] = ()
     widened_query: str | None = None
     explanation: dict | None = None
+    # Places named: (name, the CPS Areas that cover it, "Leeds is in CPS Yorkshire and Humberside").
+    places: tuple[tuple[str, tuple[str, ...], str], ...] = ()
+    # When no entry in the scope matched: which relaxation answered (search.query.relax).
+    relaxed: object | None = None

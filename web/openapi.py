@@ -170,7 +170,34 @@ SCHEMAS = {
             },
             "all_areas_query": {
                 "type": "string",
-                "description": "the same query without the Areas, to search every Area",
+                "description": "the same query without the Areas and places, to search every Area",
+            },
+            "places": {
+                "type": "array",
+                "description": "places the query names (a city, county or police force), each with its CPS Areas",
+                "items": strict(
+                    {
+                        "name": STRING,
+                        "areas": {"type": "array", "items": STRING},
+                        "note": {
+                            "type": "string",
+                            "description": "e.g. 'Leeds is in CPS Yorkshire and Humberside'",
+                        },
+                    }
+                ),
+            },
+            "relaxed": {
+                "oneOf": [
+                    strict(
+                        {
+                            "step": {"enum": ["theme", "area", "everywhere"]},
+                            "message": STRING,
+                            "themes": {"type": "array", "items": STRING},
+                        }
+                    ),
+                    {"type": "null"},
+                ],
+                "description": "when no entry about the Areas matched the words: the step the scope relaxed to",
             },
         }
     ),

@@ -33,7 +33,12 @@ def normalise_name(name: str) -> str:
 class AreaRegistry:
     """The known Areas, with lookup by any spelling and mention detection."""
 
-    def __init__(self, areas: list[Area], collective: list[tuple[str, tuple[str, ...]]]):
+    def __init__(
+        self,
+        areas: list[Area],
+        collective: list[tuple[str, tuple[str, ...]]],
+        query_collective: list[tuple[str, tuple[str, ...]]] = (),
+    ):
         self.areas = areas
         self.by_slug = {a.slug: a for a in areas}
         self._by_name = {}
@@ -50,6 +55,11 @@ class AreaRegistry:
         self._collective = [
             (re.compile(r"\b(?:" + pattern + r")\b", re.IGNORECASE), slugs) for pattern, slugs in collective
         ]
+        # Names readers give several Areas at once ("London", "the Midlands"): queries only.
+        self._query_collective = self._collective + [
+            (re.compile(r"\b(?:" + pattern + r")\b", re.IGNORECASE), slugs)
+            for pattern, slugs in query_collective
+        ]
 
     def resolve(self, name: str) -> str | None:
         """Return the slug for any known spelling of an Area name, else None."""
@@ -60,13 +70,21 @@ class AreaRegistry:
         return self.by_slug[slug].name
 
     def find(self, text: str) -> list[tuple[int, int, tuple[str, ...]]]:
-        """Return (start, end, slugs) for every Area named in a query, collective phrases included."""
+        """Return (start, end, slugs) for every Area named in a query, collective names included.
+
+        Where two names overlap, the longer wins: "London North" is one Area, not both
+        London Areas, and "North London" is London North.
+        """
         found = [
             (m.start(), m.end(), (self.resolve(m.group(0)),)) for m in self._query_mention.finditer(text)
         ]
-        for pattern, slugs in self._collective:
+        for pattern, slugs in self._query_collective:
             found += [(m.start(), m.end(), slugs) for m in pattern.finditer(text)]
-        return sorted(found)
+        kept: list[tuple[int, int, tuple[str, ...]]] = []
+        for start, end, slugs in sorted(found, key=lambda f: (f[0] - f[1], f[0])):
+            if all(end <= s or start >= e for s, e, _ in kept):
+                kept.append((start, end, slugs))
+        return sorted(kept)
 
     def mentions(self, text: str) -> tuple[str, ...]:
         """Return the slugs of every Area the text names, in registry order."""
@@ -84,6 +102,22 @@ def mention_pattern(names) -> re.Pattern:
     return re.compile(r"\b(" + "|".join(alternatives) + r")\b", re.IGNORECASE)
 
 
+def read_collective(items: list, slugs: set[str], path: Path) -> list[tuple[str, tuple[str, ...]]]:
+    """Read and validate phrases that name several Areas at once."""
+    collective = []
+    for item in items:
+        members = tuple(item.get("areas", ()))
+        unknown = set(members) - slugs
+        if unknown or len(members) < 2:
+            raise CorpusError(f"{path.name}: collective {item!r} must name two or more known Areas")
+        try:
+            re.compile(item["pattern"])
+        except (KeyError, re.error) as exc:
+            raise CorpusError(f"{path.name}: bad collective pattern {item!r}: {exc}") from exc
+        collective.append((item["pattern"], members))
+    return collective
+
+
 def load_areas(path: Path) -> AreaRegistry:
     """Read and validate the Area list (`corpus/areas.json`)."""
     data = read_json(path)
@@ -96,18 +130,9 @@ def load_areas(path: Path) -> AreaRegistry:
     if len({a.slug for a in areas}) != len(areas):
         raise CorpusError(f"{path.name}: duplicate Area slugs")
     slugs = {a.slug for a in areas}
-    collective = []
-    for item in data.get("collective", []):
-        members = tuple(item.get("areas", ()))
-        unknown = set(members) - slugs
-        if unknown or not members:
-            raise CorpusError(f"{path.name}: collective {item!r} names unknown Areas {unknown}")
-        try:
-            re.compile(item["pattern"])
-        except (KeyError, re.error) as exc:
-            raise CorpusError(f"{path.name}: bad collective pattern {item!r}: {exc}") from exc
-        collective.append((item["pattern"], members))
-    registry = AreaRegistry(areas, collective)
+    collective = read_collective(data.get("collective", []), slugs, path)
+    query_collective = read_collective(data.get("query_collective", []), slugs, path)
+    registry = AreaRegistry(areas, collective, query_collective)
     seen: dict[str, str] = {}
     for area in areas:
         for spelling in (area.name, *area.aliases):

@@ -29,6 +29,7 @@ from search.index.forward import ForwardWriter, join_parts, save_single
 from search.index.layout import (
     BUILDS,
     CURRENT,
+    ENGLISH,
     META,
     PHRASES,
     TEMPORARY_PREFIX,
@@ -44,11 +45,12 @@ from search.ingest.catalogue import Catalogue, ingest
 from search.models import KIND_LABELS
 from search.progress import Progress, silent
 from search.text.analysis import stems, tokens
+from search.text.english import english_words
 from search.text.phrases import learn_phrases
 from search.text.sentences import parameters_to_dict, train_parameters
 from search.text.wordstats import measure_words
 
-CURATED_FILES = ("areas.json", "themes.json", "language.json")
+CURATED_FILES = ("areas.json", "themes.json", "language.json", "places.json")
 # One Whoosh writer process per this many entries, up to one per CPU.
 ENTRIES_PER_WRITER = 5000
 SENTENCE_SAMPLE_CHARS = 1_000_000
@@ -274,7 +276,8 @@ def build_index(
 
 
 def write_sidecars(folder: Path, catalogue: Catalogue, vocabulary: Counter) -> None:
-    """Write the entries, glossary, data quality, vocabulary, phrases, sentence model and word statistics."""
+    """Write the entries, glossary, data quality, vocabulary, phrases, sentence model, word statistics
+    and the English word list."""
     write_json(folder / "entries.json", [e.to_dict() for e in catalogue.entries])
     write_json(folder / PHRASES, learn_phrases(e.text for e in catalogue.entries))
     write_json(folder / "glossary.json", catalogue.glossary.to_list())
@@ -283,6 +286,7 @@ def write_sidecars(folder: Path, catalogue: Catalogue, vocabulary: Counter) -> N
     params = train_parameters(sentence_sample(catalogue.entries), catalogue.language.abbreviations)
     write_json(folder / "sentences.json", parameters_to_dict(params))
     write_json(folder / WORDS, measure_words(catalogue.entries).to_dict())
+    write_json(folder / ENGLISH, english_words())
     curated = folder / "curated"
     curated.mkdir()
     for name in CURATED_FILES:

@@ -55,6 +55,7 @@ BUILDS = "builds"
 META = "meta.json"
 WORDS = "words.json"
 PHRASES = "phrases.json"
+ENGLISH = "english.json"
 KEEP_BUILDS = 2
 TEMPORARY_PREFIX = ".tmp-"
 LEASE = ".lease"

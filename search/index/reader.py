@@ -19,10 +19,12 @@ from whoosh.index import Index
 
 from search.curated.areas import AreaRegistry, load_areas
 from search.curated.language import Language, load_language
+from search.curated.places import Gazetteer, load_places
 from search.curated.taxonomy import Taxonomy, load_taxonomy
 from search.errors import IndexMissing
 from search.index.forward import ForwardIndex
 from search.index.layout import (
+    ENGLISH,
     PHRASES,
     WORDS,
     Lease,
@@ -57,6 +59,8 @@ class OpenBuild:
     words: WordStatistics
     forward: ForwardIndex | None
     phrases: list[dict] = field(default_factory=list)
+    english: frozenset[str] = frozenset()
+    places: Gazetteer = field(default_factory=lambda: Gazetteer([]))
     lease: Lease | None = None
 
     @property
@@ -108,12 +112,13 @@ def read_build(build: Path, lease: Lease) -> OpenBuild:
     ix = whoosh_index.open_dir(str(build / "whoosh"))
     try:
         curated = build / "curated"
+        areas = load_areas(curated / "areas.json")
         opened = OpenBuild(
             path=build,
             meta=meta,
             ix=ix,
             entries=[Entry.from_dict(d) for d in read_json(build / "entries.json")],
-            areas=load_areas(curated / "areas.json"),
+            areas=areas,
             taxonomy=load_taxonomy(curated / "themes.json"),
             language=load_language(curated / "language.json"),
             documents=read_json(curated / "documents.json"),
@@ -124,6 +129,10 @@ def read_build(build: Path, lease: Lease) -> OpenBuild:
             words=WordStatistics.from_dict(read_optional_json(build / WORDS, {})),
             forward=ForwardIndex.open(build),
             phrases=read_optional_json(build / PHRASES, []),
+            english=frozenset(read_optional_json(build / ENGLISH, [])),
+            places=load_places(curated / "places.json", areas)
+            if (curated / "places.json").is_file()
+            else Gazetteer([]),
         )
     except BaseException:
         ix.close()

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from search.curated.areas import AreaRegistry, load_areas
 from search.curated.language import Language, load_language
+from search.curated.places import load_places
 from search.curated.taxonomy import Taxonomy, load_taxonomy
 from search.errors import CorpusError
 from search.ingest.corpus import read_documents
@@ -115,6 +116,7 @@ def ingest(corpus_dir: Path, progress: Progress = silent) -> Catalogue:
     areas = load_areas(corpus_dir / "areas.json")
     taxonomy = load_taxonomy(corpus_dir / "themes.json")
     language = load_language(corpus_dir / "language.json")
+    load_places(corpus_dir / "places.json", areas)  # checked now, read by queries
     curated = load_curated(corpus_dir / "glossary.json")
     entries: list[Entry] = []
     findings: list[Finding] = []

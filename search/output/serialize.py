@@ -83,7 +83,12 @@ def result_to_json(result: SearchResult) -> dict:
         },
         "took_ms": result.took_ms,
         "answer": answer_to_json(result.answer) if result.answer else None,
-        "scope": {"areas": list(result.scope), "all_areas_query": result.widened_query}
+        "scope": {
+            "areas": list(result.scope),
+            "all_areas_query": result.widened_query,
+            "places": [{"name": n, "areas": list(a), "note": note} for n, a, note in result.places],
+            "relaxed": result.relaxed.to_dict() if result.relaxed else None,
+        }
         if result.scope
         else None,
     }

@@ -11,16 +11,22 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from whoosh import query as wq
+from whoosh.matching import DisjunctionMaxMatcher
 
 from search.index.schema import FIELD_BOOSTS
 
 
 @dataclass(frozen=True)
 class Clause:
-    """One part of a query's score, and why it is there ("word 'disclosure'", "acronym IQA")."""
+    """One part of a query's score, and why it is there ("word 'disclosure'", "acronym IQA").
+
+    A clause that only `scores` adds to entries other clauses match, and brings in none
+    of its own (a word with no topic here counts only beside the others).
+    """
 
     reason: str
     query: wq.Query
+    only_scores: bool = False
 
 
 @dataclass(frozen=True)
@@ -57,14 +63,42 @@ def field_terms(s: str) -> list[wq.Query]:
     return [wq.Term(name, s, boost=boost) for name, boost in FIELD_BOOSTS.items()]
 
 
-def word_query(s: str, boost: float = 1.0) -> wq.Query:
+class BestMatcher(DisjunctionMaxMatcher):
+    """Whoosh's DisjunctionMaxMatcher, scoring only the sub-matchers on the current document.
+
+    Whoosh 2.7's `score()` takes the max of both sides whenever both are active, even
+    when one stands on a later document, so a document can take another's score.
+    """
+
+    def score(self):
+        a, b = self.a, self.b
+        if not a.is_active():
+            return b.score()
+        if not b.is_active():
+            return a.score()
+        if a.id() != b.id():
+            return a.score() if a.id() < b.id() else b.score()
+        return max(a.score(), b.score())
+
+
+class BestOf(wq.DisjunctionMax):
+    """The best-scoring of some queries (a word over its fields), scored right by Whoosh too."""
+
+    def _matcher(self, subs, searcher, context):
+        reader = searcher.reader()
+        return self._tree_matcher(subs, BestMatcher, searcher, context, lambda q: q.estimate_size(reader))
+
+
+def word_query(s: str, boost: float = 1.0, best_field: bool = True) -> wq.Query:
     """Return a word's query: its best field counts, so a word is worth no more than its rarity.
 
     Summed over fields, a common word matched in an entry's title, text and context
     outscores a rare word matched once; taking the best field (Whoosh's
-    DisjunctionMax) keeps each word's share bounded by its inverse document frequency.
+    DisjunctionMax, as `BestOf`) keeps each word's share bounded by its inverse document frequency.
+    Without `best_field`, the fields' scores add up.
     """
-    return wq.DisjunctionMax([wq.Term(name, s, boost=b * boost) for name, b in FIELD_BOOSTS.items()])
+    terms = [wq.Term(name, s, boost=b * boost) for name, b in FIELD_BOOSTS.items()]
+    return BestOf(terms) if best_field else wq.Or(terms)
 
 
 def phrase_query(seq: tuple[str, ...], boost: float = 1.0, slop: int = 1) -> wq.Query:

@@ -5,7 +5,7 @@ Takes the parsed query (`syntax`), what it asks for (`understanding`) and its sp
 own over the weighted fields — a word with no topic here, or one of a lay phrase, a
 weaker one, never none — then the quoted phrases, and around them what the expanders
 that are on add (`expanders`: acronyms, synonyms, lay words, word families, proximity,
-theme signals, spelling's alternatives), the operators (prefixes, fuzzy words, an
+theme signals), the operators (prefixes, fuzzy words, an
 entry id) and the required and excluded words. Building a query touches no index, so
 it is tested on its own; `search.query.engine` runs it.
 """
@@ -17,14 +17,13 @@ from dataclasses import dataclass, field, replace
 
 from whoosh import query as wq
 
-from search.query.clauses import Clause, Expansion, Gathered, field_terms, phrase_query, text_and_title
+from search.query.clauses import Clause, Expansion, Gathered, phrase_query, text_and_title, word_query
 from search.query.corrections import Correction
 from search.query.expanders import (
     Acronyms,
     LayWords,
     Proximity,
     QueryWords,
-    Spelling,
     Synonyms,
     ThemeSignals,
     WordFamilies,
@@ -41,6 +40,8 @@ ENTRY_ID = re.compile(r"^[a-z]+(?:-[a-z0-9.]+)+$")
 NUMBER_BOOST = 3.0
 TYPED_PHRASE_BOOST = 3.0
 COMPOUND_BOOST = 1.5
+# A word with no topic here, or one of a lay phrase, still counts beside the others: never lost.
+WEAK_WORD_BOOST = 0.3
 # Words compiled at most: a query is bounded in length, and so is the work it asks for.
 MAX_WORDS = 24
 # Phrases, prefixes and fuzzy words compiled at most, and words one prefix or fuzzy word stands for.
@@ -70,7 +71,6 @@ class QueryCompiler:
         self.lay_words = LayWords(lexicon)
         # The expanders, in the order their clauses are listed.
         self.expanders = (
-            Spelling(lexicon),
             Proximity(),
             Acronyms(lexicon),
             Synonyms(lexicon),
@@ -89,7 +89,7 @@ class QueryCompiler:
         """Compile a parsed, read query: each word's clause, the phrases, the expansions, the operators."""
         kept = understanding.words[:MAX_WORDS]
         if correction is None:
-            correction = Correction([w.text for w in kept], [], None, {})
+            correction = Correction([w.text for w in kept])
         # A correction replaces a word in place, so each word keeps its topicality.
         words = tuple(correction.words)
         q = QueryWords(
@@ -98,7 +98,6 @@ class QueryCompiler:
             stems=tuple(s for word in words for s in stems(word)),
             said=tuple(s for word in understanding.said for s in stems(word)),
             phrases=tuple(plan.phrases[:MAX_OPERATORS]),
-            alternatives=tuple(correction.alternatives),
             scoped=bool(understanding.areas),
             switches=switches,
         )
@@ -110,7 +109,7 @@ class QueryCompiler:
         }
         q = replace(q, topical=frozenset(topical))
         gathered = Gathered()
-        gathered.add(self.word_clauses(q))
+        gathered.add(self.word_clauses(q, best_field=switches.on("best-field")))
         gathered.add(self.typed_phrases(plan))
         for expander in self.expanders:
             if switches.on(expander.name):
@@ -123,7 +122,12 @@ class QueryCompiler:
         if switches.on(self.theme.name) and gathered.clauses:
             gathered.add(self.theme.expand(q))
         clauses = gathered.clauses
-        query = combine([c.query for c in clauses], [c.query for c in required], excluded)
+        query = combine(
+            [c.query for c in clauses if not c.only_scores],
+            [c.query for c in required],
+            excluded,
+            [c.query for c in clauses if c.only_scores],
+        )
         if query is None and (understanding.areas or understanding.kinds):
             # Only an Area or a kind was named: every entry in scope, ranked by subject.
             clauses.append(Clause("every entry about what the query names", wq.Every()))
@@ -140,8 +144,9 @@ class QueryCompiler:
         )
 
     @staticmethod
-    def word_clauses(q: QueryWords) -> Expansion:
-        """Return each topical word's clause over the fields, a compound's phrase, a number's clause."""
+    def word_clauses(q: QueryWords, best_field: bool = True) -> Expansion:
+        """Return each word's clause over the fields (weak for a word with no topic here), a
+        compound's phrase, a number's clause."""
         clauses, marks = [], set()
         for word in q.words:
             seq = tuple(stems(word))
@@ -150,7 +155,10 @@ class QueryCompiler:
             for s in seq:
                 marks.add(s)
                 if word in q.topical:
-                    clauses.append(Clause(f"word {word!r}", wq.Or(field_terms(s))))
+                    clauses.append(Clause(f"word {word!r}", word_query(s, 1.0, best_field)))
+                else:
+                    weak = word_query(s, WEAK_WORD_BOOST, best_field)
+                    clauses.append(Clause(f"word {word!r}, beside the others", weak, True))
             if NUMBER.match(word):
                 clauses.append(Clause(f"number {word}", wq.Term("number", word.lower(), boost=NUMBER_BOOST)))
         return Expansion(tuple(clauses), frozenset(marks))
@@ -203,13 +211,21 @@ class QueryCompiler:
         return required
 
 
-def combine(optional: list, required: list, excluded: list) -> wq.Query | None:
-    """Join the clauses; None means "every entry"."""
+def combine(optional: list, required: list, excluded: list, scoring: list = ()) -> wq.Query | None:
+    """Join the clauses; None means "every entry".
+
+    `scoring` clauses add to what the others match (Whoosh's AndMaybe); alone, they match.
+    """
     if required:
         core = wq.And(required)
+        optional = optional + list(scoring)
         query = wq.AndMaybe(core, wq.Or(optional)) if optional else core
     elif optional:
         query = wq.Or(optional)
+        if scoring:
+            query = wq.AndMaybe(query, wq.Or(list(scoring)))
+    elif scoring:
+        query = wq.Or(list(scoring))
     else:
         query = None
     if excluded:

@@ -1,86 +1,101 @@
-"""Spelling corrections for a query: misspelt words, and right words in the wrong place.
+"""Spelling corrections for a query: typos fixed, real words left as typed, slips in context.
 
-Two readings, both from the report's own text:
+Three readings, from the report's own text and an English word list:
 
-- a word the report never uses is corrected to its nearest report word
-  (`search.text.spelling`: within one or two edits, the more frequent first);
-- a word the report uses, but never beside its neighbour ("changing decisions"),
-  is corrected when a word one edit away makes a pair the report does use
-  ("charging decisions", `search.text.wordstats` bigrams).
+- a word that is neither the report's nor English ("procecution") is a typo: it is
+  corrected to the report's nearest word (`search.text.spelling`: within one or two
+  edits, the more frequent first) and the correction is *applied*;
+- a real English word or a name the report never uses ("jury", "Leeds") is never
+  rewritten: the report's nearest word is only *offered* ("Did you mean …?");
+- a word the report uses, or a real word, that makes a pair the report never uses
+  beside its neighbour ("witness cure") is corrected when a word one edit away makes a
+  pair the report uses often ("witness care", `search.text.wordstats` bigrams): the
+  typed pair never occurs and the corrected one does, so the slip is plain.
 
-In a short query a correction replaces the word and is reported (`corrected`); in a
-longer question an unknown word is more likely an ordinary word the report never
-uses, so its nearest report word is only searched for beside it (`alternatives`).
+A word whose stem the report uses is found as typed: it is never replaced by another
+word, and only a typo of it ("engagment") is put right in the query shown. Acronyms, Area names and protected terms are left
+alone. Every applied correction is reported (`corrected`), so the reader can search
+for what they typed instead.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from search.query.lexicon import Lexicon
 from search.text.analysis import TOKEN, stem, word_tokens
 
-# Up to this many words a correction replaces the word and is reported.
-CORRECT_UP_TO = 3
 # A pair the report uses at least this often makes a right word in the wrong place obvious.
 MIN_PAIR = 3
 
 
 @dataclass(frozen=True)
 class Correction:
-    """Words after correction, weak alternatives, and the corrected query to report."""
+    """Words after correction, the corrected query to report, and corrections only offered."""
 
     words: list[str]
-    alternatives: list[str]
-    corrected: str | None
-    replacements: dict[str, str]
+    corrected: str | None = None
+    replacements: dict[str, str] = field(default_factory=dict)
+    # Real words the report never uses, and the report's nearest word for each.
+    offered: dict[str, str] = field(default_factory=dict)
+    suggested: str | None = None
+
+
+def rewrite(text: str, replacements: dict[str, str]) -> str:
+    """Return text with whole words replaced (case-insensitively), spaces collapsed."""
+    return " ".join(TOKEN.sub(lambda m: replacements.get(m.group(0).lower(), m.group(0)), text).split())
 
 
 class Corrector:
-    """Corrects the words of queries against one build's vocabulary and word pairs."""
+    """Corrects the words of queries against one build's vocabulary, word pairs and English words."""
 
     def __init__(self, lexicon: Lexicon):
         self.lex = lexicon
 
     def correct(self, text: str, words: list[str]) -> Correction:
-        """Correct misspelt and misplaced words; the text is the query as typed."""
-        replacements = self.misspelt(words)
-        replacements.update(self.misplaced(words, replacements))
-        if not replacements:
-            return Correction(words, [], None, {})
-        content = [t for word in words for t in word_tokens(word)]
-        if len(content) > CORRECT_UP_TO:
-            # A spelling of a stem already searched for adds nothing beside it.
-            indexed = self.lex.indexed_stems
-            alternatives = [
-                b for w, b in replacements.items() if stem(w) not in indexed or stem(w) != stem(b)
-            ]
-            return Correction(words, alternatives, None, replacements)
+        """Correct typos and slips in context, and offer the report's word for real words it never uses.
 
-        def fix(s: str) -> str:
-            return TOKEN.sub(lambda m: replacements.get(m.group(0).lower(), m.group(0)), s)
-
-        return Correction([fix(w) for w in words], [], " ".join(fix(text).split()), replacements)
-
-    def misspelt(self, words: list[str]) -> dict[str, str]:
-        """Return replacements for words the report never uses.
-
-        Acronyms are left alone.
+        `text` is the query as typed, `words` the words to search for.
         """
+        replacements, offered = self.misspelt(words)
+        replacements.update(self.misplaced(words, replacements))
+        for word in replacements:
+            offered.pop(word, None)
+        suggested = rewrite(rewrite(text, replacements), offered) if offered else None
+        if not replacements:
+            return Correction(words, None, {}, offered, suggested)
+        return Correction(
+            [rewrite(w, replacements) for w in words],
+            rewrite(text, replacements),
+            replacements,
+            offered,
+            suggested,
+        )
+
+    def misspelt(self, words: list[str]) -> tuple[dict[str, str], dict[str, str]]:
+        """Return replacements for typos, and offers for real words, among the words the report never uses."""
         replacements: dict[str, str] = {}
+        offered: dict[str, str] = {}
         for word in words:
             for tok in word_tokens(word):
-                if self.lex.glossary.lookup(tok.word):
+                if self.protected(tok.word):
                     continue
                 better = self.lex.speller.correct(tok.word)
-                # A word whose stem the report uses is corrected only to a spelling of the
-                # same stem ("engagment" → "engagement"), never to another word.
-                if better and (tok.stem not in self.lex.indexed_stems or stem(better) == tok.stem):
+                if not better:
+                    continue
+                english = self.lex.is_english(tok.word)
+                if tok.stem in self.lex.indexed_stems:
+                    # Found as typed; a typo of the same stem ("engagment") is still put right.
+                    if not english and stem(better) == tok.stem:
+                        replacements[tok.word] = better
+                elif english:
+                    offered[tok.word] = better
+                else:
                     replacements[tok.word] = better
-        return replacements
+        return replacements, offered
 
     def misplaced(self, words: list[str], done: dict[str, str]) -> dict[str, str]:
-        """Return replacements for right words that make a pair the report never uses."""
+        """Return replacements for words that make a pair the report never uses, beside a word it does."""
         toks = [t for word in words for t in word_tokens(word)]
         found: dict[str, str] = {}
         pairs = self.lex.words
@@ -89,7 +104,7 @@ class Corrector:
                 continue
             best = None
             for changed, keep, position in ((left, right, 0), (right, left, 1)):
-                if self.protected(changed.word):
+                if self.protected(changed.word) or keep.stem not in self.lex.indexed_stems:
                     continue
                 for candidate in self.lex.speller.neighbours(changed.word):
                     pair = (stem(candidate), keep.stem) if position == 0 else (keep.stem, stem(candidate))
@@ -101,5 +116,5 @@ class Corrector:
         return found
 
     def protected(self, word: str) -> bool:
-        """Tell whether a word is never corrected (Area names, legal terms, acronyms)."""
+        """Tell whether a word is never corrected (Area and place names, legal terms, acronyms)."""
         return word in self.lex.speller.protected or bool(self.lex.glossary.lookup(word))

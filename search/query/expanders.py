@@ -12,10 +12,10 @@ from dataclasses import dataclass
 
 from whoosh import query as wq
 
-from search.query.clauses import Clause, Expansion, field_terms, phrase_query
+from search.query.clauses import Clause, Expansion, phrase_query
 from search.query.lexicon import Lexicon
 from search.query.parts import FAMILY, Switches
-from search.text.analysis import contains, stem, stems, word_tokens
+from search.text.analysis import contains, stems, word_tokens
 
 PHRASE_BOOST = 2.0
 BIGRAM_BOOST = 0.6
@@ -25,7 +25,6 @@ LAY_BOOST = 1.0
 EXPANSION_WORD_BOOST = 0.2
 FAMILY_BOOST = 0.3
 THEME_SCORE = 1.0
-FUZZY_BOOST = 0.5
 COMMON_ACRONYM_SHARE = 0.1
 # Proximity is measured over at most this many words: beyond, "together" means little.
 PROXIMITY_WORDS = 8
@@ -40,7 +39,6 @@ class QueryWords:
     stems: tuple[str, ...]  # every word's stems, in order
     said: tuple[str, ...] = ()  # stems of the words as said, question words included
     phrases: tuple[str, ...] = ()  # "quoted phrases", as typed
-    alternatives: tuple[str, ...] = ()  # report words near words the report never uses
     scoped: bool = False  # the query names an Area
     switches: Switches = Switches()
 
@@ -53,22 +51,6 @@ class QueryWords:
     def item_stems(self) -> tuple[str, ...]:
         """The stems of the words and the quoted phrases, in order."""
         return tuple(s for item in self.items for s in stems(item))
-
-
-class Spelling:
-    """Report words near a word the report never uses, as weak alternatives beside it."""
-
-    name = "spelling"
-
-    def __init__(self, lexicon: Lexicon):
-        self.lex = lexicon
-
-    def expand(self, q: QueryWords) -> Expansion:
-        clauses = tuple(
-            Clause(f"{word!r}, the nearest report word", wq.Or(field_terms(stem(word)), boost=FUZZY_BOOST))
-            for word in q.alternatives
-        )
-        return Expansion(clauses, frozenset(stem(w) for w in q.alternatives))
 
 
 class Acronyms:

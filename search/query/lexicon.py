@@ -8,6 +8,7 @@ from functools import cached_property
 
 from search.curated.areas import AreaRegistry
 from search.curated.language import Language
+from search.curated.places import Gazetteer
 from search.curated.taxonomy import Taxonomy
 from search.index.reader import OpenBuild
 from search.models import ANNEX_B_KINDS, KIND_LABELS, PART_LABELS, Entry
@@ -30,6 +31,7 @@ class Lexicon:
     synonyms: tuple[tuple[tuple[str, ...], ...], ...] = ()
     stems_by_prefix: dict[str, list[str]] = field(default_factory=dict)
     areas: AreaRegistry | None = None
+    places: Gazetteer = field(default_factory=lambda: Gazetteer([]))
     language: Language = field(default_factory=lambda: Language((), frozenset(), ()))
     words: WordStatistics = field(default_factory=WordStatistics)
     # What a query can name: kinds of entry, structural kinds, scored criteria, Parts, ratings.
@@ -42,6 +44,12 @@ class Lexicon:
     lay_terms: tuple[tuple[tuple[tuple[str, ...], ...], tuple[tuple[str, ...], ...]], ...] = ()
     # The family of each lay group, by its report phrases ("money", "people" …).
     lay_families: dict[tuple[tuple[str, ...], ...], str] = field(default_factory=dict)
+    # English words and names (wordfreq, at build time): never "corrected" into report words.
+    english: frozenset[str] = frozenset()
+
+    def is_english(self, word: str) -> bool:
+        """Tell whether a word is a real English word or name, whether or not the report uses it."""
+        return word.lower() in self.english
 
     @cached_property
     def lay_family_names(self) -> tuple[str, ...]:
@@ -125,10 +133,12 @@ def make_lexicon(build: OpenBuild, reader) -> Lexicon:
     for term in sorted(indexed):
         by_prefix.setdefault(term[:5], []).append(term)
     language = build.language
-    # Area names, abbreviations and acronyms are right as typed, even when the report never uses them.
+    # Area and place names, abbreviations and acronyms are right as typed, even when the report
+    # never uses them.
     protected = set(language.protected) | set(language.abbreviations)
     protected.update(w for a in build.areas.areas for w in a.name.lower().split())
     protected.update(a.acronym.lower() for a in build.glossary.items)
+    protected.update(build.places.words())
     lay_terms = tuple(
         (
             tuple(tuple(stems(p)) for p in term.lay if stems(p)),
@@ -145,6 +155,7 @@ def make_lexicon(build: OpenBuild, reader) -> Lexicon:
         synonyms=tuple(tuple(tuple(stems(p)) for p in group if stems(p)) for group in language.synonyms),
         stems_by_prefix=by_prefix,
         areas=build.areas,
+        places=build.places,
         language=language,
         words=build.words,
         kind_phrases={tuple(stems(KIND_LABELS[k])): k for k in ANNEX_B_KINDS},
@@ -159,6 +170,7 @@ def make_lexicon(build: OpenBuild, reader) -> Lexicon:
         rating_values={r.rating.lower(): r.rating for e in build.entries for r in e.ratings},
         lay_terms=tuple((lay, report) for lay, report, _ in lay_terms),
         lay_families={report: family for _, report, family in lay_terms},
+        english=build.english,
     )
 
 

@@ -34,6 +34,7 @@ PARTS = (
     PartInfo("places", "read", "a place or police force named scopes the search to its CPS Area"),
     PartInfo("kinds", "read", "a kind of entry named (\"good practice\") leads"),
     PartInfo("structural-cues", "read", "words asking for scores, criteria or tables (\"rated\") make them lead"),
+    PartInfo("best-field", "compile", "a word counts by its best field, not the sum over fields: a common word never outweighs a rare one"),
     PartInfo("spelling", "expand", "words the report never uses are corrected to its nearest words"),
     PartInfo("acronyms", "expand", "acronyms also find their expansion, and expansions their acronym"),
     PartInfo("synonyms", "expand", "the report's own synonyms find each other"),

@@ -77,7 +77,7 @@ class QueryPipeline:
         """Correct the words to search for, unless spelling is off."""
         words = [w.text for w in understanding.words[:MAX_WORDS]]
         if not switches.on("spelling"):
-            return Correction(words, [], None, {})
+            return Correction(words)
         return self.corrector.correct(plan.text, words)
 
     def answered(self, answer: Answer | None) -> tuple[int, ...]:

@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from dataclasses import replace
@@ -44,6 +45,7 @@ from search.query.related import (
     rank_counterparts,
     related_query,
 )
+from search.query.relax import relax
 from search.query.request import MAX_DEPTH
 from search.query.selection import Selection
 from search.query.suggest import Suggester
@@ -53,6 +55,7 @@ from search.text.highlight import HighlightTerms, make_snippet
 from search.text.sentences import SentenceSplitter
 
 WEIGHTING = make_weighting()
+DANGLING = re.compile(r"\b(?:in|at|for|from|of|about|across|around|near|within|and|or)\s+$", re.IGNORECASE)
 
 
 class SearchIndex:
@@ -160,8 +163,10 @@ class SearchIndex:
         allowed = self.facets.everything & ~self.selection.values_mask(compiled.excluded_filters)
         if "id" in compiled.filters:
             allowed &= mask_of(self.by_id[i] for i in compiled.filters["id"] if i in self.by_id)
+        unscoped = allowed
         if adjustments.scope is not None:
             allowed &= adjustments.scope
+        relaxed = None
         if compiled.query is None:
             ranking, matched = None, allowed
         else:
@@ -169,6 +174,8 @@ class SearchIndex:
                 compiled.query, self.searcher(), allowed, adjustments.priors, adjustments.lifts
             )
             matched = ranking.matched
+            if not matched and adjustments.scope is not None:
+                ranking, matched, relaxed = relax(self, prepared, unscoped)
         counts = self.facets.counts(matched, selections) if facets else {}
         final = matched & self.facets.filter_mask(selections)
         start = (request.page - 1) * request.per_page
@@ -202,6 +209,10 @@ class SearchIndex:
             scope=prepared.understanding.areas,
             widened_query=self.widen(request.q) if prepared.understanding.areas else None,
             explanation=explanation,
+            places=tuple(
+                (name, slugs, self.place_note(name, slugs)) for name, slugs in prepared.understanding.places
+            ),
+            relaxed=relaxed,
         )
 
     def export(self, request: SearchRequest, limit: int = MAX_DEPTH) -> SearchResult:
@@ -213,11 +224,22 @@ class SearchIndex:
         """
         return self.search(replace(request, page=1, per_page=limit), snippets=False, facets=False)
 
+    def place_note(self, name: str, slugs: tuple[str, ...]) -> str:
+        """Say which CPS Area covers a place ("Leeds is in CPS Yorkshire and Humberside")."""
+        names = " and ".join(f"CPS {self.areas.label(s)}" for s in slugs)
+        if len(slugs) > 1:
+            return f"{name} is covered by {names}"
+        return f"{name} is in {names}"
+
     def widen(self, text: str) -> str:
-        """Return the query without the Areas it names: the same search in every Area."""
+        """Return the query without the Areas and places it names: the same search in every Area."""
+        spans = [(s, e) for s, e, _ in self.areas.find(text)]
+        spans += [(m.start, m.end) for m in self.lexicon.places.find(text)]
         kept, cursor = [], 0
-        for start, end, _ in self.areas.find(text):
-            kept.append(text[cursor:start])
+        for start, end in sorted(spans):
+            before = text[cursor:start]
+            # "… in Leeds" loses its "in" with the place.
+            kept.append(DANGLING.sub("", before) if start >= cursor else "")
             cursor = max(cursor, end)
         kept.append(text[cursor:])
         return " ".join("".join(kept).split())

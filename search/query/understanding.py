@@ -52,6 +52,8 @@ class Understanding:
     criteria: tuple[str, ...] = ()
     ratings: tuple[str, ...] = ()
     question: str = ""
+    # Places named ("Leeds"), each with the CPS Areas that cover it; their Areas are in `areas`.
+    places: tuple[tuple[str, tuple[str, ...]], ...] = ()
     # The words as said, question words included: lay phrases ("too many emails") are read here.
     said: tuple[str, ...] = ()
 
@@ -79,6 +81,7 @@ class Understanding:
             "parts": list(self.parts),
             "criteria": list(self.criteria),
             "ratings": list(self.ratings),
+            "places": [{"name": name, "areas": list(areas)} for name, areas in self.places],
             "context_words": [w.text for w in self.words if not w.topical],
         }
 
@@ -97,6 +100,8 @@ class QueryReader:
         if frames and not frame and len(words) > 1 and words[0].lower() in self.lex.language.question_words:
             frame, words = [words[0].lower()], words[1:]  # "what training has …": a question all the same
         areas, words = self.take_areas(words) if switches.on("areas") else ([], words)
+        places, words = self.take_places(words) if switches.on("places") else ([], words)
+        areas += [a for _, slugs in places for a in slugs if a not in areas]
         counting = frame[:2] == ["how", "many"]
         kinds, words = self.take_kinds(words, counting) if switches.on("kinds") else ([], words)
         said = tuple(words)
@@ -128,6 +133,7 @@ class QueryReader:
             parts=tuple(parts),
             criteria=tuple(criteria),
             ratings=tuple(ratings),
+            places=tuple(places),
             said=said,
         )
         return replace(understanding, question=question_kind(understanding))
@@ -150,16 +156,17 @@ class QueryReader:
         """Take the Areas named ("London North", "both London Areas") out of the words."""
         if self.lex.areas is None or not words:
             return [], words
-        starts, position = [], 0
-        for word in words:
-            starts.append(position)
-            position += len(word) + 1
-        areas: list[str] = []
-        used: set[int] = set()
-        for start, end, slugs in self.lex.areas.find(" ".join(words)):
-            areas += [s for s in slugs if s and s not in areas]
-            used.update(i for i, p in enumerate(starts) if start <= p < end)
-        return areas, [w for i, w in enumerate(words) if i not in used]
+        found = self.lex.areas.find(" ".join(words))
+        areas = list(dict.fromkeys(s for _, _, slugs in found for s in slugs if s))
+        return areas, words_outside(words, [(start, end) for start, end, _ in found])
+
+    def take_places(self, words: list[str]) -> tuple[list[tuple[str, tuple[str, ...]]], list[str]]:
+        """Take the places named ("Leeds", "Kent Police") out of the words, with their CPS Areas."""
+        if not words:
+            return [], words
+        found = self.lex.places.find(" ".join(words))
+        places = list(dict.fromkeys((m.place.name, m.place.areas) for m in found))
+        return places, words_outside(words, [(m.start, m.end) for m in found])
 
     def take_kinds(self, words: list[str], counting: bool) -> tuple[list[str], list[str]]:
         """Take the kinds of entry named ("good practice", "strengths") out of the words.
@@ -248,6 +255,16 @@ class QueryReader:
                         found.append(value)
                     used |= positions
         return used
+
+
+def words_outside(words: list[str], spans: list[tuple[int, int]]) -> list[str]:
+    """Return the words that start outside the character spans of the words joined by spaces."""
+    kept, position = [], 0
+    for word in words:
+        if not any(start <= position < end for start, end in spans):
+            kept.append(word)
+        position += len(word) + 1
+    return kept
 
 
 def strip(words: list[str], patterns, at_end: bool, whole: bool) -> tuple[list[str], list[str]]:

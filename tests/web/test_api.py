@@ -935,7 +935,12 @@ def test_count_answer_body(client):
 
 def test_scope_body_says_how_to_search_every_area(client):
     body = get_json(client, "/api/search?q=london+north+disclosure")
-    assert body["scope"] == {"areas": ["london-north"], "all_areas_query": "disclosure"}
+    assert body["scope"] == {
+        "areas": ["london-north"],
+        "all_areas_query": "disclosure",
+        "places": [],
+        "relaxed": None,
+    }
     assert all("london-north" in r["areas"] for r in body["results"])
 
 

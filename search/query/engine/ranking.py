@@ -249,6 +249,11 @@ class QueryRun:
             for sub in q.subqueries:
                 found &= self.mask(sub, care & found)
             return found
+        if is_term_max(q):
+            found = 0
+            for sub in q.subqueries:
+                found |= self.postings(sub).mask
+            return found
         if isinstance(q, wq.AndMaybe):
             return self.mask(q.a, care)
         if isinstance(q, wq.AndNot):
@@ -277,6 +282,19 @@ class QueryRun:
             found = self._whoosh_run[id(q)] = (ids, scores)
         return found
 
+    def term_max(self, q: wq.DisjunctionMax) -> tuple[list[int], list[float]]:
+        """Return every document a word's terms match, with its best field's boosted score."""
+        best: dict[int, float] = {}
+        for sub in q.subqueries:
+            p = self.postings(sub)
+            boost = sub.boost
+            for d, score in zip(p.ids, p.scores, strict=True):
+                value = boost * score
+                if value > best.get(d, 0.0):
+                    best[d] = value
+        ids = sorted(best)
+        return ids, [best[d] for d in ids]
+
     # -- one document, clause by clause (explanations) --------------------------------
 
     def contribution(self, q: wq.Query, doc: int, weight: float = 1.0) -> tuple[float, dict[str, float]]:
@@ -294,6 +312,13 @@ class QueryRun:
             state.check(self, [doc])
             score = PhraseLeaf(state, weight).score_of(doc)
             return score, ({q.fieldname: score} if score else {})
+        if is_term_max(q):
+            best, field = 0.0, None
+            for sub in q.subqueries:
+                score = weight * sub.boost * self.postings(sub).score_of(doc)
+                if score > best:
+                    best, field = score, sub.fieldname
+            return best, ({field: best} if field else {})
         if isinstance(q, (wq.Or, wq.And, wq.AndMaybe, wq.AndNot)):
             if not self.mask(q, 1 << doc) >> doc & 1:
                 return 0.0, {}
@@ -333,6 +358,9 @@ class QueryRun:
             self.scored.append(Scored(p.ids, p.scores, 0.0, weight * q.boost))
         elif isinstance(q, wq.Phrase) and self.has_positions(q):
             self.phrases.append(PhraseLeaf(self.phrase(q), weight))
+        elif is_term_max(q):
+            ids, scores = self.term_max(q)
+            self.scored.append(Scored(ids, scores, 0.0, weight))
         elif isinstance(q, wq.Or) and not (q.minmatch or q.scale):
             for sub in q.subqueries:
                 self.collect(sub, weight * boost, gated=False)
@@ -445,6 +473,16 @@ def has_phrase(q: wq.Query) -> bool:
     if isinstance(q, wq.Phrase):
         return True
     return any(has_phrase(sub) for sub in q.children()) if q.children() else False
+
+
+def is_term_max(q: wq.Query) -> bool:
+    """Tell whether q takes the best of some terms (a word over its fields), unboosted itself."""
+    return (
+        isinstance(q, wq.DisjunctionMax)
+        and q.boost == 1.0
+        and bool(q.subqueries)
+        and all(isinstance(sub, wq.Term) for sub in q.subqueries)
+    )
 
 
 def is_every(q: wq.Query) -> bool:

@@ -1,0 +1,146 @@
+"""The gazetteer (`corpus/places.json`): places readers name, and the CPS Area that covers each.
+
+The report names CPS Areas, never the counties, cities, towns and police forces they
+are made of, so a reader's "Leeds" or "Kent Police" would find nothing. Each CPS Area
+is made of whole police force areas, so a place belongs to the Area of the force (or
+forces) that polices it. The file records its sources; loading it checks that every
+Area exists, that names are unique, and that a place lists only Areas of its forces,
+each force giving one — so a place maps to two Areas only where it really is split
+between forces of
+different Areas (London, Middlesex) or by a force that is (the Metropolitan Police).
+
+A name that is also an everyday word ("Reading", "Bath", "Deal": marked `ambiguous`)
+counts as a place in a query only when typed with its capital letter.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from search.curated.areas import AreaRegistry, normalise_name
+from search.curated.jsonfile import read_json
+from search.errors import CorpusError
+
+PLACE_KINDS = ("police-force", "county", "unitary-authority", "london-borough", "city", "town", "region")
+
+
+@dataclass(frozen=True)
+class Place:
+    """A place readers name, the police forces that police it and the CPS Areas they belong to."""
+
+    name: str
+    kind: str
+    areas: tuple[str, ...]
+    forces: tuple[str, ...] = ()
+    aliases: tuple[str, ...] = ()
+    ambiguous: bool = False
+
+
+@dataclass(frozen=True)
+class PlaceMention:
+    """A place found in a query: where, the name as typed, and the place."""
+
+    start: int
+    end: int
+    typed: str
+    place: Place
+
+
+class Gazetteer:
+    """The known places, found in query text by any of their names."""
+
+    def __init__(self, places: list[Place], sources: tuple[str, ...] = ()):
+        self.places = places
+        self.sources = sources
+        self._by_name: dict[str, Place] = {}
+        for place in places:
+            for name in (place.name, *place.aliases):
+                self._by_name[normalise_name(name)] = place
+        names = sorted(self._by_name, key=len, reverse=True)
+        alternatives = [r"[\s-]+".join(re.escape(part) for part in n.split()) for n in names]
+        self._pattern = (
+            re.compile(r"\b(" + "|".join(alternatives) + r")\b", re.IGNORECASE) if alternatives else None
+        )
+
+    def lookup(self, name: str) -> Place | None:
+        """Return the place of a name (any spelling), or None."""
+        return self._by_name.get(normalise_name(name))
+
+    def find(self, text: str) -> list[PlaceMention]:
+        """Return the places a query names, longest names first where they overlap.
+
+        An ambiguous name counts only with its capital letter ("Reading", not "reading").
+        """
+        if self._pattern is None:
+            return []
+        found = []
+        for m in self._pattern.finditer(text.replace("&", "and")):
+            place = self.lookup(m.group(0))
+            if place is None or (place.ambiguous and not m.group(0)[:1].isupper()):
+                continue
+            found.append(PlaceMention(m.start(), m.end(), m.group(0), place))
+        return found
+
+    def words(self) -> set[str]:
+        """Return every word of every place name, lower-cased (never "corrected" as typos)."""
+        return {w for name in self._by_name for w in name.split()}
+
+
+def load_places(path: Path, areas: AreaRegistry) -> Gazetteer:
+    """Read and validate the gazetteer against the Areas."""
+    data = read_json(path)
+    rows = data.get("places")
+    if not isinstance(rows, list) or not rows:
+        raise CorpusError(f"{path.name}: 'places' must list the places")
+    sources = data.get("sources")
+    if not isinstance(sources, list) or not sources or not all(isinstance(s, str) and s for s in sources):
+        raise CorpusError(f"{path.name}: 'sources' must name where the mapping comes from")
+    places = [read_place(row, areas, path) for row in rows]
+    check_places(places, path)
+    return Gazetteer(places, tuple(sources))
+
+
+def read_place(row, areas: AreaRegistry, path: Path) -> Place:
+    """Read one place, checking its kind, its Areas and its names."""
+    if not isinstance(row, dict) or not isinstance(row.get("name"), str) or not row["name"].strip():
+        raise CorpusError(f"{path.name}: each place needs a name: {row!r}")
+    name = row["name"]
+    if row.get("kind") not in PLACE_KINDS:
+        raise CorpusError(f"{path.name}: {name}: kind must be one of {', '.join(PLACE_KINDS)}")
+    slugs = tuple(row.get("areas") or ())
+    unknown = [s for s in slugs if s not in areas.by_slug]
+    if not slugs or unknown:
+        raise CorpusError(f"{path.name}: {name}: unknown or missing Areas {unknown or slugs}")
+    forces = tuple(row.get("forces") or ([row["force"]] if row.get("force") else []))
+    aliases = tuple(row.get("aliases") or ())
+    if not all(isinstance(a, str) and a.strip() for a in aliases + forces):
+        raise CorpusError(f"{path.name}: {name}: aliases and forces must be names")
+    return Place(name, row["kind"], slugs, forces, aliases, bool(row.get("ambiguous", False)))
+
+
+def check_places(places: list[Place], path: Path) -> None:
+    """Check names are unique, and that each place's Areas are its police forces' Areas, each
+    force giving at least one."""
+    seen: dict[str, str] = {}
+    for place in places:
+        for name in (place.name, *place.aliases):
+            key = normalise_name(name)
+            if seen.setdefault(key, place.name) != place.name:
+                raise CorpusError(f"{path.name}: the name {name!r} is used by two places")
+    forces = {p.name: p for p in places if p.kind == "police-force"}
+    for place in places:
+        if place.kind == "police-force":
+            continue
+        missing = [f for f in place.forces if f not in forces]
+        if not place.forces or missing:
+            raise CorpusError(f"{path.name}: {place.name}: its police force is missing or unknown {missing}")
+        # A force that spans two Areas (the Metropolitan Police) gives a place one of them.
+        stray = set(place.areas) - {a for f in place.forces for a in forces[f].areas}
+        idle = [f for f in place.forces if not set(forces[f].areas) & set(place.areas)]
+        if stray or idle:
+            raise CorpusError(
+                f"{path.name}: {place.name}: its Areas {sorted(place.areas)} are not those of its forces"
+                f" {', '.join(place.forces)}"
+            )

@@ -1,0 +1,84 @@
+"""A scope that would answer nothing relaxes, step by step, and says which step it took.
+
+A query naming an Area searches only the entries about it. When none of them matches
+the query's words ("Wessex finances", where Wessex's entries say "spending" and
+"resource management"), the scope relaxes before it returns nothing:
+
+1. `theme`: the Area's entries on the topic's themes — the themes of what the same
+   words find in every Area (the first results, by rank), so no word list is needed;
+2. `area`: every entry about the Area, its own first;
+3. `everywhere`: the words in every Area.
+
+The first step that finds something is the answer, and the result says which it was.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from whoosh import query as wq
+
+STEPS = ("theme", "area", "everywhere")
+# The themes of a topic: those of the first results found in every Area …
+FEEDBACK_DEPTH = 10
+# … that at least this share of them carry, the most common first, at most this many.
+THEME_SHARE = 0.3
+MAX_THEMES = 2
+
+
+@dataclass(frozen=True)
+class Relaxed:
+    """Which step a relaxed scope took, and what to tell the reader."""
+
+    step: str
+    message: str
+    themes: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict:
+        return {"step": self.step, "message": self.message, "themes": list(self.themes)}
+
+
+def topic_themes(ranking, entries, allowed: int) -> tuple[str, ...]:
+    """Return the themes most of a query's first results (in every Area) share."""
+    top = ranking.top(ranking.matched & allowed, FEEDBACK_DEPTH)
+    if not top:
+        return ()
+    counts = Counter(t for d, _ in top for t in entries[d].themes)
+    common = [t for t, n in counts.most_common() if n >= THEME_SHARE * len(top)]
+    return tuple(common[:MAX_THEMES])
+
+
+def theme_query(themes: tuple[str, ...]) -> wq.Query:
+    """Return a query matching the entries tagged with any of the themes, all scored alike."""
+    return wq.Or([wq.ConstantScoreQuery(wq.Term("themes", t), 1.0) for t in themes])
+
+
+def relax(index, prepared, allowed: int):
+    """Return (ranking, matched, Relaxed) for a scoped query none of the Area's entries matches.
+
+    `allowed` is what the query may match without its scope (filters typed in the query
+    applied). `index` is the `SearchIndex` running it.
+    """
+    adjust = prepared.adjustments
+    names = " and ".join(index.areas.label(a) for a in prepared.understanding.areas)
+    missing = f"No entry about {names} matches these words"
+    scope = adjust.scope & allowed
+    searcher = index.searcher()
+    everywhere = index.ranker.run(prepared.compiled.query, searcher, allowed, adjust.priors)
+    themes = topic_themes(everywhere, index.entries, allowed)
+    if themes:
+        ranking = index.ranker.run(theme_query(themes), searcher, scope, adjust.priors, adjust.lifts)
+        if ranking.matched:
+            labels = " and ".join(index.taxonomy.label(t) for t in themes)
+            whose = "its" if len(prepared.understanding.areas) == 1 else "their"
+            message = f"{missing}; showing {whose} entries on {labels}."
+            return ranking, ranking.matched, Relaxed("theme", message, themes)
+    if scope:
+        ranking = index.ranker.run(wq.Every(), searcher, scope, adjust.priors, adjust.lifts)
+        return ranking, ranking.matched, Relaxed("area", f"{missing}; showing every entry about {names}.")
+    return (
+        everywhere,
+        everywhere.matched,
+        Relaxed("everywhere", f"{missing}; showing results from every Area."),
+    )
