@@ -183,6 +183,19 @@ def ablate(index: SearchIndex, sets: list[JudgmentSet], parts: list[str], base: 
                 "delta": round(mean(a) - mean(b), 4),
                 "p": round(paired_p(a, b), 4),
                 "changed": sum(1 for x, y in zip(a, b, strict=True) if abs(x - y) > 1e-9),
+                "kinds": {
+                    kind: round(
+                        mean(
+                            [
+                                r.ours["ndcg"] - without[(r.set, r.qid)].ours["ndcg"]
+                                for r in full
+                                if r.kind == kind
+                            ]
+                        ),
+                        4,
+                    )
+                    for kind in sorted({r.kind for r in full})
+                },
             }
         table.append(row)
     return table

@@ -2,7 +2,7 @@
 
 Takes `areas.json` (the Areas, their other spellings, collective phrases),
 `themes.json` (the theme taxonomy and its signal phrases) and `language.json`
-(sentence abbreviations, protected words, synonym groups); gives `AreaRegistry`,
+(sentence abbreviations, protected words, the lay thesaurus, question frames); gives `AreaRegistry`,
 `Taxonomy` and `Language`, or a `CorpusError` naming what is wrong. Ingest tags
 entries with them; every build keeps a copy, which the query stage reads.
 """

@@ -2,12 +2,14 @@
 
 - `sentence_abbreviations`: words that end with a full stop without ending a sentence;
 - `protected_terms`: words the speller never "corrects";
-- `synonyms`: groups of the report's phrases that mean the same, searched for together;
 - `lay_terms`: what readers say ("barristers") mapped to the report's own phrases ("counsel");
 - `question_frames` and `question_endings`: how questions open and close ("which Areas
   were", "what does … mean"), as regular expressions over the lower-cased query, and
   `question_words`, the words that frame a question wherever they stand ("did", "how");
-- `asks_for`: phrases that ask for a structural kind of entry (scores, criteria, tables);
+- `reporting_clauses`: who reported, inside a question ("did inspectors raise"), not its topic;
+- `definition_words`: words that make a question ask what its topic means ("stand for");
+- `asks_for`: phrases that ask for a structural kind of entry (scores, criteria, tables),
+  and `cue_followers`, the words after which a one-word cue still asks ("scored highest");
 - `count_kinds`: how a count names the Annex B kinds ("how many issues …").
 """
 
@@ -37,13 +39,15 @@ class Language:
 
     abbreviations: tuple[str, ...]
     protected: frozenset[str]
-    synonyms: tuple[tuple[str, ...], ...]
     lay_terms: tuple[LayTerm, ...] = ()
     question_frames: tuple[re.Pattern, ...] = ()
     question_endings: tuple[re.Pattern, ...] = ()
     question_words: frozenset[str] = frozenset()
     asks_for: dict[str, tuple[str, ...]] | None = None
     count_kinds: dict[str, tuple[str, ...]] | None = None
+    reporting_clauses: tuple[re.Pattern, ...] = ()
+    definition_words: frozenset[str] = frozenset()
+    cue_followers: frozenset[str] = frozenset()
 
 
 def phrase_list(value, what: str, path: Path) -> tuple[str, ...]:
@@ -64,6 +68,11 @@ def patterns(values, what: str, path: Path) -> tuple[re.Pattern, ...]:
     return tuple(compiled)
 
 
+def word_set(values, what: str, path: Path) -> frozenset[str]:
+    """Read an optional list of words, lower-cased."""
+    return frozenset(w.lower() for w in phrase_list(values, what, path)) if values else frozenset()
+
+
 def kind_map(data, what: str, allowed, path: Path) -> dict[str, tuple[str, ...]]:
     """Read {kind: [phrases]} for known kinds."""
     if not isinstance(data, dict):
@@ -79,11 +88,8 @@ def load_language(path: Path) -> Language:
     data = read_json(path)
     abbreviations = data.get("sentence_abbreviations", [])
     protected = data.get("protected_terms", [])
-    synonyms = data.get("synonyms", [])
     if not all(isinstance(a, str) and a for a in abbreviations + protected):
         raise CorpusError(f"{path.name}: abbreviations and protected terms must be words")
-    if not all(isinstance(g, list) and len(g) >= 2 and all(isinstance(p, str) for p in g) for g in synonyms):
-        raise CorpusError(f"{path.name}: each synonym group must list two or more phrases")
     lay_terms = []
     for row in data.get("lay_terms", []):
         if not isinstance(row, dict):
@@ -98,7 +104,6 @@ def load_language(path: Path) -> Language:
     return Language(
         tuple(a.lower().rstrip(".") for a in abbreviations),
         frozenset(p.lower() for p in protected),
-        tuple(tuple(g) for g in synonyms),
         tuple(lay_terms),
         patterns(data.get("question_frames"), "question_frames", path),
         patterns(data.get("question_endings"), "question_endings", path),
@@ -107,4 +112,7 @@ def load_language(path: Path) -> Language:
         ),
         kind_map(data.get("asks_for", {}), "asks_for", KINDS, path),
         kind_map(data.get("count_kinds", {}), "count_kinds", ANNEX_B_KINDS, path),
+        patterns(data.get("reporting_clauses"), "reporting_clauses", path),
+        word_set(data.get("definition_words"), "definition_words", path),
+        word_set(data.get("cue_followers"), "cue_followers", path),
     )

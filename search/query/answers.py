@@ -28,6 +28,7 @@ class Answerer:
         self.entries = entries
         self.areas = areas
         self.gaps = [f for f in quality.get("findings", []) if f.get("kind") == "numbering-gap"]
+        self.stated = [f for f in quality.get("findings", []) if f.get("kind") == "count"]
 
     def answer(self, u: Understanding) -> Answer | None:
         """Return the answer to a recognised question, or None."""
@@ -119,6 +120,13 @@ class Answerer:
             and g.get("area") in by_area
             and (not u.areas or g["area"] in u.areas)
         )
+        if not u.areas:
+            notes += tuple(
+                f"The report itself states {f['stated']} for Part {f['part'].upper()} ({f['cited_by']}); "
+                f"{f['stated'] - f['found']} of its rows are missing from Annex B."
+                for f in self.stated
+                if f.get("entry_kind") == kind and f.get("part") in u.parts and f["stated"] > f["found"]
+            )
         search = {"kind": [kind], "area": list(u.areas), "part": list(u.parts)}
         return Answer(
             "count",

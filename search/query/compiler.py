@@ -4,7 +4,7 @@ Takes the parsed query (`syntax`), what it asks for (`understanding`) and its sp
 (`corrections`); gives a `CompiledQuery`. Every word searched for gets a clause of its
 own over the weighted fields — a word with no topic here, or one of a lay phrase, a
 weaker one, never none — then the quoted phrases, and around them what the expanders
-that are on add (`expanders`: acronyms, synonyms, lay words, word families, proximity,
+that are on add (`expanders`: acronyms, lay words, word families, proximity,
 theme signals), the operators (prefixes, fuzzy words, an
 entry id) and the required and excluded words. Building a query touches no index, so
 it is tested on its own; `search.query.engine` runs it.
@@ -21,10 +21,10 @@ from search.query.clauses import Clause, Expansion, Gathered, phrase_query, text
 from search.query.corrections import Correction
 from search.query.expanders import (
     Acronyms,
+    Definitions,
     LayWords,
     Proximity,
     QueryWords,
-    Synonyms,
     ThemeSignals,
     WordFamilies,
 )
@@ -71,11 +71,11 @@ class QueryCompiler:
         self.lay_words = LayWords(lexicon)
         # The expanders, in the order their clauses are listed.
         self.expanders = (
-            Proximity(),
+            Proximity(lexicon),
             Acronyms(lexicon),
-            Synonyms(lexicon),
             self.lay_words,
             WordFamilies(lexicon),
+            Definitions(lexicon),
         )
         self.theme = ThemeSignals(lexicon)
 
@@ -99,6 +99,7 @@ class QueryCompiler:
             said=tuple(s for word in understanding.said for s in stems(word)),
             phrases=tuple(plan.phrases[:MAX_OPERATORS]),
             scoped=bool(understanding.areas),
+            question=understanding.question,
             switches=switches,
         )
         lay = self.lay_words.weakened(q) if switches.on(self.lay_words.name) else set()

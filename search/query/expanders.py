@@ -20,10 +20,12 @@ from search.text.analysis import contains, stems, word_tokens
 PHRASE_BOOST = 2.0
 BIGRAM_BOOST = 0.6
 ACRONYM_BOOST = 1.0
-SYNONYM_BOOST = 0.6
 LAY_BOOST = 1.0
 EXPANSION_WORD_BOOST = 0.2
 FAMILY_BOOST = 0.3
+# A definition question: the entry that defines the term, and those that spell it out, lead.
+DEFINED_IN_SCORE = 30.0
+DEFINITION_BOOST = 1.0
 THEME_SCORE = 1.0
 COMMON_ACRONYM_SHARE = 0.1
 # Proximity is measured over at most this many words: beyond, "together" means little.
@@ -40,6 +42,7 @@ class QueryWords:
     said: tuple[str, ...] = ()  # stems of the words as said, question words included
     phrases: tuple[str, ...] = ()  # "quoted phrases", as typed
     scoped: bool = False  # the query names an Area
+    question: str = ""  # the kind of question (`Understanding.question`)
     switches: Switches = Switches()
 
     @property
@@ -105,24 +108,6 @@ def merge(expansions: list[Expansion]) -> Expansion:
     )
 
 
-class Synonyms:
-    """The report's own synonyms ("budget control", "financial control") find each other."""
-
-    name = "synonyms"
-
-    def __init__(self, lexicon: Lexicon):
-        self.lex = lexicon
-
-    def expand(self, q: QueryWords) -> Expansion:
-        seq = q.item_stems
-        found, seen = [], set()
-        for _, source, group, _ in self.lex.groups_in(q.said) + self.lex.groups_in(seq):
-            if source == "synonym" and group not in seen:
-                seen.add(group)
-                found.append(alternatives(group, (q.said, seq), "synonym", SYNONYM_BOOST))
-        return merge(found)
-
-
 class LayWords:
     """A reader's words ("barristers") also find the report's words for the same thing ("counsel").
 
@@ -139,8 +124,8 @@ class LayWords:
         """Return the lay groups found in a stem sequence whose family is on: (phrase, report words)."""
         return [
             (phrase, report)
-            for phrase, source, report, _ in self.lex.groups_in(seq)
-            if source == "lay" and switches.on(f"{self.name}{FAMILY}{self.lex.lay_family(report)}")
+            for phrase, report, _ in self.lex.groups_in(seq)
+            if switches.on(f"{self.name}{FAMILY}{self.lex.lay_family(report)}")
         ]
 
     def weakened(self, q: QueryWords) -> set[str]:
@@ -196,12 +181,19 @@ class WordFamilies:
 
 
 class Proximity:
-    """Entries where the words stand together, as typed, rank higher: the whole run, and each pair."""
+    """Entries where the words stand together, as typed, rank higher: the whole run, and each pair.
+
+    Words the report never uses stand nowhere: they are left out of the run, so a word
+    that finds nothing changes nothing.
+    """
 
     name = "proximity"
 
+    def __init__(self, lexicon: Lexicon):
+        self.lex = lexicon
+
     def expand(self, q: QueryWords) -> Expansion:
-        seq = q.stems
+        seq = [s for s in q.stems if s in self.lex.indexed_stems]
         if len(seq) < 2 or len(seq) > PROXIMITY_WORDS:
             return Expansion()
         clauses = [
@@ -213,6 +205,45 @@ class Proximity:
                 for a, b in zip(seq, seq[1:], strict=False)
             ]
         return Expansion(tuple(clauses))
+
+
+class Definitions:
+    """A question asking what a term means ("what does IQA stand for", "define NFS") finds first
+    the entries that spell it out: the one the report defines it in, then those that use its
+    expanded form (for a phrase, those that use it whole)."""
+
+    name = "definitions"
+
+    def __init__(self, lexicon: Lexicon):
+        self.lex = lexicon
+
+    def expand(self, q: QueryWords) -> Expansion:
+        if q.question != "definition":
+            return Expansion()
+        acronyms = [
+            a for word in q.words for t in word_tokens(word) if (a := self.lex.glossary.lookup(t.word))
+        ]
+        acronyms += self.lex.glossary.expansions_in(q.stems)
+        covered = {s for a in acronyms for s in (a.key, *a.expansion_stems)}
+        if any(not set(stems(w)) <= covered for w in q.topical):
+            acronyms = []  # "AAP pilot areas": the term is the whole phrase, not the acronym in it
+        clauses, phrases = [], []
+        for acronym in dict.fromkeys(acronyms):
+            if acronym.defined_in:
+                query = wq.ConstantScoreQuery(wq.Term("id", acronym.defined_in), DEFINED_IN_SCORE)
+                clauses.append(Clause(f"where the report defines {acronym.acronym}", query))
+            if acronym.expansion_stems:
+                why = f"spells out {acronym.acronym}: {acronym.expansion}"
+                clauses.append(Clause(why, phrase_query(acronym.expansion_stems, boost=DEFINITION_BOOST)))
+                phrases.append(acronym.expansion_stems)
+        if not acronyms and len(q.stems) > 1:
+            clauses.append(
+                Clause(
+                    f"uses the term whole: {' '.join(q.stems)}", phrase_query(q.stems, boost=DEFINITION_BOOST)
+                )
+            )
+            phrases.append(q.stems)
+        return Expansion(tuple(clauses), phrases=tuple(phrases))
 
 
 class ThemeSignals:

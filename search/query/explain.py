@@ -2,7 +2,7 @@
 
 Like Elasticsearch's `_explain`: the query as read (frame, topic, Areas, kinds,
 corrections), then for one entry the clauses that matched it — words and the fields
-they matched in, phrases, acronyms, synonyms, lay words — their sum, the factor of
+they matched in, phrases, acronyms, lay words — their sum, the factor of
 its kind, and what was added for being the Area's own entry, a kind named, or part
 of an answer. The parts add up to the score the ranking gave.
 """

@@ -28,11 +28,10 @@ class Lexicon:
     speller: SpellingCorrector
     indexed_stems: frozenset[str]
     taxonomy: Taxonomy
-    synonyms: tuple[tuple[tuple[str, ...], ...], ...] = ()
     stems_by_prefix: dict[str, list[str]] = field(default_factory=dict)
     areas: AreaRegistry | None = None
     places: Gazetteer = field(default_factory=lambda: Gazetteer([]))
-    language: Language = field(default_factory=lambda: Language((), frozenset(), ()))
+    language: Language = field(default_factory=lambda: Language((), frozenset()))
     words: WordStatistics = field(default_factory=WordStatistics)
     # What a query can name: kinds of entry, structural kinds, scored criteria, Parts, ratings.
     kind_phrases: dict[tuple[str, ...], str] = field(default_factory=dict)
@@ -41,6 +40,8 @@ class Lexicon:
     criteria: dict[str, tuple[str, ...]] = field(default_factory=dict)
     part_names: dict[str, tuple[str, ...]] = field(default_factory=dict)
     rating_values: dict[str, str] = field(default_factory=dict)
+    # The names of the Parts' overall scores ("Overall score for Part C"), as stems.
+    overall_names: tuple[tuple[str, ...], ...] = ()
     lay_terms: tuple[tuple[tuple[tuple[str, ...], ...], tuple[tuple[str, ...], ...]], ...] = ()
     # The family of each lay group, by its report phrases ("money", "people" …).
     lay_families: dict[tuple[tuple[str, ...], ...], str] = field(default_factory=dict)
@@ -52,6 +53,13 @@ class Lexicon:
         return word.lower() in self.english
 
     @cached_property
+    def scored_stems(self) -> frozenset[str]:
+        """Every stem of the names of what is scored: criteria, Parts, overall scores ("casework",
+        "leadership", "overall")."""
+        names = (*self.criteria.values(), *self.part_names.values(), *self.overall_names)
+        return frozenset(s for name in names for s in name)
+
+    @cached_property
     def lay_family_names(self) -> tuple[str, ...]:
         """Return the lay thesaurus's families, in order of first use."""
         return tuple(dict.fromkeys(self.lay_families.values()))
@@ -61,26 +69,23 @@ class Lexicon:
         return self.lay_families.get(report, "general")
 
     @cached_property
-    def groups_by_first(self) -> dict[str, list[tuple[tuple[str, ...], str, tuple[tuple[str, ...], ...]]]]:
-        """Synonym and lay phrases by their first stem: (phrase, "synonym" or "lay", what to add)."""
+    def groups_by_first(self) -> dict[str, list[tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]]]:
+        """Lay phrases by their first stem: (phrase, the report's phrases for it)."""
         table: dict[str, list] = {}
-        for group in self.synonyms:
-            for phrase in group:
-                table.setdefault(phrase[0], []).append((phrase, "synonym", group))
         for lay, report in self.lay_terms:
             for phrase in lay:
-                table.setdefault(phrase[0], []).append((phrase, "lay", report))
+                table.setdefault(phrase[0], []).append((phrase, report))
         return table
 
     def groups_in(
         self, seq: tuple[str, ...]
-    ) -> list[tuple[tuple[str, ...], str, tuple[tuple[str, ...], ...], int]]:
-        """Return the synonym and lay phrases in a stem sequence, with where each starts."""
+    ) -> list[tuple[tuple[str, ...], tuple[tuple[str, ...], ...], int]]:
+        """Return the lay phrases in a stem sequence, with the report's phrases and where each starts."""
         found = []
         for start, first in enumerate(seq):
-            for phrase, source, alternatives in self.groups_by_first.get(first, ()):
+            for phrase, report in self.groups_by_first.get(first, ()):
                 if seq[start : start + len(phrase)] == phrase:
-                    found.append((phrase, source, alternatives, start))
+                    found.append((phrase, report, start))
         return found
 
     @cached_property
@@ -152,7 +157,6 @@ def make_lexicon(build: OpenBuild, reader) -> Lexicon:
         speller=SpellingCorrector(build.vocabulary, frozenset(protected)),
         indexed_stems=frozenset(indexed),
         taxonomy=build.taxonomy,
-        synonyms=tuple(tuple(tuple(stems(p)) for p in group if stems(p)) for group in language.synonyms),
         stems_by_prefix=by_prefix,
         areas=build.areas,
         places=build.places,
@@ -168,6 +172,9 @@ def make_lexicon(build: OpenBuild, reader) -> Lexicon:
             if part in "abcde"
         },
         rating_values={r.rating.lower(): r.rating for e in build.entries for r in e.ratings},
+        overall_names=tuple(
+            {tuple(stems(r.criterion)) for e in build.entries for r in e.ratings if len(r.code) == 1}
+        ),
         lay_terms=tuple((lay, report) for lay, report, _ in lay_terms),
         lay_families={report: family for _, report, family in lay_terms},
         english=build.english,

@@ -70,7 +70,8 @@ class QueryPipeline:
         answer = self.answerer.answer(understanding)
         answered = self.answered(answer) if switches.on("answer-rows") else ()
         quantities = self.quantities(understanding) if switches.on("quantities") else ()
-        adjustments = self.priors.adjust(understanding, answered, quantities, switches)
+        counted = self.counted(answer)
+        adjustments = self.priors.adjust(understanding, answered, quantities, switches, counted)
         return PreparedQuery(request, plan, understanding, compiled, answer, answered, adjustments, switches)
 
     def correct(self, plan: QueryPlan, understanding: Understanding, switches: Switches) -> Correction:
@@ -79,6 +80,12 @@ class QueryPipeline:
         if not switches.on("spelling"):
             return Correction(words)
         return self.corrector.correct(plan.text, words)
+
+    def counted(self, answer: Answer | None) -> tuple[int, ...]:
+        """Return the entries a count counted (none for other answers)."""
+        if not answer or answer.kind != "count":
+            return ()
+        return tuple(self.by_id[i] for i in answer.entry_ids)
 
     def answered(self, answer: Answer | None) -> tuple[int, ...]:
         """Return the documents an answer from the scores rests on (none for counts)."""

@@ -9,7 +9,7 @@ each lift with the reason `explain` gives for it:
 - `kind-priors`: scores rows, framework criteria, report links and tables repeat the
   words of many topics; they rank below the entries that carry the findings unless the
   query asks for them ("rated", "criteria", "table") or names what is scored;
-- `own-entries`: an Area's own entries (its Annex B rows, scores, report) come before
+  and, named with no topic, lists its own entries (Annex B rows, scores, report) before
   the national text that names it;
 - `kinds` and `structural-cues`: a kind of entry a query names ("good practice") or
   asks for ("scores") comes first;
@@ -59,6 +59,7 @@ class AdjustContext:
     understanding: Understanding
     answered: tuple[int, ...] = ()
     quantities: tuple[int, ...] = ()
+    counted: tuple[int, ...] = ()  # a count's entries ("how many issues … on casework": Part C's)
 
 
 @dataclass(frozen=True)
@@ -102,9 +103,9 @@ class PriorTable:
         self.parts = (
             ("areas", self.area_scope),
             ("kind-priors", self.kind_priors),
-            ("own-entries", self.own_entries),
+            ("areas", self.own_entries),
             ("kinds", self.kinds_named),
-            ("structural-cues", self.kinds_asked),
+            ("kinds", self.kinds_asked),
             ("answer-rows", self.answer_rows),
             ("quantities", self.quantity_lift),
         )
@@ -115,13 +116,15 @@ class PriorTable:
         answer: tuple[int, ...] = (),
         quantities: tuple[int, ...] = (),
         switches: Switches = ALL_ON,
+        counted: tuple[int, ...] = (),
     ) -> Adjustments:
         """Return the scope, priors and lifts a query's understanding calls for.
 
         `answer` lists the documents an answer from the scores rests on: they lead;
-        `quantities`, for a "how many" question, those that give a number of its topic.
+        `quantities`, for a "how many" question, those that give a number of its topic;
+        `counted`, for a count of a kind, the entries counted.
         """
-        context = AdjustContext(understanding, answer, quantities)
+        context = AdjustContext(understanding, answer, quantities, counted)
         scope, factors, rules = None, {}, []
         for name, part in self.parts:
             if not switches.on(name):
@@ -155,7 +158,10 @@ class PriorTable:
         return Adjustment(factors=kind_factors(c.understanding))
 
     def own_entries(self, c: AdjustContext) -> Adjustment:
-        """Lift an Area's own entries above the national text that names it."""
+        """For an Area named with no topic ("Wessex"), put its own record (Annex B rows, scores,
+        report) before the national text that names it; with a topic, the topic ranks."""
+        if c.understanding.topic:
+            return Adjustment()
         return Adjustment(
             lifts=tuple(
                 Lift(f"its own entry for {area}", self.own[area], SUBJECT_LIFT)
@@ -165,7 +171,10 @@ class PriorTable:
         )
 
     def kinds_named(self, c: AdjustContext) -> Adjustment:
-        """Lift the kinds of entry the query names ("good practice")."""
+        """Lift the kinds of entry the query names ("good practice"); in a count, those counted."""
+        if c.counted:
+            reason = "one of the entries counted"
+            return Adjustment(lifts=(Lift(reason, mask_of(c.counted), SUBJECT_LIFT),))
         return Adjustment(
             lifts=tuple(
                 Lift(f"a kind named in the query ({kind})", self.by_kind[kind], SUBJECT_LIFT)
@@ -195,11 +204,13 @@ class PriorTable:
 
     @staticmethod
     def quantity_lift(c: AdjustContext) -> Adjustment:
-        """Lift, for a "how many" question, the entries that give a number of its topic."""
+        """Lift, for a "how many" question, the entries that give a number of its topic; above the
+        entries counted, when a kind is counted (the report's own total comes first)."""
         if not c.quantities:
             return Adjustment()
         reason = "it gives a number of what the question asks about"
-        return Adjustment(lifts=(Lift(reason, mask_of(c.quantities), QUANTITY_LIFT),))
+        value = QUANTITY_LIFT + (SUBJECT_LIFT if c.understanding.kinds else 0.0)
+        return Adjustment(lifts=(Lift(reason, mask_of(c.quantities), value),))
 
     def _priors(self, factors: tuple[tuple[str, float], ...]) -> dict[int, float]:
         """Return the factor of every document whose kind has one (the rest keep 1)."""

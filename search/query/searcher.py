@@ -274,11 +274,15 @@ class SearchIndex:
         """Return, for a "how many" question, the entries that give a number of what it asks about.
 
         "how many case files did inspectors examine" is answered by "1,830 files that
-        we examined": a number just before one of the topic's words.
+        we examined": a number just before one of the topic's words; "how many issues to
+        address …" by "inspectors set out 75 issues to address": before a kind's name.
         """
-        if u.frame[:2] not in (("how", "many"), ("how", "much")) or u.kinds or self.forward is None:
+        if u.frame[:2] not in (("how", "many"), ("how", "much")) or self.forward is None:
             return ()
-        topic = tuple(dict.fromkeys(s for w in u.words if w.topical for s in stems(w.text)))
+        named = [KIND_LABELS[k].split()[0] for k in u.kinds]
+        topic = tuple(
+            dict.fromkeys(s for w in [*(w.text for w in u.words if w.topical), *named] for s in stems(w))
+        )
         candidates = 0
         for stem in topic:
             candidates |= self.ranker.postings_mask(self.searcher(), "text", stem)

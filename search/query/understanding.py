@@ -29,6 +29,8 @@ QUESTION_START = re.compile(
     r"^(which|what|who|how|why|when|where|did|do|does|is|are|was|were|has|have|can)\b"
 )
 PART_LETTERS = frozenset("abcde")
+# "what is X" asks what X means when X is a term: a few words at most.
+MAX_DEFINED_WORDS = 4
 
 
 @dataclass(frozen=True)
@@ -106,24 +108,22 @@ class QueryReader:
         kinds, words = self.take_kinds(words, counting) if switches.on("kinds") else ([], words)
         said = tuple(words)
         if frame:
-            # Inside a question too, its own words ("did", "how") say how to answer.
+            # Inside a question too, who reported ("did inspectors raise") and its own words
+            # ("did", "how") say how to answer, not what about.
+            reported, words = self.take_reporting(words)
+            frame += reported
             frame += [w.lower() for w in words if w.lower() in self.lex.language.question_words]
             words = [w for w in words if w.lower() not in self.lex.language.question_words]
         if frames:
             ending, words = self.take_ending(words, whole=bool(areas or kinds))
             frame += ending
-        cued = switches.on("structural-cues")
+        cued = switches.on("kinds")
         asks_for = self.asked_for(words) if cued else set()
         parts, criteria, words = self.named_criteria(words, areas, frame)
         # "good", "fair", "poor" are ratings only where scores are asked for ("rated good").
         ratings = self.rating_values(words) if "rating" in asks_for else []
         cues = self.cue_words(words) if cued else set()
-        searched = [(i, w) for i, w in enumerate(words) if stems(w)]
-        context = switches.on("context-words")
-        kept = tuple(Word(w, (not context or self.is_topical(w)) and i not in cues) for i, w in searched)
-        if kept and not any(w.topical for w in kept):
-            # Only common words: they are the topic (words asking for a kind stay aside).
-            kept = tuple(Word(w, i not in cues) for i, w in searched)
+        kept = tuple(Word(w, i not in cues) for i, w in enumerate(words) if stems(w))
         understanding = Understanding(
             words=kept,
             frame=tuple(frame),
@@ -136,7 +136,13 @@ class QueryReader:
             places=tuple(places),
             said=said,
         )
-        return replace(understanding, question=question_kind(understanding))
+        named = frozenset(
+            s
+            for name in [self.lex.criteria[c] for c in criteria] + [self.lex.part_names[p] for p in parts]
+            for s in name
+        )
+        question = question_kind(understanding, self.lex.language.definition_words, named)
+        return replace(understanding, question=question)
 
     # -- the steps ----------------------------------------------------------------------
 
@@ -151,6 +157,20 @@ class QueryReader:
         get": "get", once the kind and the Area are taken).
         """
         return strip(words, self.lex.language.question_endings, at_end=True, whole=whole)
+
+    def take_reporting(self, words: list[str]) -> tuple[list[str], list[str]]:
+        """Take clauses saying who reported ("did inspectors raise") out of a question's words."""
+        text = " ".join(w.lower() for w in words)
+        spans = [
+            (m.start(), m.end())
+            for pattern in self.lex.language.reporting_clauses
+            for m in re.finditer(r"\b(?:" + pattern.pattern + r")\b", text)
+        ]
+        if not spans:
+            return [], words
+        kept = words_outside(words, spans)
+        taken = [w.lower() for w in words if w not in kept]
+        return taken, kept
 
     def take_areas(self, words: list[str]) -> tuple[list[str], list[str]]:
         """Take the Areas named ("London North", "both London Areas") out of the words."""
@@ -184,13 +204,47 @@ class QueryReader:
     def cue_words(self, words: list[str]) -> set[int]:
         """Return the positions of the words that ask for a kind ("rated", "criteria"): they
         say what to show, and count only beside the topic."""
-        return self.find_phrases(words, self.lex.structural_cues, [])
+        return {i for _, positions in self.structural_cues(words) for i in positions}
 
     def asked_for(self, words: list[str]) -> set[str]:
         """Return the structural kinds of entry the words ask for (scores, criteria, tables…)."""
-        found: list[str] = []
-        self.find_phrases(words, self.lex.structural_cues, found)
-        return set(found)
+        return {kind for kind, _ in self.structural_cues(words)}
+
+    def structural_cues(self, words: list[str]) -> list[tuple[str, set[int]]]:
+        """Return each phrase asking for a structural kind, with its word positions, in context.
+
+        A one-word cue asks for its kind only where the words around it mean that: not in
+        a compound the report itself uses ("engagement score") or one with a word that
+        names nothing scored ("staff survey score"), and not as an adjective before another
+        word ("a marked improvement"). Beside a scored criterion ("casework scores"), a
+        rating value ("rated poor") or a word of comparison ("scored highest") it asks.
+        """
+        found = []
+        for kind, positions in self.phrases_in(words, self.lex.structural_cues):
+            if len(positions) == 1 and not self.cue_in_context(words, min(positions)):
+                continue
+            found.append((kind, positions))
+        return found
+
+    def cue_in_context(self, words: list[str], i: int) -> bool:
+        """Tell whether the one-word cue at position i asks for its kind where it stands."""
+        cue = stems(words[i])
+        before = stems(words[i - 1]) if i > 0 else []
+        after = stems(words[i + 1]) if i + 1 < len(words) else []
+        if cue and before and not self.is_rating_word(words[i - 1]):
+            pair = (before[-1], cue[0])
+            if not any(contains(name, pair) for name in self.lex.overall_names):  # "overall score"
+                if self.lex.words.pair_count(*pair):
+                    return False  # the report's own compound: "engagement score"
+                if pair[0] not in self.lex.scored_stems and self.is_topical(words[i - 1]):
+                    return False  # a compound naming something not scored
+        # Before another word, a cue is an adjective ("a marked improvement").
+        return not (after and not self.is_rating_word(words[i + 1]))
+
+    def is_rating_word(self, word: str) -> bool:
+        """Tell whether a word is a rating value or a word of comparison ("poor", "highest")."""
+        low = word.lower()
+        return low in self.lex.rating_values or low in self.lex.language.cue_followers
 
     def named_criteria(
         self, words: list[str], areas: list[str], frame: list[str]
@@ -234,14 +288,29 @@ class QueryReader:
 
     # -- helpers ------------------------------------------------------------------------
 
-    @staticmethod
-    def find_phrases(words: list[str], phrases: dict[tuple[str, ...], str], found: list[str]) -> set[int]:
+    @classmethod
+    def find_phrases(
+        cls, words: list[str], phrases: dict[tuple[str, ...], str], found: list[str]
+    ) -> set[int]:
         """Note the value of every stem phrase in the words; return the word positions used."""
+        used: set[int] = set()
+        for value, positions in cls.phrases_in(words, phrases):
+            if value not in found:
+                found.append(value)
+            used |= positions
+        return used
+
+    @staticmethod
+    def phrases_in(words: list[str], phrases: dict[tuple[str, ...], str]) -> list[tuple[str, set[int]]]:
+        """Return (value, word positions) for each stem phrase in the words, the longer first.
+
+        Longer phrases claim their words first: "issues to address" before "issues".
+        """
         seq = [(i, t.stem) for i, w in enumerate(words) for t in word_tokens(w)]
         stem_seq = tuple(s for _, s in seq)
         present = set(stem_seq)
         used: set[int] = set()
-        # Longer phrases first: "issues to address" claims its words before "issues".
+        found = []
         for phrase, value in sorted(phrases.items(), key=lambda kv: -len(kv[0])):
             if phrase[0] not in present:
                 continue
@@ -251,10 +320,9 @@ class QueryReader:
                     continue
                 positions = {seq[k][0] for k in range(j, j + n)}
                 if not positions & used:
-                    if value not in found:
-                        found.append(value)
+                    found.append((value, positions))
                     used |= positions
-        return used
+        return found
 
 
 def words_outside(words: list[str], spans: list[tuple[int, int]]) -> list[str]:
@@ -302,15 +370,27 @@ def strip(words: list[str], patterns, at_end: bool, whole: bool) -> tuple[list[s
     return taken, words
 
 
-def question_kind(u: Understanding) -> str:
+def question_kind(
+    u: Understanding, definition_words: frozenset[str] = frozenset(), named: frozenset[str] = frozenset()
+) -> str:
     """Classify what sort of answer a query wants.
 
     "which-areas": which Areas got a rating; "area-scores": how an Area was rated;
-    "count": how many entries of a kind; "question": another question; "" for keywords.
+    "count": how many entries of a kind; "definition": what a term means ("what does
+    IQA stand for", "define NFS", "what is a hearing record sheet"); "question": another
+    question; "" for keywords. `named` holds the stems of the Parts and criteria named:
+    "how many issues on casework" counts issues of Part C.
     """
     opening = " ".join(u.frame[:2])
-    if opening == "how many" and u.kinds and not u.topic:
+    if opening == "how many" and u.kinds and all(set(stems(w)) <= named for w in u.topic):
         return "count"
+    if set(u.frame) & definition_words or (
+        u.frame
+        in (("what", "is"), ("what", "are"), ("what", "is", "a"), ("what", "is", "an"), ("what", "is", "the"))
+        and 0 < len(u.topic) <= MAX_DEFINED_WORDS
+        and not (u.areas or u.kinds)
+    ):
+        return "definition"
     scores = "rating" in u.asks_for or bool(u.ratings)
     if scores and u.ratings and u.frame[:1] in (("which",), ("what",), ("who",)):
         return "which-areas"

@@ -28,6 +28,12 @@ def compiler():
     return QueryCompiler(lexicon)
 
 
+def parse_query_request(text: str):
+    from search.query.request import parse_request
+
+    return parse_request({"q": [text]})
+
+
 def compile_text(text: str):
     """Read, correct and compile a query as the pipeline does, against the small lexicon."""
     lexicon = compiler().lex
@@ -95,6 +101,17 @@ def test_unknown_word_is_corrected():
 def test_required_and_excluded_clauses():
     compiled = compile_text("+disclosure -letters")
     assert isinstance(compiled.query, wq.AndNot)
+    assert terms(compiled.query.a) == {("text", "disclosur"), ("title", "disclosur")}
+    assert terms(compiled.query.b) == {("text", "letter"), ("title", "letter")}
+    assert [c.reason for c in compiled.required] == ["required 'disclosure'"]
+
+
+def test_required_and_excluded_words_decide_what_matches(search_index):
+    result = search_index.search(parse_query_request("+disclosure -letters"))
+    assert result.total > 0
+    for hit in search_index.export(parse_query_request("+disclosure -letters")).hits:
+        text = f"{hit.entry.title} {hit.entry.text}".lower()
+        assert "disclos" in text and "letter" not in text
 
 
 def test_filters_only_is_a_browse():

@@ -93,14 +93,6 @@ def test_criteria_and_parts_are_named_by_their_words(search_index):
     assert read(search_index, "casework").parts == ()
 
 
-def test_words_the_report_uses_everywhere_count_only_beside_others(search_index):
-    understood = read(search_index, "Area vision")
-    assert [w.text for w in understood.words if not w.topical] == ["Area"]
-    assert [w.text for w in understood.words if w.topical] == ["vision"]
-    alone = read(search_index, "Area")
-    assert [w.topical for w in alone.words] == [True]  # alone, a common word is the topic
-
-
 @pytest.mark.parametrize(
     ("q", "question"),
     [

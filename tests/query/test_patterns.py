@@ -1,0 +1,170 @@
+"""What fresh queries showed, fixed as patterns: each test is an example of the pattern, not a case
+from any judged set, and each failed before its fix."""
+
+from __future__ import annotations
+
+import pytest
+
+from search.query.request import parse_request
+
+
+def search(index, q: str, **params):
+    raw = {"q": [q], **{k: v if isinstance(v, list) else [str(v)] for k, v in params.items()}}
+    return index.search(parse_request(raw))
+
+
+def ids(result) -> list[str]:
+    return [h.entry.id for h in result.hits]
+
+
+# -- a word never disappears, and a rare word never counts for less than a common one ------------
+
+
+@pytest.mark.parametrize(
+    ("q", "only_entry_with_both"),
+    [
+        ("summer findings", "para-1.3"),  # "findings" is in titles and texts everywhere
+        ("forecasting agents", "para-3.10"),
+        ("instituted disclosure", "para-4.8"),
+    ],
+)
+def test_the_one_entry_with_a_rare_word_and_a_common_one_comes_first(search_index, q, only_entry_with_both):
+    assert ids(search(search_index, q))[0] == only_entry_with_both
+
+
+def test_a_word_with_no_topic_of_its_own_still_counts_beside_the_others(search_index):
+    compiled = search_index.prepare(parse_request({"q": ["inspectors vision"]})).compiled
+    reasons = [c.reason for c in compiled.clauses]
+    assert any(r.startswith("word 'inspectors'") for r in reasons)
+    assert any(r.startswith("word 'vision'") for r in reasons)
+
+
+# -- a scope relaxes before it returns nothing, and says which step it took -----------------------
+
+
+def test_an_area_with_a_topic_its_entries_put_in_other_words_shows_its_entries_on_the_theme(search_index):
+    result = search(search_index, "east midlands spending")
+    assert result.total > 0 and result.relaxed.step == "theme"
+    assert "value-for-money" in result.relaxed.themes
+    assert all("east-midlands" in h.entry.areas for h in result.hits)
+    assert "East Midlands" in result.relaxed.message
+
+
+def test_an_area_with_a_topic_the_report_never_mentions_shows_the_area(search_index):
+    result = search(search_index, "wessex bicycles")
+    assert result.total > 0 and result.relaxed.step == "area"
+    assert all("wessex" in h.entry.areas for h in result.hits)
+
+
+def test_a_scope_that_finds_something_is_not_relaxed(search_index):
+    assert search(search_index, "wessex disclosure").relaxed is None
+
+
+# -- an Area by another name ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("q", "areas"),
+    [
+        ("london disclosure", ("london-north", "london-south")),
+        ("midlands hate crime", ("east-midlands", "west-midlands")),
+        ("yorkshire victims", ("yorkshire-and-humberside",)),
+        ("london north disclosure", ("london-north",)),  # the longer name wins
+        ("north london victims", ("london-north",)),
+    ],
+)
+def test_a_name_covering_several_areas_scopes_to_all_of_them(search_index, q, areas):
+    result = search(search_index, q)
+    assert result.scope == areas
+    assert all(set(h.entry.areas) & set(areas) for h in result.hits)
+
+
+@pytest.mark.parametrize(
+    ("q", "place", "area"),
+    [
+        ("victim letters in leeds", "Leeds", "yorkshire-and-humberside"),
+        ("Kent Police disclosure", "Kent Police", "south-east"),
+        ("cardiff", "Cardiff", "cymru-wales"),
+    ],
+)
+def test_a_place_scopes_to_its_cps_area_and_says_so(search_index, q, place, area):
+    result = search(search_index, q)
+    assert result.scope == (area,)
+    assert result.places[0][0] == place and result.places[0][2].startswith(f"{place} is in CPS ")
+    assert result.total > 0 and all(area in h.entry.areas for h in result.hits)
+
+
+def test_an_everyday_word_that_names_a_town_is_a_place_only_with_its_capital(search_index):
+    assert search(search_index, "reading police files").scope == ()
+    assert search(search_index, "Reading police files").scope == ("thames-and-chiltern",)
+
+
+# -- real words are never rewritten; typos and slips in context are, and say so -------------------
+
+
+@pytest.mark.parametrize("q", ["jury trials", "prison", "wessex finances", "leeds"])
+def test_a_real_word_the_report_never_uses_is_not_rewritten(search_index, q):
+    assert search(search_index, q).corrected_query is None
+
+
+def test_a_typo_is_corrected_and_said(search_index):
+    result = search(search_index, "procecution of hate crime")
+    assert result.corrected_query == "prosecution of hate crime"
+
+
+@pytest.mark.parametrize(
+    "q", ["how well did witness cure units work with victims", "problems with the witness cure unit service"]
+)
+def test_a_real_word_slip_is_corrected_in_context_however_long_the_question(search_index, q):
+    result = search(search_index, q)
+    assert result.corrected_query == q.replace("cure", "care")
+
+
+# -- reading a question ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("q", "topic"),
+    [
+        ("what does hmcpsi stand for", "hmcpsi"),
+        ("define NFS", "NFS"),
+        ("LSIP meaning", "LSIP"),
+        ("meaning of CTL", "CTL"),
+        ("what is a hearing record sheet", "hearing record sheet"),
+    ],
+)
+def test_a_definition_question_finds_where_the_term_is_spelt_out_first(search_index, q, topic):
+    prepared = search_index.prepare(parse_request({"q": [q]}))
+    assert prepared.understanding.question == "definition"
+    assert " ".join(prepared.understanding.topic) == topic
+    top = search(search_index, q).hits[0].entry
+    acronym = search_index.glossary.lookup(topic)
+    if acronym and acronym.defined_in:
+        assert top.id == acronym.defined_in
+    else:
+        expansion = acronym.expansion if acronym else topic
+        assert expansion.lower().split()[0] in top.text.lower()
+
+
+@pytest.mark.parametrize(
+    ("q", "asks"),
+    [
+        ("engagement score 2018", False),  # the People Survey's score: the report's own compound
+        ("a marked improvement in casework", False),  # an adjective
+        ("casework scores", True),
+        ("case progression scores", True),
+        ("wessex overall score", True),
+        ("which area scored highest for leadership", True),
+        ("which areas were rated poor for victims", True),
+    ],
+)
+def test_a_word_asks_for_scores_only_where_the_words_around_it_mean_that(search_index, q, asks):
+    prepared = search_index.prepare(parse_request({"q": [q]}))
+    assert ("rating" in prepared.understanding.asks_for) is asks
+
+
+def test_a_count_with_who_reported_in_it_is_answered_with_the_reports_own_total_first(search_index):
+    result = search(search_index, "how many issues to address did inspectors raise on casework")
+    assert result.answer.kind == "count" and result.answer.count == 70
+    assert any("states 75" in note for note in result.answer.notes)
+    assert ids(result)[0] == "para-4.6"  # "Across all 14 reports, inspectors set out 75 issues to address"
