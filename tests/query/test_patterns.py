@@ -6,16 +6,7 @@ from __future__ import annotations
 import pytest
 
 from search.query.request import parse_request
-
-
-def search(index, q: str, **params):
-    raw = {"q": [q], **{k: v if isinstance(v, list) else [str(v)] for k, v in params.items()}}
-    return index.search(parse_request(raw))
-
-
-def ids(result) -> list[str]:
-    return [h.entry.id for h in result.hits]
-
+from tests.query.searching import ids, search
 
 # -- a word never disappears, and a rare word never counts for less than a common one ------------
 

@@ -11,8 +11,8 @@ import pytest
 from search.errors import CorpusError
 from search.ingest import ingest
 from search.models import SearchRequest
-from search.query.request import parse_request
 from search.query.syntax import parse_query
+from tests.query.searching import ids, search
 
 CORPUS = Path(__file__).resolve().parents[2] / "corpus"
 STRUCTURAL = {"rating", "criterion", "report", "table"}
@@ -20,15 +20,6 @@ STRUCTURAL = {"rating", "criterion", "report", "table"}
 
 def read(index, q: str):
     return index.pipeline.reader.read(parse_query(q).words)
-
-
-def search(index, q: str, **params):
-    raw = {"q": [q], **{k: v if isinstance(v, list) else [str(v)] for k, v in params.items()}}
-    return index.search(parse_request(raw))
-
-
-def ids(result) -> list[str]:
-    return [h.entry.id for h in result.hits]
 
 
 # -- the reading ---------------------------------------------------------------------------------
