@@ -10,7 +10,8 @@
 - `definition_words`: words that make a question ask what its topic means ("stand for");
 - `asks_for`: phrases that ask for a structural kind of entry (scores, criteria, tables),
   and `cue_followers`, the words after which a one-word cue still asks ("scored highest");
-- `count_kinds`: how a count names the Annex B kinds ("how many issues …").
+- `count_kinds`: how a count names the Annex B kinds ("how many issues …"), and
+  `kind_words`, how any query names them in everyday words ("praised", "criticised").
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ class Language:
     question_words: frozenset[str] = frozenset()
     asks_for: dict[str, tuple[str, ...]] | None = None
     count_kinds: dict[str, tuple[str, ...]] | None = None
+    kind_words: dict[str, tuple[str, ...]] | None = None
     reporting_clauses: tuple[re.Pattern, ...] = ()
     definition_words: frozenset[str] = frozenset()
     cue_followers: frozenset[str] = frozenset()
@@ -112,6 +114,7 @@ def load_language(path: Path) -> Language:
         ),
         kind_map(data.get("asks_for", {}), "asks_for", KINDS, path),
         kind_map(data.get("count_kinds", {}), "count_kinds", ANNEX_B_KINDS, path),
+        kind_map(data.get("kind_words", {}), "kind_words", ANNEX_B_KINDS, path),
         patterns(data.get("reporting_clauses"), "reporting_clauses", path),
         word_set(data.get("definition_words"), "definition_words", path),
         word_set(data.get("cue_followers"), "cue_followers", path),

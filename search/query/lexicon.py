@@ -162,7 +162,10 @@ def make_lexicon(build: OpenBuild, reader) -> Lexicon:
         places=build.places,
         language=language,
         words=build.words,
-        kind_phrases={tuple(stems(KIND_LABELS[k])): k for k in ANNEX_B_KINDS},
+        kind_phrases={
+            **phrase_table(language.kind_words),
+            **{tuple(stems(KIND_LABELS[k])): k for k in ANNEX_B_KINDS},
+        },
         count_phrases=phrase_table(language.count_kinds),
         structural_cues=phrase_table(language.asks_for),
         criteria=scored_criteria(build.entries),
