@@ -59,6 +59,10 @@ def create_app(test_config: dict | None = None) -> Flask:
         rating_class=present.rating_class,
         short_rating=present.short_rating,
         heat_class=present.heat_class,
+        schema_label=present.schema_label,
+        schema_limits=present.schema_limits,
+        schema_fields=present.schema_fields,
+        ratings_href=present.ratings_href,
     )
     app.jinja_env.filters["snippet"] = present.safe_snippet
     app.jinja_env.filters["marked"] = present.marked_text
