@@ -48,6 +48,8 @@ def labels() -> dict:
         "part_labels": PART_LABELS,
         "kind_labels": KIND_LABELS,
         "documents": index.documents if index else [],
+        "compare_min": COMPARE_MIN,
+        "compare_max": COMPARE_MAX,
     }
 
 
@@ -158,18 +160,15 @@ def compare_page():
     as they were and the problem said beside them.
     """
     areas = get_index().areas.areas
-    limits = {"compare_min": COMPARE_MIN, "compare_max": COMPARE_MAX}
     if "area" not in request.args:
-        return render_template("compare.html", comparison=None, areas=areas, **limits)
+        return render_template("compare.html", comparison=None, areas=areas)
     try:
         slugs = compared_areas(args())
     except QueryError as exc:
         chosen = [get_index().areas.resolve(v) or v for v in request.args.getlist("area")]
-        body = render_template(
-            "compare.html", comparison=None, areas=areas, chosen=chosen, problem=exc.message, **limits
-        )
+        body = render_template("compare.html", comparison=None, areas=areas, chosen=chosen, problem=exc.message)
         return Response(body, status=400, mimetype="text/html")
-    return render_template("compare.html", comparison=comparison_data(slugs), areas=areas, **limits)
+    return render_template("compare.html", comparison=comparison_data(slugs), areas=areas)
 
 
 @bp.get("/compare.csv")

@@ -366,6 +366,15 @@ def test_other_spellings_of_an_area_redirect(client):
 # -- other endpoints -------------------------------------------------------------
 
 
+REPORT_PAGE = (
+    "https://www.justiceinspectorates.gov.uk/hmcpsi/inspections/area-assurance-programme-composite-report/"
+)
+QUOTE = (
+    "“The Area must ensure that quality reviews in Crown Court cases are undertaken in a timely "
+    "manner, set out a clear case analysis and trial strategy, and facilitate effective grip.”"
+)
+
+
 def test_entry_body(client, search_index):
     body = get_json(client, "/api/entries/issue-london-north-7")
     related = [hit_to_json(h) for h in search_index.related("issue-london-north-7", limit=5)]
@@ -384,11 +393,12 @@ def test_entry_body(client, search_index):
         "number": "7",
         "section": "Annex B: Issues to address › Part C: Delivering high quality casework",
         "permalink": "/entries/issue-london-north-7",
-        "citation": "HMCPSI, Area Assurance Programme composite report, October 2019, "
+        "citation": "HMCPSI, Area Assurance Programme composite report, publication CP001:1266, October 2019, "
         "Annex B, London North, issue to address 7",
         "citations": {
-            "text": "HMCPSI, Area Assurance Programme composite report, October 2019, "
-            "Annex B, London North, issue to address 7. http://localhost:8000/entries/issue-london-north-7",
+            "text": "HMCPSI, Area Assurance Programme composite report, publication CP001:1266, October 2019, "
+            f"Annex B, London North, issue to address 7: {QUOTE}. Report: {REPORT_PAGE}. "
+            "Entry: http://localhost:8000/entries/issue-london-north-7",
             "ris": "TY  - RPRT\r\n"
             "TI  - Area Assurance Programme composite report: Annex B, London North, issue to address 7\r\n"
             "T2  - Area Assurance Programme composite report\r\n"
@@ -396,17 +406,22 @@ def test_entry_body(client, search_index):
             "PB  - HM Crown Prosecution Service Inspectorate\r\n"
             "PY  - 2019\r\n"
             "DA  - 2019/10\r\n"
+            "M1  - CP001:1266\r\n"
+            "SE  - Annex B, London North, issue to address 7\r\n"
             "UR  - http://localhost:8000/entries/issue-london-north-7\r\n"
-            "N1  - London North: issue to address 7\r\n"
+            f"L2  - {REPORT_PAGE}\r\n"
+            f"N1  - Quoted: {QUOTE}\r\n"
             "ID  - issue-london-north-7\r\n"
             "ER  - \r\n",
             "bibtex": "@techreport{HMCPSI2019:issue-london-north-7,\n"
             "  author = {{HM Crown Prosecution Service Inspectorate}},\n"
             "  title = {Area Assurance Programme composite report: Annex B, London North, issue to address 7},\n"
             "  institution = {HM Crown Prosecution Service Inspectorate},\n"
+            "  number = {CP001:1266},\n"
             "  year = {2019},\n"
             "  month = oct,\n"
-            "  note = {London North: issue to address 7},\n"
+            f"  note = {{Annex B, London North, issue to address 7. Report page: {REPORT_PAGE}}},\n"
+            f"  annote = {{{QUOTE}}},\n"
             "  url = {http://localhost:8000/entries/issue-london-north-7}\n"
             "}\n",
         },
@@ -573,7 +588,7 @@ def test_citations_point_at_the_configured_public_url(index_dir):
     citations = client.get("/api/entries/para-4.10", base_url="https://aap.example.org").get_json()[
         "citations"
     ]
-    assert citations["text"].endswith(". https://aap.example.org/entries/para-4.10")
+    assert citations["text"].endswith(". Entry: https://aap.example.org/entries/para-4.10")
     assert "UR  - https://aap.example.org/entries/para-4.10\r\n" in citations["ris"]
     assert "  url = {https://aap.example.org/entries/para-4.10}\n" in citations["bibtex"]
 
