@@ -166,7 +166,9 @@ def compare_page():
         slugs = compared_areas(args())
     except QueryError as exc:
         chosen = [get_index().areas.resolve(v) or v for v in request.args.getlist("area")]
-        body = render_template("compare.html", comparison=None, areas=areas, chosen=chosen, problem=exc.message)
+        body = render_template(
+            "compare.html", comparison=None, areas=areas, chosen=chosen, problem=exc.message
+        )
         return Response(body, status=400, mimetype="text/html")
     return render_template("compare.html", comparison=comparison_data(slugs), areas=areas)
 

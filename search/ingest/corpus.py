@@ -41,7 +41,9 @@ def read_documents(corpus_dir: Path) -> list[Document]:
             raise CorpusError(f"{MANIFEST}: document {row.get('id', '?')!r} lacks {', '.join(missing)}")
         bad_urls = [f for f in URL_FIELDS if f in row and not str(row[f]).startswith(("https://", "http://"))]
         if bad_urls:
-            raise CorpusError(f"{MANIFEST}: document {row['id']!r}: {', '.join(bad_urls)} must be http(s) URLs")
+            raise CorpusError(
+                f"{MANIFEST}: document {row['id']!r}: {', '.join(bad_urls)} must be http(s) URLs"
+            )
         if row["format"] not in FORMATS:
             raise CorpusError(f"{MANIFEST}: document {row['id']!r} has unknown format {row['format']!r}")
         if row["id"] in seen:
