@@ -196,7 +196,7 @@ class Answer:
     notes: tuple[str, ...] = ()
 
 
-SUGGESTION_KINDS = ("area", "theme", "acronym", "phrase")
+SUGGESTION_KINDS = ("area", "theme", "kind", "part", "acronym", "phrase")
 
 
 @dataclass(frozen=True)
@@ -207,6 +207,8 @@ class Suggestion:
     kind: str  # one of SUGGESTION_KINDS
     detail: str | None  # an acronym's expansion, or the acronym of an expansion
     count: int  # how many entries use it
+    value: str | None = None  # an Area's, theme's, kind's or Part's slug: the filter it stands for
+    rest: str = ""  # the text typed before it, the query left when the filter is applied
 
 
 @dataclass(frozen=True)

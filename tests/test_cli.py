@@ -14,7 +14,21 @@ from search.index.layout import current_build, is_stale
 
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO / "corpus"
-RESULT_KEYS = ["id", "kind", "part", "areas", "themes", "number", "title", "text", "snippet", "score", "url"]
+RESULT_KEYS = [
+    "id",
+    "kind",
+    "part",
+    "areas",
+    "themes",
+    "number",
+    "title",
+    "text",
+    "snippet",
+    "snippet_text",
+    "highlights",
+    "score",
+    "url",
+]
 
 
 def run(*args, corpus=CORPUS, index=None, check=True):
@@ -67,6 +81,7 @@ def test_query_json_is_the_api_body(index_dir):
         "took_ms",
         "answer",
         "scope",
+        "links",
     ]
     assert body["query"] == "MG3" and body["per_page"] == 3 and body["page"] == 1
     assert len(body["results"]) == 3

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from flask import Flask, current_app, url_for
 
+from search.output import serialize
 from search.public import default_public_url, normalise_public_url, trusted_hosts
 from web import api, compression, discovery, errors, headers, holder, present, views
 from web.holder import CHECK_INTERVAL
@@ -59,6 +60,11 @@ def create_app(test_config: dict | None = None) -> Flask:
         rating_class=present.rating_class,
         short_rating=present.short_rating,
         heat_class=present.heat_class,
+        schema_label=present.schema_label,
+        schema_limits=present.schema_limits,
+        schema_fields=present.schema_fields,
+        ratings_href=present.ratings_href,
+        answer_ratings_href=serialize.ratings_href,
     )
     app.jinja_env.filters["snippet"] = present.safe_snippet
     app.jinja_env.filters["marked"] = present.marked_text

@@ -1,153 +1,342 @@
-"""The JSON API under /api/: the same data as the pages, in the shapes of search/output/serialize.py."""
+"""The JSON API under /api/: the same data as the pages, in the bodies of search.api.
+
+Each route reads its parameters with a model of `search.api.params`, answers with a
+body of `search.api.bodies` (made in search/output/serialize.py), and is described for
+the OpenAPI document where it is defined (`describe`).
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, jsonify, redirect, request, url_for
+from collections.abc import Mapping, Sequence
 
-from search.errors import QueryError
+from flask import Blueprint, jsonify, redirect, url_for
+
+from search.api import bodies
+from search.api.params import CompareParams, RatingsParams, SearchParams, SuggestParams, read
+from search.models import FACETS, SearchRequest
 from search.output.serialize import (
     area_profile_to_json,
-    area_summary_to_json,
+    areas_to_json,
     comparison_to_json,
+    download_to_json,
     entry_detail_to_json,
+    glossary_to_json,
+    quality_to_json,
     result_to_json,
-    score_table_to_json,
     suggestions_to_json,
     suggestions_to_opensearch,
-    theme_to_json,
+    themes_to_json,
 )
-from search.output.table import CsvTable
-from search.query.request import MAX_DEPTH, parse_request, parse_suggest
-from web.holder import get_index
-from web.openapi import openapi_document
-from web.present import external_url
-from web.views import (
+from search.output.table import CsvTable, Labels, file_name
+from search.query.request import MAX_DEPTH
+from web.data import (
     area_data,
     area_summaries,
     areas_data,
     canonical_area_slug,
+    compared_areas,
     comparison_data,
     find_entry,
+    ratings_data,
     run_search,
+    search_request,
     themes_data,
 )
+from web.holder import get_index
+from web.openapi import describe, served_document
+from web.present import args, attachment, entry_base_url
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
-SUGGEST_FORMATS = ("json", "opensearch")
+Params = Mapping[str, Sequence[str]]
 # The media type browsers expect of OpenSearch suggestions.
 OPENSEARCH_SUGGESTIONS = "application/x-suggestions+json"
+OPENSEARCH_SCHEMA = {
+    "type": "array",
+    "description": "OpenSearch suggestions: the query, then the completions",
+    # [query, [completions]]; one "items" schema for both, as tools read "prefixItems" unevenly.
+    "items": {"oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]},
+    "minItems": 2,
+    "maxItems": 2,
+}
+NOT_FOUND = {"404": "no such entry"}
+TOO_MANY = {"429": "too many downloads from one address: the proxy's rate limit (deploy/)"}
 # One per process: each entry's quoted cells are made once and reused by every download.
 CSV_TABLE = CsvTable()
 
 
+def search_file_name(req: SearchRequest, extension: str) -> str:
+    """Name a search download by its words and filters: aap-disclosure-wessex.csv."""
+    return file_name(req.q, *(v for facet in FACETS for v in getattr(req, facet)), extension=extension)
+
+
+def search_body(params: Params) -> dict:
+    return result_to_json(run_search(params))
+
+
 @bp.get("/search")
+@describe(
+    "/api/search",
+    "Search entries: results, disjunctive facet counts, spelling correction, links to other pages",
+    body=bodies.SearchResult,
+    params=SearchParams,
+    example="/api/search?q=victim+letters&area=wessex&per_page=2",
+    answer=search_body,
+)
 def search():
-    """Return a search: results, facet counts, spelling correction (`SearchResult` in the OpenAPI document)."""
-    return jsonify(result_to_json(run_search(request.args)))
+    """Return a search: results, facet counts, spelling correction and links to the other pages."""
+    return jsonify(search_body(args()))
+
+
+def suggest_body(params: Params) -> dict:
+    chosen = read(SuggestParams, params)
+    return suggestions_to_json(chosen.q, get_index().suggest(chosen.q, chosen.limit))
 
 
 @bp.get("/suggest")
+@describe(
+    "/api/suggest",
+    "Completions of the text typed so far: Areas, themes, kinds, Parts, acronyms and the report's phrases",
+    body=bodies.Suggestions,
+    params=SuggestParams,
+    media={OPENSEARCH_SUGGESTIONS: OPENSEARCH_SCHEMA},
+    example="/api/suggest?q=wess&limit=3",
+    answer=suggest_body,
+)
 def suggest():
     """Return completions of the text typed so far; `format=opensearch` gives [query, [texts]]."""
-    text, limit = parse_suggest(request.args.to_dict(flat=False))
-    found = get_index().suggest(text, limit)
-    form = request.args.get("format", "json")
-    if form not in SUGGEST_FORMATS:
-        raise QueryError(f"format must be one of {', '.join(SUGGEST_FORMATS)}", "format")
-    if form == "opensearch":
-        response = jsonify(suggestions_to_opensearch(text, found))
+    chosen = read(SuggestParams, args())
+    found = get_index().suggest(chosen.q, chosen.limit)
+    if chosen.format == "opensearch":
+        response = jsonify(suggestions_to_opensearch(chosen.q, found))
         response.mimetype = OPENSEARCH_SUGGESTIONS
         return response
-    return jsonify(suggestions_to_json(text, found))
+    return jsonify(suggestions_to_json(chosen.q, found))
+
+
+def export(params: Params):
+    """Run a search for a download: every page of it in one ranking, up to the depth limit."""
+    req = search_request(params)
+    return req, get_index().export(req, MAX_DEPTH)
 
 
 @bp.get("/search.csv")
+@describe(
+    "/api/search.csv",
+    "Every entry a search matches, as CSV (page and per_page are ignored), to download",
+    params=SearchParams,
+    media={"text/csv": {"type": "string"}},
+    errors=TOO_MANY,
+)
 def search_csv():
     """Return the entries a search matches (all pages, up to 10,000) as CSV, with permalinks."""
-    # One run of the search for every row; the same depth limit as paging bounds it.
-    result = get_index().export(parse_request(request.args.to_dict(flat=False)), MAX_DEPTH)
-    # The router builds one permalink and the rows append their ids: url_for for each of
-    # thousands of rows cost more than the search itself.
-    entry_url = external_url("pages.entry_page", entry_id="_")[:-1]
-    body = CSV_TABLE.write(result.hits, entry_url, result.build)
-    response = Response(body, mimetype="text/csv")
-    response.headers["Content-Disposition"] = 'attachment; filename="aap-search.csv"'
+    req, result = export(args())
+    index = get_index()
+    labels = Labels(index.areas.label, index.taxonomy.label)
+    body = CSV_TABLE.write(result.hits, entry_base_url(), result.build, labels)
+    response = attachment(body, "text/csv", search_file_name(req, "csv"))
     response.headers["X-Total-Count"] = str(result.total)
     if len(result.hits) < result.total:
         response.headers["X-Truncated"] = f"first {len(result.hits)} of {result.total} rows"
     return response
 
 
+def download_body(params: Params) -> dict:
+    _, result = export(params)
+    return download_to_json(result, entry_base_url())
+
+
+@bp.get("/search.json")
+@describe(
+    "/api/search.json",
+    "Every entry a search matches, as a JSON file (page and per_page are ignored), to download",
+    body=bodies.Download,
+    params=SearchParams,
+    errors=TOO_MANY,
+    example="/api/search.json?kind=report&area=wessex",
+    answer=download_body,
+)
+def search_json():
+    """Return the entries a search matches (all pages, up to 10,000) as a JSON file."""
+    req = search_request(args())
+    response = jsonify(download_body(args()))
+    response.headers["Content-Disposition"] = f'attachment; filename="{search_file_name(req, "json")}"'
+    return response
+
+
+def entry_body(_params: Params, id: str) -> dict:
+    view = find_entry(id)
+    return entry_detail_to_json(
+        view.entry, view.citation, view.citations, view.previous, view.next, view.related, view.counterparts
+    )
+
+
 @bp.get("/entries/<entry_id>")
+@describe(
+    "/api/entries/{id}",
+    "One entry with its citations, neighbours, related entries and counterparts elsewhere",
+    body=bodies.EntryDetail,
+    path_params={"id": "entry id, e.g. para-4.10"},
+    errors=NOT_FOUND,
+    example="/api/entries/issue-wessex-4",
+    answer=entry_body,
+)
 def entry(entry_id: str):
     """Return one entry with its citation, neighbours, related entries and counterparts elsewhere."""
-    view = find_entry(entry_id)
-    return jsonify(
-        entry_detail_to_json(
-            view.entry,
-            view.citation,
-            view.citations,
-            view.previous,
-            view.next,
-            view.related,
-            view.counterparts,
-        )
-    )
+    return jsonify(entry_body(args(), entry_id))
+
+
+def areas_body(_params: Params) -> dict:
+    _, tables, _ = areas_data()
+    return areas_to_json(area_summaries(), tables)
 
 
 @bp.get("/areas")
+@describe(
+    "/api/areas",
+    "All Areas with their scores and counts",
+    body=bodies.AreaList,
+    example="/api/areas",
+    answer=areas_body,
+)
 def areas():
     """Return every Area with its scores and entry counts, and the scored criteria."""
-    _, tables, _ = areas_data()
-    return jsonify(
-        {
-            "areas": [
-                area_summary_to_json(a, counts, tables, report) for a, counts, report in area_summaries()
-            ],
-            "score_tables": [score_table_to_json(t) for t in tables],
-        }
-    )
+    return jsonify(areas_body(args()))
+
+
+def area_body(_params: Params, slug: str) -> dict:
+    return area_profile_to_json(*area_data(slug))
 
 
 @bp.get("/areas/<slug>")
+@describe(
+    "/api/areas/{slug}",
+    "Everything about one Area: scores, issues, good practice, strengths, mentions and its report",
+    body=bodies.AreaProfile,
+    path_params={"slug": "Area slug, e.g. london-north; other spellings redirect"},
+    errors={"301": "redirect to the canonical slug", "404": "no such Area"},
+    example="/api/areas/wessex",
+    answer=area_body,
+)
 def area(slug: str):
     """Return one Area: scores, issues, good practice, strengths, mentions and report link."""
     canonical = canonical_area_slug(slug)
     if canonical:
         return redirect(url_for("api.area", slug=canonical), 301)
-    found, profile = area_data(slug)
-    return jsonify(area_profile_to_json(found, profile))
+    return jsonify(area_body(args(), slug))
+
+
+def compare_body(params: Params) -> dict:
+    index = get_index()
+    comparison = comparison_data(compared_areas(params))
+    return comparison_to_json(comparison, index.areas.by_slug, index.taxonomy.label)
 
 
 @bp.get("/compare")
+@describe(
+    "/api/compare",
+    "Two to four Areas side by side: ratings with differences marked, and their Annex B rows by theme",
+    body=bodies.Comparison,
+    params=CompareParams,
+    errors={"400": "fewer than two or more than four Areas, or an unknown one"},
+    example="/api/compare?area=wessex&area=london-north",
+    answer=compare_body,
+)
 def compare():
     """Return two to four Areas side by side: ratings (differences marked) and Annex B rows by theme."""
-    index = get_index()
-    return jsonify(
-        comparison_to_json(comparison_data(request.args), index.areas.by_slug, index.taxonomy.label)
-    )
+    return jsonify(compare_body(args()))
+
+
+def ratings_body(params: Params) -> dict:
+    _, table = ratings_data(params)
+    rows = [
+        {
+            "area": c.area.slug,
+            "area_name": c.area.name,
+            "part": c.part,
+            "table": c.table,
+            "code": c.criterion.code,
+            "criterion": c.criterion.criterion,
+            "rating": c.rating,
+            "entry": c.entry_id,
+            "url": f"/entries/{c.entry_id}",
+        }
+        for c in table.cells
+    ]
+    return bodies.dump(bodies.RatingList(total=len(rows), results=rows))
+
+
+@bp.get("/ratings")
+@describe(
+    "/api/ratings",
+    "Every Area's rating for every criterion, filtered and sorted: one row per Area and criterion",
+    body=bodies.RatingList,
+    params=RatingsParams,
+    example="/api/ratings?criterion=C1&rating=Poor",
+    answer=ratings_body,
+)
+def ratings():
+    """Return the ratings a request's filters keep, one per Area and criterion."""
+    return jsonify(ratings_body(args()))
+
+
+def themes_body(_params: Params) -> dict:
+    return themes_to_json(themes_data())
 
 
 @bp.get("/themes")
+@describe(
+    "/api/themes",
+    "The theme taxonomy with counts",
+    body=bodies.ThemeList,
+    example="/api/themes",
+    answer=themes_body,
+)
 def themes():
     """Return the theme taxonomy with entry counts."""
-    return jsonify({"themes": [theme_to_json(theme, counts) for theme, counts in themes_data()]})
+    return jsonify(themes_body(args()))
+
+
+def glossary_body(_params: Params) -> dict:
+    return glossary_to_json(get_index().glossary.to_list())
 
 
 @bp.get("/glossary")
+@describe(
+    "/api/glossary",
+    "Acronyms and their expansions",
+    body=bodies.Glossary,
+    example="/api/glossary",
+    answer=glossary_body,
+)
 def glossary():
     """Return the acronyms: learnt from the report's own definitions, or curated."""
-    return jsonify({"acronyms": get_index().glossary.to_list()})
+    return jsonify(glossary_body(args()))
+
+
+def quality_body(_params: Params) -> dict:
+    return quality_to_json(get_index().quality)
 
 
 @bp.get("/quality")
+@describe(
+    "/api/quality",
+    "Data-quality findings of the served build",
+    body=bodies.Quality,
+    example="/api/quality",
+    answer=quality_body,
+)
 def quality():
     """Return the data-quality findings of the served build."""
-    return jsonify(get_index().quality)
+    return jsonify(quality_body(args()))
 
 
 @bp.get("/openapi.json")
+@describe(
+    "/api/openapi.json",
+    "This description (OpenAPI 3.1), with an example response of each endpoint",
+    media={"application/json": {"type": "object"}},
+)
 def openapi():
     """Return the OpenAPI 3.1 description of this API."""
-    return jsonify(openapi_document())
+    return jsonify(served_document())

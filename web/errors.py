@@ -7,6 +7,7 @@ import logging
 from flask import Flask, Response, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException, SecurityError
 
+from search.api.bodies import Error, dump
 from search.errors import IndexMissing, NotFound, QueryError
 
 log = logging.getLogger(__name__)
@@ -19,13 +20,23 @@ PATH_PARAMS = {"entry_id": "id", "slug": "slug"}
 
 def wants_json() -> bool:
     """Tell whether the request is for the JSON API."""
-    return request.path == "/api" or request.path.startswith("/api/")
+    return request.path.startswith("/api/")  # /api itself is the API's page for people
 
 
-def error_response(status: int, message: str, param: str | None = None, title: str | None = None) -> Response:
-    """Return an error as JSON `{"error", "param", "status"}` for the API, else as a page."""
+def error_response(
+    status: int,
+    message: str,
+    param: str | None = None,
+    title: str | None = None,
+    allowed: list[str] | None = None,
+) -> Response:
+    """Return an error as JSON `{"error", "param", "status"}` (and `allowed`, the values a parameter
+    takes, when it has them) for the API, else as a page."""
     if wants_json():
-        response = jsonify({"error": message, "param": param, "status": status})
+        body = {"error": message, "param": param, "status": status}
+        if allowed is not None:
+            body["allowed"] = allowed
+        response = jsonify(dump(Error(**body)))
         response.status_code = status
     else:
         body = render_template("error.html", status=status, message=message, title=title or message)
@@ -36,7 +47,8 @@ def error_response(status: int, message: str, param: str | None = None, title: s
 
 def handle_query_error(exc: QueryError) -> Response:
     """Answer a bad search parameter with 400, naming the parameter."""
-    return error_response(400, exc.message, exc.param, title="That search cannot be run")
+    allowed = getattr(exc, "allowed", None)
+    return error_response(400, exc.message, exc.param, title="That search cannot be run", allowed=allowed)
 
 
 def handle_not_found(exc: NotFound) -> Response:

@@ -18,6 +18,7 @@ from flask import Flask, current_app, g
 
 from search.errors import IndexMissing
 from search.index.layout import read_current
+from search.query.backend import SearchBackend
 from search.query.searcher import SearchIndex
 
 log = logging.getLogger(__name__)
@@ -130,8 +131,8 @@ class IndexHolder:
 EXTENSION = "aap_index"
 
 
-def get_index() -> SearchIndex:
-    """Return the index this request holds, acquiring it on first use."""
+def get_index() -> SearchBackend:
+    """Return the backend this request holds, acquiring it on first use."""
     if "index" not in g:
         g.index = current_app.extensions[EXTENSION].acquire()
     return g.index

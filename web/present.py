@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass, replace
 from urllib.parse import urlencode
 
-from flask import current_app, url_for
+from flask import Response, current_app, request, url_for
 from markupsafe import Markup, escape
 
 from search.models import FACETS, SearchRequest, SearchResult
-from search.output.serialize import permalink
-from search.query.request import MAX_DEPTH, MAX_PAGE
+from search.output.serialize import last_page, permalink, request_pairs
 from search.text.highlight import HighlightTerms, highlight_all
 
 # What search.text.highlight produces: text escaped by html.escape, matches in bare <mark> tags.
@@ -26,6 +24,24 @@ DEFAULTS = SearchRequest()
 def external_url(endpoint: str, **values) -> str:
     """Return the absolute URL of a page under the configured public URL (never the request's Host)."""
     return absolute_url(url_for(endpoint, **values))
+
+
+def args() -> dict[str, list[str]]:
+    """Return the request's query parameters, each name with all its values."""
+    return request.args.to_dict(flat=False)
+
+
+def attachment(body: bytes | str, mimetype: str, name: str) -> Response:
+    """Return a download: a file the browser saves under `name` rather than shows."""
+    response = Response(body, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def entry_base_url() -> str:
+    """Return the absolute URL of entries' pages, to which a download's rows append their ids."""
+    # url_for for each of thousands of rows cost more than the search itself.
+    return external_url("pages.entry_page", entry_id="_")[:-1]
 
 
 def safe_snippet(snippet: str) -> Markup:
@@ -44,23 +60,6 @@ def marked_text(text: str, terms: HighlightTerms) -> Markup:
 def absolute_url(path: str) -> str:
     """Return the absolute URL of a path on this service, under the configured public URL."""
     return current_app.config["PUBLIC_URL"].rstrip("/") + "/" + path.lstrip("/")
-
-
-def request_pairs(req: SearchRequest, **changes) -> list[tuple[str, str]]:
-    """Return the URL parameters of a search state, omitting defaults, in a stable order."""
-    req = replace(req, **changes)
-    pairs: list[tuple[str, str]] = []
-    if req.q:
-        pairs.append(("q", req.q))
-    for facet in FACETS:
-        pairs.extend((facet, v) for v in getattr(req, facet))
-    if req.sort != DEFAULTS.sort:
-        pairs.append(("sort", req.sort))
-    if req.per_page != DEFAULTS.per_page:
-        pairs.append(("per_page", str(req.per_page)))
-    if req.page != DEFAULTS.page:
-        pairs.append(("page", str(req.page)))
-    return pairs
 
 
 def search_href(req: SearchRequest, **changes) -> str:
@@ -128,8 +127,7 @@ class Pagination:
 def paginate(result: SearchResult) -> Pagination:
     """Work out the pagination bar of a result."""
     req = result.request
-    reachable = min(MAX_PAGE, MAX_DEPTH // req.per_page)
-    last = max(1, min(math.ceil(result.total / req.per_page), reachable))
+    last = last_page(result.total, req.per_page)
     numbers = sorted({1, last, *range(req.page - PAGE_WINDOW, req.page + PAGE_WINDOW + 1)})
     links: list[PageLink] = []
     for n in (n for n in numbers if 1 <= n <= last):
@@ -205,3 +203,59 @@ def heat_class(count: int, peak: int) -> str:
     if count <= 0:
         return "heat-0"
     return f"heat-{min(4, 1 + (3 * count) // max(peak, 1))}"
+
+
+def schema_label(schema: dict) -> str:
+    """Return a JSON schema's type as a reader would say it: "array of Hit", "string or null"."""
+    if "$ref" in schema:
+        return schema["$ref"].rsplit("/", 1)[-1]
+    if "enum" in schema:
+        return "one of " + ", ".join(str(v) for v in schema["enum"])
+    if "const" in schema:
+        return str(schema["const"])
+    if "anyOf" in schema or "oneOf" in schema:
+        return " or ".join(schema_label(s) for s in schema.get("anyOf") or schema["oneOf"])
+    kind = schema.get("type", "any")
+    if kind == "array":
+        return "array of " + schema_label(schema.get("items") or {})
+    if kind == "object" and isinstance(schema.get("additionalProperties"), dict):
+        return "object of " + schema_label(schema["additionalProperties"])
+    return " or ".join(kind) if isinstance(kind, list) else kind
+
+
+def schema_limits(schema: dict) -> str:
+    """Return a parameter's limits and default in words: "1–1000, default 1"."""
+    if schema.get("type") == "array":
+        inner = schema_limits(schema.get("items") or {})
+        parts = ["repeatable" + (f", at most {schema['maxItems']} values" if "maxItems" in schema else "")]
+        return "; ".join([*parts, inner] if inner else parts)
+    parts = []
+    if "minimum" in schema and "maximum" in schema:
+        parts.append(f"{schema['minimum']}–{schema['maximum']}")
+    if "maxLength" in schema:
+        parts.append(f"at most {schema['maxLength']} characters")
+    if "default" in schema and schema["default"] not in ("", [], None):
+        parts.append(
+            f"default {str(schema['default']).lower() if isinstance(schema['default'], bool) else schema['default']}"
+        )
+    return ", ".join(parts)
+
+
+def schema_fields(document: dict, schema: dict) -> list[tuple[str, dict, bool]]:
+    """Return the fields of a body's schema (following its reference): name, schema, required."""
+    if "$ref" in schema:
+        schema = document["components"]["schemas"][schema["$ref"].rsplit("/", 1)[-1]]
+    required = set(schema.get("required", ()))
+    return [(name, prop, name in required) for name, prop in schema.get("properties", {}).items()]
+
+
+def ratings_href(chosen, path: str = "/ratings", **changes) -> str:
+    """Return the ratings page (or its CSV or JSON) for a ratings request, with changes."""
+    pairs = []
+    for name in ("area", "part", "criterion", "rating"):
+        pairs += [(name, v) for v in changes.get(name, getattr(chosen, name))]
+    sort = changes.get("sort", chosen.sort)
+    if sort != "area":
+        pairs.append(("sort", sort))
+    query = urlencode(pairs)
+    return f"{path}?{query}" if query else path

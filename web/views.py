@@ -1,142 +1,34 @@
-"""HTML pages; run_search() and the page data are shared with the JSON API (web/api.py)."""
+"""HTML pages and their CSV downloads; the data they show is gathered in web/data.py, as the API's is."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from flask import Blueprint, Response, g, redirect, render_template, request, url_for
-from werkzeug.datastructures import MultiDict
 
-from search.curated.areas import Area
-from search.errors import NotFound, QueryError
-from search.models import KIND_LABELS, PART_LABELS, PARTS, Entry, Hit, SearchRequest, SearchResult
-from search.output.citation import FORMATS, citation, citation_formats
-from search.output.overview import (
-    AreaProfile,
-    Comparison,
-    IssueMatrix,
-    ScoreTable,
-    area_profile,
-    area_report,
-    compare_areas,
-    issue_matrix,
-    kind_counts,
-    score_tables,
-    theme_counts,
-)
-from search.output.serialize import permalink
-from search.query.request import COMPARE_MAX, COMPARE_MIN, parse_compare, parse_request
+from search.errors import QueryError
+from search.models import KIND_LABELS, PART_LABELS, PARTS, Hit
+from search.output.citation import FORMATS
+from search.output.ratings import RATINGS
+from search.output.table import CsvTable, Labels, csv_document, file_name
+from search.query.request import COMPARE_MAX, COMPARE_MIN, parse_request
 from search.text.highlight import HighlightTerms
+from web.data import (
+    area_data,
+    areas_data,
+    canonical_area_slug,
+    canonical_entry_id,
+    compared_areas,
+    comparison_data,
+    find_entry,
+    ratings_data,
+    run_search,
+    search_context,
+    themes_data,
+)
 from web.holder import get_index
-from web.present import absolute_url, paginate
+from web.openapi import served_document
+from web.present import args, attachment, entry_base_url, paginate
 
 bp = Blueprint("pages", __name__)
-
-RELATED_LIMIT = 5
-
-
-def run_search(args: MultiDict) -> SearchResult:
-    """Validate the search parameters of a request and run them on the served index."""
-    return get_index().search(parse_request(args.to_dict(flat=False)))
-
-
-@dataclass(frozen=True)
-class EntryView:
-    """An entry with its place in the report, citation and related entries."""
-
-    entry: Entry
-    previous: Entry | None
-    next: Entry | None
-    related: list[Hit]
-    counterparts: list[Hit]
-    citation: str
-    citations: dict[str, str]
-    position: int
-
-
-def find_entry(entry_id: str) -> EntryView:
-    """Gather everything the entry page and /api/entries/<id> show."""
-    index = get_index()
-    entry = index.entry(entry_id)
-    previous, following = index.neighbours(entry.id)
-    return EntryView(
-        entry=entry,
-        previous=previous,
-        next=following,
-        related=index.related(entry.id, limit=RELATED_LIMIT),
-        counterparts=index.counterparts(entry.id),
-        citation=citation(entry, index.documents, index.areas.label),
-        citations=citation_formats(
-            entry, index.documents, index.areas.label, absolute_url(permalink(entry.id))
-        ),
-        position=index.by_id[entry.id],
-    )
-
-
-def search_context(args: MultiDict) -> SearchRequest | None:
-    """Return the search an entry page was opened from (a result link carries it), if any."""
-    try:
-        req = parse_request(args.to_dict(flat=False))
-    except QueryError:
-        return None  # a mangled link still shows the entry, without highlights
-    return req if req.q or any(req.selections().values()) else None
-
-
-def canonical_entry_id(entry_id: str) -> str | None:
-    """Return the id an entry URL meant when it differs only in case, else None."""
-    lowered = entry_id.lower()
-    return lowered if lowered != entry_id and lowered in get_index().by_id else None
-
-
-def find_area(slug: str) -> Area:
-    """Return the Area a slug names, or raise NotFound."""
-    area = get_index().areas.by_slug.get(slug)
-    if area is None:
-        raise NotFound(f"no Area {slug!r}; see /areas for the list")
-    return area
-
-
-def canonical_area_slug(slug: str) -> str | None:
-    """Return the slug of an Area named another way ("Wessex", "CPS Wales"), else None."""
-    resolved = get_index().areas.resolve(slug.replace("-", " "))
-    return resolved if resolved and resolved != slug else None
-
-
-def area_data(slug: str) -> tuple[Area, AreaProfile]:
-    """Return an Area and everything the report says about it."""
-    index = get_index()
-    area = find_area(slug)
-    return area, area_profile(index.entries, score_tables(index.entries), slug)
-
-
-def areas_data() -> tuple[list[Area], list[ScoreTable], IssueMatrix]:
-    """Return the Areas, the scores tables and the issues matrix (Area × theme)."""
-    index = get_index()
-    areas = index.areas.areas
-    matrix = issue_matrix(index.entries, [a.slug for a in areas], index.taxonomy.slugs)
-    return areas, score_tables(index.entries), matrix
-
-
-def comparison_data(args: MultiDict) -> Comparison:
-    """Compare the two to four Areas a request names (area=…, repeated), or raise QueryError."""
-    index = get_index()
-    slugs = parse_compare(args.getlist("area"), index.areas.resolve)
-    return compare_areas(index.entries, score_tables(index.entries), slugs, index.taxonomy.slugs)
-
-
-def area_summaries() -> list[tuple[Area, dict[str, int], Entry | None]]:
-    """Return each Area with its entry counts by kind and its own report link."""
-    index = get_index()
-    return [
-        (a, kind_counts(index.entries, a.slug), area_report(index.entries, a.slug)) for a in index.areas.areas
-    ]
-
-
-def themes_data() -> list[tuple[object, dict[str, int]]]:
-    """Return each theme with its entry counts (in all and by kind)."""
-    taxonomy = get_index().taxonomy
-    counts = theme_counts(get_index().entries, taxonomy.slugs)
-    return [(theme, counts[theme.slug]) for theme in taxonomy.themes]
 
 
 @bp.app_context_processor
@@ -156,13 +48,15 @@ def labels() -> dict:
         "part_labels": PART_LABELS,
         "kind_labels": KIND_LABELS,
         "documents": index.documents if index else [],
+        "compare_min": COMPARE_MIN,
+        "compare_max": COMPARE_MAX,
     }
 
 
 @bp.get("/")
 def search_page():
     """Show the search page: query box, facets, results; an empty query browses everything."""
-    result = run_search(request.args)
+    result = run_search(args())
     facets = dict(result.facets)
     facets["part"] = tuple(
         sorted(facets["part"], key=lambda v: PARTS.index(v.value) if v.value in PARTS else 99)
@@ -180,7 +74,7 @@ def entry_page(entry_id: str):
         return redirect(url_for("pages.entry_page", entry_id=canonical), 301)
     view = find_entry(entry_id)
     per_page = parse_request({}).per_page
-    found_by = search_context(request.args)
+    found_by = search_context(args())
     terms = get_index().highlight_terms(found_by.q) if found_by and found_by.q else HighlightTerms()
     return render_template(
         "entry.html",
@@ -197,9 +91,7 @@ def entry_citation(entry_id: str, extension: str):
     """Download an entry's citation as plain text, RIS or BibTeX, pointing at its permanent URL."""
     view = find_entry(entry_id)
     key, mimetype = FORMATS[extension]
-    response = Response(view.citations[key], mimetype=mimetype)
-    response.headers["Content-Disposition"] = f'attachment; filename="{entry_id}.{extension}"'
-    return response
+    return attachment(view.citations[key], mimetype, f"{entry_id}.{extension}")
 
 
 @bp.get("/areas")
@@ -208,6 +100,26 @@ def areas_page():
     areas, tables, matrix = areas_data()
     themes = get_index().taxonomy.themes
     return render_template("areas.html", areas=areas, tables=tables, matrix=matrix, themes=themes)
+
+
+@bp.get("/ratings")
+def ratings_page():
+    """Show every Area's ratings, one row per Area and Part, filtered and sorted as the URL says."""
+    chosen, table = ratings_data(args())
+    return render_template("ratings.html", chosen=chosen, table=table, ratings=RATINGS)
+
+
+@bp.get("/ratings.csv")
+def ratings_csv():
+    """Download the ratings the URL's filters keep: one row per Area, one column per criterion."""
+    chosen, table = ratings_data(args())
+    header = ["Area", *(f"{c.code} {c.criterion}" for c in table.criteria), "area_slug"]
+    rows = [
+        [row.area.name, *(row.ratings.get(c.code, "") for c in table.criteria), row.area.slug]
+        for row in table.by_area
+    ]
+    words = [*chosen.area, *chosen.part, *chosen.criterion, *chosen.rating]
+    return attachment(csv_document(header, rows), "text/csv", file_name("ratings", *words))
 
 
 @bp.get("/areas/<slug>")
@@ -220,15 +132,67 @@ def area_page(slug: str):
     return render_template("area.html", area=area, profile=profile, all_areas=get_index().areas.areas)
 
 
+@bp.get("/areas/<slug>.csv")
+def area_csv(slug: str):
+    """Download the entries an Area's page shows: its report, scores, Annex B rows and mentions."""
+    area, profile = area_data(slug)
+    index = get_index()
+    entries = [
+        *([profile.report] if profile.report else []),
+        *(index.entry(table.entry_ids[slug]) for table, row in profile.scores if row),
+        *(e for by_part in profile.annex_b.values() for rows in by_part.values() for e in rows),
+        *profile.mentions,
+    ]
+    body = CsvTable().write(
+        [Hit(e, None, "") for e in entries],
+        entry_base_url(),
+        index.name,
+        Labels(index.areas.label, index.taxonomy.label),
+    )
+    return attachment(body, "text/csv", file_name("area", area.slug))
+
+
 @bp.get("/compare")
 def compare_page():
-    """Compare two to four Areas: ratings side by side, then issues, good practice and strengths by theme."""
+    """Compare two to four Areas: ratings side by side, then issues, good practice and strengths by theme.
+
+    With too few, too many or unknown Areas, the chooser comes back with the boxes ticked
+    as they were and the problem said beside them.
+    """
     areas = get_index().areas.areas
-    limits = {"compare_min": COMPARE_MIN, "compare_max": COMPARE_MAX}
     if "area" not in request.args:
-        return render_template("compare.html", comparison=None, areas=areas, **limits)
-    comparison = comparison_data(request.args)
-    return render_template("compare.html", comparison=comparison, areas=areas, **limits)
+        return render_template("compare.html", comparison=None, areas=areas)
+    try:
+        slugs = compared_areas(args())
+    except QueryError as exc:
+        chosen = [get_index().areas.resolve(v) or v for v in request.args.getlist("area")]
+        body = render_template(
+            "compare.html", comparison=None, areas=areas, chosen=chosen, problem=exc.message
+        )
+        return Response(body, status=400, mimetype="text/html")
+    return render_template("compare.html", comparison=comparison_data(slugs), areas=areas)
+
+
+@bp.get("/compare.csv")
+def compare_csv():
+    """Download the ratings of two to four Areas side by side, with whether they differ."""
+    slugs = compared_areas(args())
+    comparison = comparison_data(slugs)
+    names = [get_index().areas.label(s) for s in slugs]
+    header = ["Part", "Table", "Code", "Criterion", *names, "Ratings differ"]
+    rows = [
+        [
+            PART_LABELS.get(table.part, table.part),
+            table.number,
+            row.criterion.code,
+            row.criterion.criterion,
+            *(r or "" for r in row.ratings),
+            "yes" if row.differs else "no",
+        ]
+        for table, rows in comparison.scores
+        for row in rows
+    ]
+    return attachment(csv_document(header, rows), "text/csv", file_name("compare", *slugs))
 
 
 @bp.get("/themes")
@@ -241,3 +205,10 @@ def themes_page():
 def glossary_page():
     """List the acronyms and what they stand for."""
     return render_template("glossary.html", items=get_index().glossary.to_list())
+
+
+@bp.get("/api")
+def api_page():
+    """Describe the JSON API for people: every endpoint, its parameters and an example response,
+    rendered from the OpenAPI document the API serves."""
+    return render_template("api.html", document=served_document())

@@ -11,6 +11,8 @@ from search.errors import CorpusError
 MANIFEST = "manifest.json"
 DOCUMENT_FIELDS = ("id", "file", "format", "title", "publisher", "date", "source_url", "licence")
 FORMATS = ("aap-composite",)
+# Links a row may give: the publisher's site, the report's own page there, the licence.
+URL_FIELDS = ("source_url", "page_url", "licence_url")
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,11 @@ def read_documents(corpus_dir: Path) -> list[Document]:
         missing = [f for f in DOCUMENT_FIELDS if not row.get(f)]
         if missing:
             raise CorpusError(f"{MANIFEST}: document {row.get('id', '?')!r} lacks {', '.join(missing)}")
+        bad_urls = [f for f in URL_FIELDS if f in row and not str(row[f]).startswith(("https://", "http://"))]
+        if bad_urls:
+            raise CorpusError(
+                f"{MANIFEST}: document {row['id']!r}: {', '.join(bad_urls)} must be http(s) URLs"
+            )
         if row["format"] not in FORMATS:
             raise CorpusError(f"{MANIFEST}: document {row['id']!r} has unknown format {row['format']!r}")
         if row["id"] in seen:

@@ -1,8 +1,9 @@
 """Citations of an entry: the short form shown on its page, and plain text, RIS and BibTeX.
 
-Every form names the report, its publisher and date, the entry's place in the report
-("Annex B, Wessex, issue to address 4") and its permanent URL, which the caller
-makes absolute (web/ knows the service's public address).
+Every form names the report, its publisher, publication number and date, the entry's
+place in the report ("Annex B, Wessex, issue to address 4"); the downloads add the
+quoted text, the report's own page on the publisher's site and the entry's permanent
+URL, which the caller makes absolute (web/ knows the service's public address).
 """
 
 from __future__ import annotations
@@ -28,15 +29,27 @@ def source_document(entry: Entry, documents: list[dict]) -> dict:
 
 
 def citation(entry: Entry, documents: list[dict], area_label: Callable[[str], str]) -> str:
-    """Return a citation of an entry: "HMCPSI, <title>, <date>, <place in the report>"."""
+    """Return a citation of an entry: "HMCPSI, <title>, publication <number>, <date>, <place in the report>"."""
     document = source_document(entry, documents)
+    number = document.get("publication_number")
     parts = [
         document.get("publisher_short") or document.get("publisher"),
         document.get("title"),
+        f"publication {number}" if number else None,
         document.get("date_label") or document.get("date"),
         locator(entry, area_label),
     ]
     return ", ".join(p for p in parts if p)
+
+
+def quoted(entry: Entry) -> str:
+    """Return the entry's text on one line, as a quotation."""
+    return "“" + " ".join(entry.text.split()) + "”"
+
+
+def report_page(document: dict) -> str | None:
+    """Return the report's own page on its publisher's site (else the publisher's site)."""
+    return document.get("page_url") or document.get("source_url")
 
 
 def locator(entry: Entry, area_label: Callable[[str], str]) -> str:
@@ -58,8 +71,11 @@ def locator(entry: Entry, area_label: Callable[[str], str]) -> str:
 
 
 def plain_citation(entry: Entry, documents: list[dict], area_label: Callable[[str], str], url: str) -> str:
-    """Return the citation as one line of plain text, ending with the permanent URL."""
-    return f"{citation(entry, documents, area_label)}. {url}"
+    """Return the citation as one line of plain text: the reference, the quoted text, the report's
+    page and the entry's permanent URL."""
+    page = report_page(source_document(entry, documents))
+    report = f" Report: {page}." if page else ""
+    return f"{citation(entry, documents, area_label)}: {quoted(entry)}.{report} Entry: {url}"
 
 
 def ris_citation(entry: Entry, documents: list[dict], area_label: Callable[[str], str], url: str) -> str:
@@ -74,8 +90,11 @@ def ris_citation(entry: Entry, documents: list[dict], area_label: Callable[[str]
         ("PB", document.get("publisher")),
         ("PY", year),
         ("DA", f"{year}/{month}" if month else year),
+        ("M1", document.get("publication_number")),  # the report's number
+        ("SE", locator(entry, area_label)),  # the section cited
         ("UR", url),
-        ("N1", entry.title),
+        ("L2", report_page(document)),  # the report's page, with its full text
+        ("N1", f"Quoted: {quoted(entry)}"),
         ("ID", entry.id),
         ("ER", ""),
     ]
@@ -91,9 +110,11 @@ def bibtex_citation(entry: Entry, documents: list[dict], area_label: Callable[[s
         ("author", "{" + bibtex_text(document.get("publisher", "")) + "}"),  # a body, not "Last, First"
         ("title", bibtex_text(f"{document.get('title', '')}: {locator(entry, area_label)}")),
         ("institution", bibtex_text(document.get("publisher", ""))),
+        ("number", bibtex_text(document.get("publication_number", ""))),
         ("year", year),
         ("month", MONTHS[int(month) - 1] if month.isdigit() and 1 <= int(month) <= 12 else None),
-        ("note", bibtex_text(entry.title)),
+        ("note", bibtex_text(f"{locator(entry, area_label)}. Report page: {report_page(document) or ''}")),
+        ("annote", bibtex_text(quoted(entry))),
         ("url", url),
     ]
     body = ",\n".join(

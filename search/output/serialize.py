@@ -1,16 +1,31 @@
-"""The JSON shapes of the API, defined once for the web service and the CLI."""
+"""The JSON bodies of the API, made once for the web service and the CLI.
+
+Each function fills in a model of `search.api.bodies` from the search's dataclasses and
+returns it as JSON-ready data (`dump`), so a body can only have the shape its model,
+and so the OpenAPI document, declares.
+"""
 
 from __future__ import annotations
 
+import html
+import math
+import re
 from collections.abc import Callable
+from dataclasses import replace
 from urllib.parse import urlencode
 
+from search.api import bodies
+from search.api.bodies import dump
 from search.curated.areas import Area
 from search.curated.taxonomy import Theme
-from search.models import KINDS, Answer, Entry, Hit, SearchResult, Suggestion
+from search.models import FACETS, KINDS, Answer, Entry, Hit, SearchRequest, SearchResult, Suggestion
 from search.output.overview import AreaProfile, Comparison, ScoreTable
+from search.query.request import MAX_DEPTH, MAX_PAGE
 
 ANNEX_B_KEYS = {"issue": "issues", "good-practice": "good_practice", "strength": "strengths"}
+MARK = re.compile(r"</?mark>")
+DEFAULTS = SearchRequest()
+SEARCH_PATH = "/api/search"
 
 
 def permalink(entry_id: str) -> str:
@@ -18,10 +33,74 @@ def permalink(entry_id: str) -> str:
     return f"/entries/{entry_id}"
 
 
-def hit_to_json(hit: Hit) -> dict:
+def request_pairs(req: SearchRequest, **changes) -> list[tuple[str, str]]:
+    """Return the URL parameters of a search state, omitting defaults, in a stable order."""
+    req = replace(req, **changes)
+    pairs: list[tuple[str, str]] = []
+    if req.q:
+        pairs.append(("q", req.q))
+    for facet in FACETS:
+        pairs.extend((facet, v) for v in getattr(req, facet))
+    if req.sort != DEFAULTS.sort:
+        pairs.append(("sort", req.sort))
+    if req.per_page != DEFAULTS.per_page:
+        pairs.append(("per_page", str(req.per_page)))
+    if req.page != DEFAULTS.page:
+        pairs.append(("page", str(req.page)))
+    if req.explain:
+        pairs.append(("explain", "1"))
+    return pairs
+
+
+def last_page(total: int, per_page: int) -> int:
+    """Return the last page a search can show: past the depth limit no page is served."""
+    reachable = min(MAX_PAGE, MAX_DEPTH // per_page)
+    return max(1, min(math.ceil(total / per_page), reachable))
+
+
+def search_links(result: SearchResult, path: str = SEARCH_PATH) -> bodies.Links:
+    """Return the URLs of this page of results, the first, the last and its neighbours."""
+    req = result.request
+    last = last_page(result.total, req.per_page)
+
+    def url(page: int) -> str:
+        query = urlencode(request_pairs(req, page=page))
+        return f"{path}?{query}" if query else path
+
+    return bodies.Links(
+        self_=url(req.page),
+        first=url(1),
+        prev=url(min(req.page - 1, last)) if req.page > 1 else None,
+        next=url(req.page + 1) if req.page < last else None,
+        last=url(last),
+    )
+
+
+def snippet_parts(snippet: str) -> tuple[str, list[bodies.Highlight]]:
+    """Return a snippet (text escaped, matches in <mark>) as plain text and the spans marked in it."""
+    text: list[str] = []
+    spans: list[bodies.Highlight] = []
+    length, start = 0, None
+    pieces = MARK.split(snippet)
+    tags = MARK.findall(snippet)
+    for n, piece in enumerate(pieces):
+        plain = html.unescape(piece)
+        text.append(plain)
+        length += len(plain)
+        if n < len(tags):
+            if tags[n] == "<mark>":
+                start = length
+            elif start is not None:
+                spans.append(bodies.Highlight(start=start, end=length))
+                start = None
+    return "".join(text), spans
+
+
+def hit_body(hit: Hit) -> bodies.Hit:
     """Return one search result (with its explanation when one was asked for)."""
     entry = hit.entry
-    body = {
+    snippet_text, highlights = snippet_parts(hit.snippet)
+    fields = {
         "id": entry.id,
         "kind": entry.kind,
         "part": entry.part,
@@ -31,58 +110,86 @@ def hit_to_json(hit: Hit) -> dict:
         "title": entry.title,
         "text": entry.text,
         "snippet": hit.snippet,
+        "snippet_text": snippet_text,
+        "highlights": highlights,
         "score": hit.score,
         "url": permalink(entry.id),
     }
     if hit.explanation is not None:
-        body["explanation"] = hit.explanation
-    return body
+        fields["explanation"] = hit.explanation
+    return bodies.Hit(**fields)
+
+
+def hit_to_json(hit: Hit) -> dict:
+    """Return one search result as JSON-ready data."""
+    return dump(hit_body(hit))
+
+
+def ratings_href(answer: Answer) -> str | None:
+    """Return the ratings table filtered to the criteria and ratings an answer from the scores rests on."""
+    if answer.kind != "ratings" or not answer.rows:
+        return None
+    pairs = [("criterion", c) for c in dict.fromkeys(r.code for r in answer.rows)]
+    ratings = list(dict.fromkeys(r.rating for r in answer.rows))
+    if answer.question == "which-areas":
+        pairs += [("rating", r) for r in ratings]
+    else:
+        pairs += [("area", a) for a in dict.fromkeys(r.area for r in answer.rows)]
+    return "/ratings?" + urlencode(pairs)
+
+
+def answer_body(answer: Answer) -> bodies.Answer:
+    """Return an answer from the scores or the Annex B rows, with links to what it rests on."""
+    return bodies.Answer(
+        kind=answer.kind,
+        question=answer.question,
+        text=answer.text,
+        count=answer.count,
+        ratings=[
+            bodies.AnswerRating(
+                area=row.area,
+                area_name=row.area_name,
+                code=row.code,
+                criterion=row.criterion,
+                rating=row.rating,
+                entry=row.entry_id,
+                url=permalink(row.entry_id),
+                area_url=f"/areas/{row.area}",
+            )
+            for row in answer.rows
+        ],
+        entries=list(answer.entry_ids),
+        search_url="/?" + urlencode([(k, v) for k, vs in answer.search.items() for v in vs])
+        if answer.search
+        else None,
+        ratings_url=ratings_href(answer),
+        notes=list(answer.notes),
+    )
 
 
 def answer_to_json(answer: Answer) -> dict:
-    """Return an answer from the scores or the Annex B rows, with links to what it rests on."""
-    return {
-        "kind": answer.kind,
-        "question": answer.question,
-        "text": answer.text,
-        "count": answer.count,
-        "ratings": [
-            {
-                "area": row.area,
-                "area_name": row.area_name,
-                "code": row.code,
-                "criterion": row.criterion,
-                "rating": row.rating,
-                "entry": row.entry_id,
-                "url": permalink(row.entry_id),
-                "area_url": f"/areas/{row.area}",
-            }
-            for row in answer.rows
-        ],
-        "entries": list(answer.entry_ids),
-        "search_url": "/?" + urlencode([(k, v) for k, vs in answer.search.items() for v in vs])
-        if answer.search
-        else None,
-        "notes": list(answer.notes),
-    }
+    """Return an answer as JSON-ready data."""
+    return dump(answer_body(answer))
 
 
 def result_to_json(result: SearchResult) -> dict:
     """Return the body of /api/search."""
     request = result.request
-    body = {
+    fields = {
         "query": request.q,
         "corrected_query": result.corrected_query,
         "total": result.total,
         "page": request.page,
         "per_page": request.per_page,
-        "results": [hit_to_json(h) for h in result.hits],
+        "results": [hit_body(h) for h in result.hits],
         "facets": {
-            facet: [{"value": v.value, "label": v.label, "count": v.count} for v in values]
-            for facet, values in result.facets.items()
+            facet: [
+                {"value": v.value, "label": v.label, "count": v.count} for v in result.facets.get(facet, ())
+            ]
+            for facet in FACETS
         },
         "took_ms": result.took_ms,
-        "answer": answer_to_json(result.answer) if result.answer else None,
+        "answer": answer_body(result.answer) if result.answer else None,
         "scope": {
             "areas": list(result.scope),
             "all_areas_query": result.widened_query,
@@ -91,27 +198,49 @@ def result_to_json(result: SearchResult) -> dict:
         }
         if result.scope
         else None,
+        "links": search_links(result),
     }
     if result.explanation is not None:
-        body["explanation"] = result.explanation
-    return body
+        fields["explanation"] = result.explanation
+    return dump(bodies.SearchResult(**fields))
+
+
+def download_to_json(result: SearchResult, entry_url: str) -> dict:
+    """Return every entry a search download holds (/api/search.json), with absolute permalinks."""
+    request = result.request
+    return dump(
+        bodies.Download(
+            query=request.q,
+            filters={facet: list(values) for facet, values in request.selections().items() if values},
+            sort=request.sort,
+            total=result.total,
+            truncated=len(result.hits) < result.total,
+            results=[{**h.entry.to_dict(), "permalink": entry_url + h.entry.id} for h in result.hits],
+        )
+    )
+
+
+def suggestion_body(suggestion: Suggestion) -> bodies.Suggestion:
+    """Return one completion; an Area, theme, Part or kind carries the filter it applies."""
+    fields = {
+        "text": suggestion.text,
+        "kind": suggestion.kind,
+        "detail": suggestion.detail,
+        "count": suggestion.count,
+        "url": "/?" + urlencode({"q": suggestion.text}),
+    }
+    if suggestion.value is not None:
+        rest = suggestion.rest.strip()
+        fields["filter"] = {"facet": suggestion.kind, "value": suggestion.value, "query": rest}
+        fields["url"] = "/?" + urlencode(
+            [*([("q", rest)] if rest else []), (suggestion.kind, suggestion.value)]
+        )
+    return bodies.Suggestion(**fields)
 
 
 def suggestions_to_json(text: str, suggestions: list[Suggestion]) -> dict:
     """Return the body of /api/suggest: the text typed and its completions, best first."""
-    return {
-        "query": text,
-        "suggestions": [
-            {
-                "text": s.text,
-                "kind": s.kind,
-                "detail": s.detail,
-                "count": s.count,
-                "url": "/?" + urlencode({"q": s.text}),
-            }
-            for s in suggestions
-        ],
-    }
+    return dump(bodies.Suggestions(query=text, suggestions=[suggestion_body(s) for s in suggestions]))
 
 
 def suggestions_to_opensearch(text: str, suggestions: list[Suggestion]) -> list:
@@ -119,9 +248,14 @@ def suggestions_to_opensearch(text: str, suggestions: list[Suggestion]) -> list:
     return [text, [s.text for s in suggestions]]
 
 
-def entry_to_json(entry: Entry) -> dict:
+def entry_body(entry: Entry) -> bodies.Entry:
     """Return an entry with its permalink."""
-    return {**entry.to_dict(), "permalink": permalink(entry.id)}
+    return bodies.Entry(**entry.to_dict(), permalink=permalink(entry.id))
+
+
+def entry_to_json(entry: Entry) -> dict:
+    """Return an entry with its permalink, as JSON-ready data."""
+    return dump(entry_body(entry))
 
 
 def entry_detail_to_json(
@@ -135,18 +269,21 @@ def entry_detail_to_json(
 ) -> dict:
     """Return the body of /api/entries/<id>: the entry, its citation, neighbours, related hits
     and counterparts (good practice elsewhere for an issue, issues elsewhere for good practice)."""
-    return {
-        **entry_to_json(entry),
-        "citation": cite,
-        "citations": citations,
-        "previous": previous.id if previous else None,
-        "next": following.id if following else None,
-        "related": [hit_to_json(h) for h in related],
-        "counterparts": [hit_to_json(h) for h in counterparts],
-    }
+    return dump(
+        bodies.EntryDetail(
+            **entry.to_dict(),
+            permalink=permalink(entry.id),
+            citation=cite,
+            citations=citations,
+            previous=previous.id if previous else None,
+            next=following.id if following else None,
+            related=[hit_body(h) for h in related],
+            counterparts=[hit_body(h) for h in counterparts],
+        )
+    )
 
 
-def score_table_to_json(table: ScoreTable) -> dict:
+def score_table_fields(table: ScoreTable) -> dict:
     """Return a scores table's identity and criteria."""
     return {
         "table": table.number,
@@ -156,51 +293,60 @@ def score_table_to_json(table: ScoreTable) -> dict:
     }
 
 
-def area_summary_to_json(
+def area_summary_body(
     area: Area, counts: dict[str, int], tables: list[ScoreTable], report: Entry | None
-) -> dict:
+) -> bodies.AreaSummary:
     """Return one row of /api/areas: the Area, its scores and how many entries of each kind."""
-    return {
-        "slug": area.slug,
-        "name": area.name,
-        "url": f"/areas/{area.slug}",
-        "report_url": report.url if report else None,
-        "counts": {kind: counts.get(kind, 0) for kind in KINDS},
-        "scores": {code: rating for t in tables for code, rating in (t.rows.get(area.slug) or {}).items()},
-    }
+    return bodies.AreaSummary(
+        slug=area.slug,
+        name=area.name,
+        url=f"/areas/{area.slug}",
+        report_url=report.url if report else None,
+        counts={kind: counts.get(kind, 0) for kind in KINDS},
+        scores={code: rating for t in tables for code, rating in (t.rows.get(area.slug) or {}).items()},
+    )
+
+
+def areas_to_json(
+    summaries: list[tuple[Area, dict[str, int], Entry | None]], tables: list[ScoreTable]
+) -> dict:
+    """Return the body of /api/areas: every Area with its scores and counts, and the scored criteria."""
+    return dump(
+        bodies.AreaList(
+            areas=[area_summary_body(a, counts, tables, report) for a, counts, report in summaries],
+            score_tables=[score_table_fields(t) for t in tables],
+        )
+    )
 
 
 def area_profile_to_json(area: Area, profile: AreaProfile) -> dict:
     """Return the body of /api/areas/<slug>."""
-    return {
-        "slug": area.slug,
-        "name": area.name,
-        "aliases": list(area.aliases),
-        "url": f"/areas/{area.slug}",
-        "report": entry_to_json(profile.report) if profile.report else None,
-        "scores": [
-            {
-                **score_table_to_json(table),
-                "entry": table.entry_ids.get(area.slug),
-                "ratings": [
-                    {"code": c.code, "criterion": c.criterion, "rating": row[c.code]}
-                    for c in table.criteria
-                    if row and c.code in row
-                ],
-            }
-            for table, row in profile.scores
-        ],
-        **{
-            ANNEX_B_KEYS[kind]: [entry_to_json(e) for rows in by_part.values() for e in rows]
-            for kind, by_part in profile.annex_b.items()
-        },
-        "mentions": [entry_to_json(e) for e in profile.mentions],
-    }
-
-
-def area_link_to_json(area: Area) -> dict:
-    """Return an Area's slug, name and page."""
-    return {"slug": area.slug, "name": area.name, "url": f"/areas/{area.slug}"}
+    return dump(
+        bodies.AreaProfile(
+            slug=area.slug,
+            name=area.name,
+            aliases=list(area.aliases),
+            url=f"/areas/{area.slug}",
+            report=entry_body(profile.report) if profile.report else None,
+            scores=[
+                {
+                    **score_table_fields(table),
+                    "entry": table.entry_ids.get(area.slug),
+                    "ratings": [
+                        {"code": c.code, "criterion": c.criterion, "rating": row[c.code]}
+                        for c in table.criteria
+                        if row and c.code in row
+                    ],
+                }
+                for table, row in profile.scores
+            ],
+            **{
+                ANNEX_B_KEYS[kind]: [entry_body(e) for rows in by_part.values() for e in rows]
+                for kind, by_part in profile.annex_b.items()
+            },
+            mentions=[entry_body(e) for e in profile.mentions],
+        )
+    )
 
 
 def comparison_to_json(
@@ -208,48 +354,67 @@ def comparison_to_json(
 ) -> dict:
     """Return the body of /api/compare: ratings side by side, then Annex B rows by theme and Area."""
     slugs = comparison.areas
-    return {
-        "areas": [area_link_to_json(areas[slug]) for slug in slugs],
-        "scores": [
-            {
-                "table": table.number,
-                "part": table.part,
-                "criteria": [
-                    {
-                        "code": row.criterion.code,
-                        "criterion": row.criterion.criterion,
-                        "ratings": dict(zip(slugs, row.ratings, strict=True)),
-                        "differs": row.differs,
-                    }
-                    for row in rows
-                ],
-            }
-            for table, rows in comparison.scores
-        ],
-        "themes": [
-            {
-                "slug": theme.theme,
-                "label": theme_label(theme.theme),
-                **{
-                    ANNEX_B_KEYS[kind]: {
-                        slug: [entry_to_json(e) for e in found]
-                        for slug, found in zip(slugs, per_area, strict=True)
-                    }
-                    for kind, per_area in theme.rows.items()
-                },
-            }
-            for theme in comparison.themes
-        ],
-    }
+    return dump(
+        bodies.Comparison(
+            areas=[{"slug": s, "name": areas[s].name, "url": f"/areas/{s}"} for s in slugs],
+            scores=[
+                {
+                    "table": table.number,
+                    "part": table.part,
+                    "criteria": [
+                        {
+                            "code": row.criterion.code,
+                            "criterion": row.criterion.criterion,
+                            "ratings": dict(zip(slugs, row.ratings, strict=True)),
+                            "differs": row.differs,
+                        }
+                        for row in rows
+                    ],
+                }
+                for table, rows in comparison.scores
+            ],
+            themes=[
+                {
+                    "slug": theme.theme,
+                    "label": theme_label(theme.theme),
+                    **{
+                        ANNEX_B_KEYS[kind]: {
+                            slug: [entry_body(e) for e in found]
+                            for slug, found in zip(slugs, per_area, strict=True)
+                        }
+                        for kind, per_area in theme.rows.items()
+                    },
+                }
+                for theme in comparison.themes
+            ],
+        )
+    )
 
 
-def theme_to_json(theme: Theme, counts: dict[str, int]) -> dict:
-    """Return one theme of /api/themes with its entry counts (in all and by kind)."""
-    return {
-        "slug": theme.slug,
-        "label": theme.label,
-        "description": theme.description,
-        "count": counts.get("all", 0),
-        "counts": {kind: n for kind, n in counts.items() if kind != "all"},
-        "url": f"/?theme={theme.slug}",
-    }
+def themes_to_json(themes: list[tuple[Theme, dict[str, int]]]) -> dict:
+    """Return the body of /api/themes: each theme with its entry counts (in all and by kind)."""
+    return dump(
+        bodies.ThemeList(
+            themes=[
+                {
+                    "slug": theme.slug,
+                    "label": theme.label,
+                    "description": theme.description,
+                    "count": counts.get("all", 0),
+                    "counts": {kind: n for kind, n in counts.items() if kind != "all"},
+                    "url": f"/?theme={theme.slug}",
+                }
+                for theme, counts in themes
+            ]
+        )
+    )
+
+
+def glossary_to_json(acronyms: list[dict]) -> dict:
+    """Return the body of /api/glossary."""
+    return dump(bodies.Glossary(acronyms=acronyms))
+
+
+def quality_to_json(quality: dict) -> dict:
+    """Return the body of /api/quality: the data-quality findings of a build."""
+    return dump(bodies.Quality(**quality))

@@ -18,6 +18,7 @@ from search.curated.areas import AreaRegistry
 from search.curated.taxonomy import Taxonomy
 from search.models import Entry, Hit, SearchRequest, SearchResult, Suggestion
 from search.text.glossary import Glossary
+from search.text.highlight import HighlightTerms
 
 
 @runtime_checkable
@@ -25,6 +26,7 @@ class SearchBackend(Protocol):
     """What the service needs from a search backend."""
 
     name: str  # the build being served; changes when the data does (ETags use it)
+    meta: dict  # what the build records of itself (built_at, …)
     entries: list[Entry]  # every entry, in document order
     by_id: dict[str, int]
     areas: AreaRegistry
@@ -47,6 +49,10 @@ class SearchBackend(Protocol):
 
     def export(self, request: SearchRequest, limit: int = ...) -> SearchResult:
         """Answer a search with up to `limit` hits of one ranking (page and per_page ignored, no facet counts)."""
+        ...
+
+    def highlight_terms(self, q: str) -> HighlightTerms:
+        """Return what a query marks in an entry's text: its words, expansions and phrases."""
         ...
 
     def suggest(self, text: str, limit: int) -> list[Suggestion]:

@@ -1,4 +1,4 @@
-"""Suggestions as you type: Areas, themes, acronyms and the report's frequent phrases.
+"""Suggestions as you type: Areas, themes, kinds, Parts, acronyms and the report's frequent phrases.
 
 Every candidate is kept under each of its word starts ("Victim Liaison Unit" under
 "victim liaison unit", "liaison unit" and "unit"), in one sorted list, so the text
@@ -16,7 +16,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from search.models import SUGGESTION_KINDS, Entry, Suggestion
+from search.models import KIND_LABELS, PART_LABELS, SUGGESTION_KINDS, Entry, Suggestion
 from search.text.analysis import TOKEN, normalise_word, stems
 from search.text.glossary import Glossary
 
@@ -41,6 +41,7 @@ class Candidate:
     kind: str
     forms: tuple[str, ...]
     count: int
+    value: str | None = None  # the facet value of an Area, theme, kind or Part
 
 
 class Suggester:
@@ -71,8 +72,20 @@ class Suggester:
         """Gather the candidates of one build, weighted by how many entries use each."""
         area_counts = Counter(a for e in entries for a in e.areas)
         theme_counts = Counter(t for e in entries for t in e.themes)
-        candidates = [Candidate("area", (a.name,), area_counts[a.slug]) for a in areas.areas]
-        candidates += [Candidate("theme", (t.label,), theme_counts[t.slug]) for t in taxonomy.themes]
+        kind_counts = Counter(e.kind for e in entries)
+        part_counts = Counter(e.part for e in entries)
+        candidates = [Candidate("area", (a.name,), area_counts[a.slug], a.slug) for a in areas.areas]
+        candidates += [Candidate("theme", (t.label,), theme_counts[t.slug], t.slug) for t in taxonomy.themes]
+        candidates += [
+            Candidate("kind", (label,), kind_counts[kind], kind)
+            for kind, label in KIND_LABELS.items()
+            if kind_counts[kind]
+        ]
+        candidates += [
+            Candidate("part", (f"Part {label}" if len(part) == 1 else label,), part_counts[part], part)
+            for part, label in PART_LABELS.items()
+            if part_counts[part]
+        ]
         candidates += [
             Candidate("acronym", (a.acronym, a.expansion), vocabulary.get(normalise_word(a.acronym), 0))
             for a in glossary.items
@@ -116,14 +129,19 @@ class Suggester:
                 key = (first, rank, -candidate.count, KIND_ORDER[candidate.kind], completed.lower())
                 known = ranked.get(completed.lower())
                 if known is None or key < known[0]:
-                    ranked[completed.lower()] = (key, completed, candidate, f)
+                    ranked[completed.lower()] = (key, completed, candidate, f, head)
         best = heapq.nsmallest(limit, ranked.values(), key=lambda r: r[0])
-        return [make_suggestion(completed, candidate, f) for _, completed, candidate, f in best]
+        return [make_suggestion(completed, candidate, f, head) for _, completed, candidate, f, head in best]
 
 
-def make_suggestion(text: str, candidate: Candidate, form: int) -> Suggestion:
-    """Return what is shown for a candidate matched by one of its forms."""
+def make_suggestion(text: str, candidate: Candidate, form: int, head: str = "") -> Suggestion:
+    """Return what is shown for a candidate matched by one of its forms, after the text `head`."""
     others = [f for i, f in enumerate(candidate.forms) if i != form]
     return Suggestion(
-        text=text, kind=candidate.kind, detail=others[0] if others else None, count=candidate.count
+        text=text,
+        kind=candidate.kind,
+        detail=others[0] if others else None,
+        count=candidate.count,
+        value=candidate.value,
+        rest=head if candidate.value is not None else "",
     )

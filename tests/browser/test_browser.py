@@ -151,10 +151,10 @@ def test_phone_layout_does_not_scroll_sideways(browser, live_server):
         )
         assert width[0] <= width[1], (url, width)
     page.goto(f"/?q={QUERY}&area={AREAS[0]}")
-    # On a phone the results come first and the filters follow, open; the chips show what is chosen.
-    expect(page.locator("details#facet-area")).to_have_attribute("open", "")
+    # On a phone the results come first; the filters open from a button naming how many are chosen.
     expect(page.locator(".chips a.chip")).to_have_count(1)
-    expect(page.get_by_role("link", name="Filter results")).to_have_attribute("href", "#filters")
+    expect(page.get_by_role("button", name="Filters (1 chosen)")).to_have_attribute("href", "#filters")
+    expect(page.locator("details#facet-area")).to_be_hidden()
     context.close()
 
 

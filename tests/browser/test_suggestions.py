@@ -57,6 +57,6 @@ def test_a_suggestion_can_be_clicked(page: Page):
     page.goto("/")
     box = page.locator("#q")
     box.press_sequentially("iqa", delay=20)
-    page.get_by_role("option").first.click()
+    page.get_by_role("option").filter(has_text="IQA").first.click()
     expect(box).to_have_value("IQA")
     expect(page).to_have_url(re.compile(r"/\?q=IQA$"))

@@ -9,6 +9,7 @@ import re
 import shutil
 from collections import Counter
 from pathlib import Path
+from urllib.parse import urlencode
 
 import jsonschema
 import pytest
@@ -18,7 +19,7 @@ from search.output.serialize import entry_to_json, hit_to_json
 from search.query.request import parse_request
 from search.query.searcher import SearchIndex
 from web import create_app
-from web.openapi import openapi_document
+from web.openapi import OPERATIONS, openapi_document
 
 AREA_SLUGS = [
     ("cymru-wales", "Cymru-Wales"),
@@ -72,6 +73,8 @@ def test_filter_only_search_body(client):
                 "title": "Area Assurance Inspection of CPS Wessex; December 2016",
                 "text": "Area Assurance Inspection of CPS Wessex, published December 2016.",
                 "snippet": "Area Assurance Inspection of CPS Wessex, published December 2016.",
+                "snippet_text": "Area Assurance Inspection of CPS Wessex, published December 2016.",
+                "highlights": [],
                 "score": None,
                 "url": "/entries/report-wessex",
             }
@@ -91,6 +94,13 @@ def test_filter_only_search_body(client):
         },
         "answer": None,
         "scope": None,
+        "links": {
+            "self": "/api/search?area=wessex&kind=report",
+            "first": "/api/search?area=wessex&kind=report",
+            "prev": None,
+            "next": None,
+            "last": "/api/search?area=wessex&kind=report",
+        },
     }
 
 
@@ -115,6 +125,9 @@ def test_phrase_search_body(client):
                 "and record their decisions on the disclosure record sheet.",
                 "snippet": "The Area needs to ensure that prosecutors undertake a full review of "
                 "<mark>unused material</mark> and record their decisions on the disclosure record sheet.",
+                "snippet_text": "The Area needs to ensure that prosecutors undertake a full review of "
+                "unused material and record their decisions on the disclosure record sheet.",
+                "highlights": [{"start": 69, "end": 84}],
                 "score": body["results"][0]["score"],
                 "url": "/entries/issue-wessex-4",
             }
@@ -142,8 +155,17 @@ def test_phrase_search_body(client):
         },
         "answer": None,
         "scope": None,
+        "links": {
+            "self": "/api/search?q=%22unused+material%22&area=wessex",
+            "first": "/api/search?q=%22unused+material%22&area=wessex",
+            "prev": None,
+            "next": None,
+            "last": "/api/search?q=%22unused+material%22&area=wessex",
+        },
     }
     assert body["results"][0]["score"] > 0
+    hit = body["results"][0]
+    assert [hit["snippet_text"][h["start"] : h["end"]] for h in hit["highlights"]] == ["unused material"]
 
 
 def test_no_hits_body(client):
@@ -158,6 +180,13 @@ def test_no_hits_body(client):
         "facets": {"area": [], "theme": [], "part": [], "kind": []},
         "answer": None,
         "scope": None,
+        "links": {
+            "self": "/api/search?q=xylophone",
+            "first": "/api/search?q=xylophone",
+            "prev": None,
+            "next": None,
+            "last": "/api/search?q=xylophone",
+        },
     }
 
 
@@ -228,11 +257,51 @@ def test_several_values_of_one_facet_are_ored(client):
     assert get_json(client, "/api/search?kind=issue&area=wessex&area=london-north")["total"] == one + other
 
 
-def test_unknown_facet_value_gives_an_empty_result(client):
-    body = without_timing(get_json(client, "/api/search?area=atlantis&kind=report"))
-    assert body["total"] == 0 and body["results"] == []
-    assert body["facets"]["area"][-1] == {"value": "atlantis", "label": "atlantis", "count": 0}
-    assert body["facets"]["kind"] == [{"value": "report", "label": "Area report", "count": 0}]
+@pytest.mark.parametrize(
+    ("query", "param", "value"),
+    [("area=wessex&area=narnia", "area", "narnia"), ("kind=issues", "kind", "issues"),
+     ("theme=victims", "theme", "victims"), ("part=f", "part", "f")],
+)  # fmt: skip
+def test_an_unknown_filter_value_is_a_400_listing_the_valid_ones(client, search_index, query, param, value):
+    valid = {
+        "area": [slug for slug, _ in AREA_SLUGS],
+        "theme": list(search_index.taxonomy.slugs),
+        "part": ["a", "b", "c", "d", "e", "general"],
+        "kind": ["paragraph", "issue", "good-practice", "strength", "rating", "criterion", "finding",
+                 "table", "report"],
+    }[param]  # fmt: skip
+    for path in ("/api/search", "/api/search.csv", "/api/search.json"):
+        assert get_json(client, f"{path}?{query}", 400) == {
+            "error": f"{param} has no value {value!r}; valid values: {', '.join(valid)}",
+            "param": param,
+            "status": 400,
+            "allowed": valid,
+        }
+    page = client.get(f"/?{query}")
+    assert page.status_code == 400 and "valid values" in page.get_data(as_text=True)
+
+
+def test_links_lead_to_the_other_pages(client):
+    first = get_json(client, "/api/search?q=casework&per_page=20")
+    pages = -(-first["total"] // 20)
+    assert first["links"] == {
+        "self": "/api/search?q=casework&per_page=20",
+        "first": "/api/search?q=casework&per_page=20",
+        "prev": None,
+        "next": "/api/search?q=casework&per_page=20&page=2",
+        "last": f"/api/search?q=casework&per_page=20&page={pages}",
+    }
+    second = get_json(client, first["links"]["next"])
+    assert second["page"] == 2 and second["links"]["prev"] == first["links"]["first"]
+    last = get_json(client, first["links"]["last"])
+    assert last["links"]["next"] is None and len(last["results"]) == first["total"] - 20 * (pages - 1)
+    seen = [r["id"] for r in first["results"]]
+    link = first["links"]["next"]
+    while link:
+        body = get_json(client, link)
+        seen += [r["id"] for r in body["results"]]
+        link = body["links"]["next"]
+    assert len(seen) == len(set(seen)) == first["total"]  # following `next` gives every result once
 
 
 # -- errors ------------------------------------------------------------------------
@@ -297,6 +366,15 @@ def test_other_spellings_of_an_area_redirect(client):
 # -- other endpoints -------------------------------------------------------------
 
 
+REPORT_PAGE = (
+    "https://www.justiceinspectorates.gov.uk/hmcpsi/inspections/area-assurance-programme-composite-report/"
+)
+QUOTE = (
+    "“The Area must ensure that quality reviews in Crown Court cases are undertaken in a timely "
+    "manner, set out a clear case analysis and trial strategy, and facilitate effective grip.”"
+)
+
+
 def test_entry_body(client, search_index):
     body = get_json(client, "/api/entries/issue-london-north-7")
     related = [hit_to_json(h) for h in search_index.related("issue-london-north-7", limit=5)]
@@ -315,11 +393,12 @@ def test_entry_body(client, search_index):
         "number": "7",
         "section": "Annex B: Issues to address › Part C: Delivering high quality casework",
         "permalink": "/entries/issue-london-north-7",
-        "citation": "HMCPSI, Area Assurance Programme composite report, October 2019, "
+        "citation": "HMCPSI, Area Assurance Programme composite report, publication CP001:1266, October 2019, "
         "Annex B, London North, issue to address 7",
         "citations": {
-            "text": "HMCPSI, Area Assurance Programme composite report, October 2019, "
-            "Annex B, London North, issue to address 7. http://localhost:8000/entries/issue-london-north-7",
+            "text": "HMCPSI, Area Assurance Programme composite report, publication CP001:1266, October 2019, "
+            f"Annex B, London North, issue to address 7: {QUOTE}. Report: {REPORT_PAGE}. "
+            "Entry: http://localhost:8000/entries/issue-london-north-7",
             "ris": "TY  - RPRT\r\n"
             "TI  - Area Assurance Programme composite report: Annex B, London North, issue to address 7\r\n"
             "T2  - Area Assurance Programme composite report\r\n"
@@ -327,17 +406,22 @@ def test_entry_body(client, search_index):
             "PB  - HM Crown Prosecution Service Inspectorate\r\n"
             "PY  - 2019\r\n"
             "DA  - 2019/10\r\n"
+            "M1  - CP001:1266\r\n"
+            "SE  - Annex B, London North, issue to address 7\r\n"
             "UR  - http://localhost:8000/entries/issue-london-north-7\r\n"
-            "N1  - London North: issue to address 7\r\n"
+            f"L2  - {REPORT_PAGE}\r\n"
+            f"N1  - Quoted: {QUOTE}\r\n"
             "ID  - issue-london-north-7\r\n"
             "ER  - \r\n",
             "bibtex": "@techreport{HMCPSI2019:issue-london-north-7,\n"
             "  author = {{HM Crown Prosecution Service Inspectorate}},\n"
             "  title = {Area Assurance Programme composite report: Annex B, London North, issue to address 7},\n"
             "  institution = {HM Crown Prosecution Service Inspectorate},\n"
+            "  number = {CP001:1266},\n"
             "  year = {2019},\n"
             "  month = oct,\n"
-            "  note = {London North: issue to address 7},\n"
+            f"  note = {{Annex B, London North, issue to address 7. Report page: {REPORT_PAGE}}},\n"
+            f"  annote = {{{QUOTE}}},\n"
             "  url = {http://localhost:8000/entries/issue-london-north-7}\n"
             "}\n",
         },
@@ -504,7 +588,7 @@ def test_citations_point_at_the_configured_public_url(index_dir):
     citations = client.get("/api/entries/para-4.10", base_url="https://aap.example.org").get_json()[
         "citations"
     ]
-    assert citations["text"].endswith(". https://aap.example.org/entries/para-4.10")
+    assert citations["text"].endswith(". Entry: https://aap.example.org/entries/para-4.10")
     assert "UR  - https://aap.example.org/entries/para-4.10\r\n" in citations["ris"]
     assert "  url = {https://aap.example.org/entries/para-4.10}\n" in citations["bibtex"]
 
@@ -517,8 +601,23 @@ def test_suggest_body_completes_areas_and_phrases(client):
     assert body == {
         "query": "london",
         "suggestions": [
-            {"text": "London North", "kind": "area", "detail": None, "count": 40, "url": "/?q=London+North"},
-            {"text": "London South", "kind": "area", "detail": None, "count": 39, "url": "/?q=London+South"},
+            # An Area applies its filter when chosen.
+            {
+                "text": "London North",
+                "kind": "area",
+                "detail": None,
+                "count": 40,
+                "url": "/?area=london-north",
+                "filter": {"facet": "area", "value": "london-north", "query": ""},
+            },
+            {
+                "text": "London South",
+                "kind": "area",
+                "detail": None,
+                "count": 39,
+                "url": "/?area=london-south",
+                "filter": {"facet": "area", "value": "london-south", "query": ""},
+            },
             # Matches at the start come first; then a word further in ("CPS London").
             {"text": "London Areas", "kind": "phrase", "detail": None, "count": 8, "url": "/?q=London+Areas"},
             {"text": "CPS London", "kind": "phrase", "detail": None, "count": 13, "url": "/?q=CPS+London"},
@@ -547,6 +646,31 @@ def test_suggest_acronyms_either_way_and_the_last_words(client):
     ]
     tail = get_json(client, "/api/suggest?q=wessex+victim+li&limit=2")["suggestions"]
     assert [s["text"] for s in tail] == ["wessex Victim Liaison Units", "wessex Victim Liaison"]
+
+
+@pytest.mark.parametrize(
+    ("typed", "text", "facet", "value", "query"),
+    [
+        ("disclosure wess", "disclosure Wessex", "area", "wessex", "disclosure"),
+        ("hate cr", "Hate crime", "theme", "hate-crime", ""),
+        (
+            "east of england good prac",
+            "east of england Good practice",
+            "kind",
+            "good-practice",
+            "east of england",
+        ),
+        ("part c", "Part C: High quality casework", "part", "c", ""),
+    ],
+)
+def test_area_theme_kind_and_part_suggestions_carry_their_filter(client, typed, text, facet, value, query):
+    found = get_json(client, f"/api/suggest?q={typed}")["suggestions"]
+    suggestion = next(s for s in found if s["kind"] == facet)
+    assert suggestion["text"] == text
+    assert suggestion["filter"] == {"facet": facet, "value": value, "query": query}
+    expected = [("q", query)] if query else []
+    assert suggestion["url"] == "/?" + urlencode([*expected, (facet, value)])
+    assert get_json(client, "/api" + suggestion["url"].replace("/?", "/search?"))["total"] > 0
 
 
 def test_suggest_opensearch_format_and_empty_text(client):
@@ -661,12 +785,19 @@ def test_compare_needs_two_to_four_known_areas(client, query, error):
 # -- CSV -------------------------------------------------------------------------
 
 
+def csv_rows(response) -> list[dict]:
+    """Read a CSV download as a spreadsheet would: UTF-8 after its byte-order mark."""
+    body = response.get_data()
+    assert body.startswith(b"\xef\xbb\xbf")  # the byte-order mark Excel needs to read UTF-8
+    return list(csv.DictReader(io.StringIO(body.decode("utf-8-sig"), newline="")))
+
+
 def test_csv_export_has_every_matching_row(client, search_index):
     response = client.get("/api/search.csv?q=disclosure&page=3&per_page=5")
     assert response.status_code == 200
     assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
-    assert response.headers["Content-Disposition"] == 'attachment; filename="aap-search.csv"'
-    rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
+    assert response.headers["Content-Disposition"] == 'attachment; filename="aap-disclosure.csv"'
+    rows = csv_rows(response)
     result = search_index.search(parse_request({"q": ["disclosure"], "per_page": ["100"]}))
     assert 5 < result.total <= 100  # page and per_page are ignored: every row comes
     assert [r["id"] for r in rows] == [h.entry.id for h in result.hits]
@@ -682,15 +813,61 @@ def test_csv_export_has_every_matching_row(client, search_index):
         "themes",
         "section",
         "text",
-        "score",
         "url",
+        "kind_code",
+        "part_code",
+        "area_slugs",
+        "theme_slugs",
     ]
     assert first["url"] == f"http://localhost:8000/entries/{entry.id}"  # the default public URL
-    assert first["text"] == entry.text and first["areas"] == ";".join(entry.areas)
+    assert first["text"] == entry.text and first["area_slugs"] == ";".join(entry.areas)
+    issue = next(r for r in csv_rows(client.get("/api/search.csv?kind=issue&area=mersey-cheshire")))
+    assert (issue["kind"], issue["kind_code"]) == ("Issue to address", "issue")
+    assert (issue["areas"], issue["area_slugs"]) == ("Mersey-Cheshire", "mersey-cheshire")
+    assert issue["part"] == "A: The success of CPS people" and issue["part_code"] == "a"
+    themed = next(r for r in csv_rows(client.get("/api/search.csv?theme=case-progression")))
+    assert "Case progression and grip" in themed["themes"].split("; ")
+
+
+def test_csv_keeps_curly_quotes_and_dashes(client, search_index):
+    rows = csv_rows(client.get("/api/search.csv"))
+    beyond_ascii = [r for r in rows if any(ord(c) > 127 for c in r["text"] + r["title"])]
+    assert len(beyond_ascii) > 100 and any("’" in r["text"] for r in beyond_ascii)
+    for row in beyond_ascii:
+        entry = search_index.entry(row["id"])
+        assert (row["title"], row["text"]) == (entry.title, entry.text)
+
+
+@pytest.mark.parametrize(
+    ("query", "name"),
+    [
+        ("q=disclosure&area=wessex", "aap-disclosure-wessex"),
+        ("q=%22victim+letters%22&kind=issue&kind=good-practice", "aap-victim-letters-issue-good-practice"),
+        ("", "aap-all-entries"),
+    ],
+)
+def test_downloads_are_named_for_what_they_hold(client, query, name):
+    for extension in ("csv", "json"):
+        response = client.get(f"/api/search.{extension}?{query}")
+        assert response.headers["Content-Disposition"] == f'attachment; filename="{name}.{extension}"'
+
+
+def test_json_download_has_every_result(client, search_index):
+    response = client.get("/api/search.json?q=casework&per_page=5&page=2")
+    assert response.status_code == 200 and response.mimetype == "application/json"
+    body = response.get_json()
+    result = search_index.export(parse_request({"q": ["casework"]}))
+    assert body["total"] == result.total > 100 and body["truncated"] is False
+    assert [r["id"] for r in body["results"]] == [h.entry.id for h in result.hits]  # every page, in order
+    assert body["results"][0] == {
+        **entry_to_json(result.hits[0].entry),
+        "permalink": f"http://localhost:8000/entries/{result.hits[0].entry.id}",
+    }
+    assert (body["query"], body["filters"], body["sort"]) == ("casework", {}, "relevance")
 
 
 def test_csv_export_pages_through_large_results(client, search_index):
-    rows = list(csv.DictReader(io.StringIO(client.get("/api/search.csv").get_data(as_text=True))))
+    rows = csv_rows(client.get("/api/search.csv"))
     assert [r["id"] for r in rows] == [e.id for e in search_index.entries]  # > 100: several pages
     assert "\n" in next(r["text"] for r in rows if r["id"] == "para-1.20")  # line breaks survive quoting
 
@@ -711,9 +888,7 @@ def test_csv_export_runs_the_search_once(client, monkeypatch):
     monkeypatch.setattr(SearchIndex, "make_hit", counting_make_hit)
     for query in ("", "casework", "court+cases"):  # each more than 100 rows: several pages
         calls.update(search=0, snippet=0)
-        rows = list(
-            csv.DictReader(io.StringIO(client.get(f"/api/search.csv?q={query}").get_data(as_text=True)))
-        )
+        rows = csv_rows(client.get(f"/api/search.csv?q={query}"))
         assert len(rows) > 100
         assert calls == {"search": 1, "snippet": 0}, query  # one ranking, and no snippets it would not show
 
@@ -796,6 +971,10 @@ SAMPLES = [
     ("/api/suggest?limit=99", 400),
     ("/api/search.csv?q=wessex", 200),
     ("/api/search.csv?sort=nope", 400),
+    ("/api/search.json?kind=report", 200),
+    ("/api/search?area=narnia", 400),
+    ("/api/ratings?criterion=C1&rating=Poor&sort=-area", 200),
+    ("/api/ratings?criterion=Z9", 400),
     ("/api/entries/para-4.10", 200),
     ("/api/entries/rating-c-wessex", 200),
     ("/api/entries/report-wessex", 200),
@@ -812,6 +991,12 @@ SAMPLES = [
     ("/api/quality", 200),
     ("/api/openapi.json", 200),
 ]
+
+
+@pytest.fixture(scope="module")
+def document(app):
+    with app.test_client() as client:
+        return get_json(client, "/api/openapi.json")
 
 
 def validate(document: dict, url: str, status: int, response) -> None:
@@ -831,37 +1016,86 @@ def validate(document: dict, url: str, status: int, response) -> None:
     jsonschema.Draft202012Validator(schema).validate(response.get_json())
 
 
-def test_openapi_document_is_valid_and_served(client):
-    document = get_json(client, "/api/openapi.json")
-    assert document == openapi_document()
+def test_openapi_document_is_valid_and_served(app, document):
+    with app.test_request_context():
+        made = json.loads(json.dumps(openapi_document(with_examples=False)))
+    assert made["components"] == document["components"]
+    assert made["paths"].keys() == document["paths"].keys()
     assert document["openapi"].startswith("3.1")
     for schema in document["components"]["schemas"].values():
         jsonschema.Draft202012Validator.check_schema(schema)
 
 
+def test_openapi_document_comes_from_the_models(document):
+    """Parameters and bodies are the pydantic models' own schemas: one source for both."""
+    search = document["paths"]["/api/search"]["get"]
+    params = {p["name"]: p for p in search["parameters"]}
+    assert list(params) == ["q", "area", "theme", "part", "kind", "page", "per_page", "sort", "explain"]
+    assert params["page"]["schema"] == {"default": 1, "maximum": 1000, "minimum": 1, "type": "integer"}
+    assert params["area"]["schema"]["maxItems"] == 20 and params["area"]["explode"] is True
+    assert params["sort"]["schema"]["enum"] == ["relevance", "document"]
+    hit = document["components"]["schemas"]["Hit"]
+    assert hit["additionalProperties"] is False
+    assert {"snippet", "snippet_text", "highlights"} <= set(hit["required"])
+    assert document["components"]["schemas"]["SearchResult"]["properties"]["links"] == {
+        "$ref": "#/components/schemas/Links"
+    }
+
+
+def test_every_example_response_is_a_real_answer(client, document):
+    """Each operation's example is what its example URL answers (lists cut short), and fits its schema."""
+    examples = 0
+    for item in document["paths"].values():
+        get = item["get"]
+        media = get["responses"]["200"]["content"].get("application/json", {})
+        if "example" not in media:
+            continue
+        examples += 1
+        url = get["x-example-url"]
+        answer = client.get(url).get_json()
+        assert_prefix(media["example"], answer, url)
+        schema = {**media["schema"], "components": document["components"]}
+        jsonschema.Draft202012Validator(schema).validate(media["example"])
+    assert examples >= 11
+
+
+def assert_prefix(example, answer, where):
+    """Assert an example is the answer with its lists cut short (timings aside)."""
+    if isinstance(example, dict):
+        assert set(example) == set(answer), where
+        for key in example:
+            if key != "took_ms":
+                assert_prefix(example[key], answer[key], f"{where}.{key}")
+    elif isinstance(example, list):
+        assert len(example) == min(len(answer), 3), where
+        for ours, theirs in zip(example, answer, strict=False):
+            assert_prefix(ours, theirs, where)
+    else:
+        assert example == answer, where
+
+
 @pytest.mark.parametrize(("url", "status"), SAMPLES)
-def test_responses_match_the_openapi_document(client, url, status):
+def test_responses_match_the_openapi_document(client, document, url, status):
     response = client.get(url)
     assert response.status_code == status
-    validate(openapi_document(), url, status, response)
+    validate(document, url, status, response)
 
 
-def test_openapi_describes_every_api_route(app):
+def test_openapi_describes_every_api_route(app, document):
     routes = {
         rule.rule.replace("<entry_id>", "{id}").replace("<slug>", "{slug}")
         for rule in app.url_map.iter_rules()
         if rule.rule.startswith("/api/")
     }
-    assert routes == set(openapi_document()["paths"])
+    assert routes == set(document["paths"]) == {op.path for op in OPERATIONS}
     sampled = {url.split("?")[0] for url, _ in SAMPLES}
     for path in routes:
         prefix = path.split("{")[0]
         assert any(s == path or ("{" in path and s.startswith(prefix)) for s in sampled), path
 
 
-def test_openapi_schemas_reject_drift():
+def test_openapi_schemas_reject_drift(document):
     """The schemas are strict: an unexpected or missing field fails validation."""
-    document = openapi_document()
     schema = {"$ref": "#/components/schemas/Error", "components": document["components"]}
     validator = jsonschema.Draft202012Validator(schema)
     validator.validate({"error": "x", "param": None, "status": 400})
@@ -871,7 +1105,7 @@ def test_openapi_schemas_reject_drift():
         validator.validate({"error": "x", "status": 400})
 
 
-def test_readme_documents_the_api(client):
+def test_readme_documents_the_api(client, document):
     """The README's endpoint table and error example match the service."""
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
     section = readme.split("## Web service and API")[1].split("\n## ")[0]
@@ -879,7 +1113,7 @@ def test_readme_documents_the_api(client):
     for paths in re.findall(r"^\| `GET ([^`]+)`(?:, `(?:GET )?([^`]+)`)*", section, re.M):
         documented.update(p.split("?")[0] for p in paths if p)
     documented.update(re.findall(r"`(/api/[a-z.]+)`", section))
-    described = {p.replace("{id}", "<id>").replace("{slug}", "<slug>") for p in openapi_document()["paths"]}
+    described = {p.replace("{id}", "<id>").replace("{slug}", "<slug>") for p in document["paths"]}
     assert documented == described
     example = re.search(r"`GET (/api/search\?page=0)` → `400 (\{.*?\})`", section, re.S)
     assert client.get(example[1]).get_json() == json.loads(example[2].replace("\n", " "))
@@ -919,6 +1153,7 @@ def test_rating_answer_body(client):
             f"rating-b-{a}" for a in ("mersey-cheshire", "north-west", "wessex", "yorkshire-and-humberside")
         ],
         "search_url": None,
+        "ratings_url": "/ratings?criterion=B2&rating=Excellent",
         "notes": [],
     }
     assert {r["id"] for r in body["results"][:4]} == set(answer["entries"])

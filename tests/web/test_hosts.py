@@ -49,9 +49,8 @@ def test_a_host_that_is_not_trusted_gets_400(public_app, host, path):
 
 def test_absolute_urls_come_from_the_public_url(public_app):
     client = public_app.test_client()
-    body = client.get("/api/search.csv?q=disclosure", headers={"Host": "search.example.org"}).get_data(
-        as_text=True
-    )
+    body = client.get("/api/search.csv?q=disclosure", headers={"Host": "search.example.org"}).get_data()
+    body = body.decode("utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(body)))
     assert rows and all(r["url"] == f"{PUBLIC}/entries/{r['id']}" for r in rows)
     page = client.get("/entries/para-4.10", headers={"Host": "search.example.org"}).get_data(as_text=True)
@@ -59,7 +58,9 @@ def test_absolute_urls_come_from_the_public_url(public_app):
 
 
 def test_the_default_public_url_is_trusted_and_used(client, app):
-    rows = list(csv.DictReader(io.StringIO(client.get("/api/search.csv?q=wessex").get_data(as_text=True))))
+    rows = list(
+        csv.DictReader(io.StringIO(client.get("/api/search.csv?q=wessex").get_data().decode("utf-8-sig")))
+    )
     assert rows[0]["url"] == f"{app.config['PUBLIC_URL']}/entries/{rows[0]['id']}"
     assert app.config["PUBLIC_URL"] == "http://localhost:8000"
 

@@ -64,6 +64,11 @@ class Page(HTMLParser):
         return {" ".join(a["text"].split()): a["attrs"].get("href") for a in self.find("a")}
 
 
+def ticked(doc: Page) -> list[str]:
+    """Return the values of the ticked checkboxes of a page, in its order."""
+    return [i["attrs"]["value"] for i in doc.find("input", type="checkbox") if "checked" in i["attrs"]]
+
+
 def page(client, url: str, status: int = 200) -> Page:
     response = client.get(url)
     assert response.status_code == status, response.data[:300]
@@ -124,7 +129,9 @@ def test_facets_offer_only_values_with_results(client, search_index):
         for lab in doc.find("label")
         if lab["attrs"].get("for", "").startswith("f-")
     ]
-    assert all(re.search(r" \d+ results$", text) for text in labels)
+    for text in labels:  # "1 result", "2 results"
+        n = int(re.search(r" (\d+) results?$", text)[1])
+        assert text.endswith(" 1 result" if n == 1 else f" {n} results"), text
     assert not any(text.endswith(" 0 results") for text in labels)
 
 
@@ -203,7 +210,7 @@ def test_entry_page(client, search_index):
     for section in ("The success of CPS people", "Continuous improvement", "Efficiency and value for money."):
         assert section in items
     assert doc.text_of("p", id="citation") == (
-        "HMCPSI, Area Assurance Programme composite report, October 2019, para 1.20"
+        "HMCPSI, Area Assurance Programme composite report, publication CP001:1266, October 2019, para 1.20"
     )
     before, after = search_index.neighbours("para-1.20")
     assert doc.find("a", rel="prev")[0]["attrs"]["href"] == f"/entries/{before.id}"
@@ -285,7 +292,7 @@ def test_citations(client, entry_id, place):
     doc = page(client, f"/entries/{entry_id}")
     assert (
         doc.text_of("p", id="citation")
-        == f"HMCPSI, Area Assurance Programme composite report, October 2019, {place}"
+        == f"HMCPSI, Area Assurance Programme composite report, publication CP001:1266, October 2019, {place}"
     )
 
 
@@ -678,7 +685,15 @@ def test_compare_page_marks_differences_and_is_linked(client):
     assert page(client, "/compare").find("form", class_="area-chooser")
     error = page(client, "/compare?area=wessex", 400)
     assert (
-        error.text_of("p", class_="error-message") == "choose 2 to 4 different Areas to compare; 1 was chosen"
+        error.text_of("p", class_="chooser-problem")
+        == "choose 2 to 4 different Areas to compare; 1 was chosen"
+    )
+    # The form comes back with the reader's choice still ticked, the problem said beside the boxes.
+    assert ticked(error) == ["wessex"]
+    five = ("north-east", "south-east", "south-west", "wessex", "west-midlands")
+    assert ticked(page(client, "/compare?" + "&".join(f"area={a}" for a in five), 400)) == list(five)
+    assert "5 were chosen" in page(client, "/compare?area=" + "&area=".join(five), 400).text_of(
+        "p", class_="chooser-problem"
     )
     area = page(client, "/areas/wessex")
     assert area.find("form", class_="compare-with")[0]["attrs"]["action"] == "/compare"

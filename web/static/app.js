@@ -10,7 +10,12 @@ document.documentElement.classList.add("js");
   var query = document.getElementById("q");
   var pending = null;
   var typingTimer = null;
+  var heldTimer = null;
   var lastWasTyping = false;
+  var phone = window.matchMedia("(max-width: 51.99em)");
+  // While a word is still being typed ("vic" on the way to "victim"), a page with no results
+  // waits this long for more letters before it is shown, so "No results" does not flash.
+  var NO_RESULTS_WAIT = 1200;
 
   function formUrl() {
     var params = new URLSearchParams();
@@ -62,6 +67,7 @@ document.documentElement.classList.add("js");
       count.textContent = "";
       window.setTimeout(function () { count.textContent = text; }, 50);
     }
+    enhanceFilters();
     if (!restoreFocus(focus) && options.focusResults) {
       var heading = document.getElementById("results-heading");
       heading.focus({ preventScroll: true });
@@ -70,6 +76,7 @@ document.documentElement.classList.add("js");
   }
 
   function navigate(url, options) {
+    window.clearTimeout(heldTimer);
     if (pending) pending.abort();
     var controller = new AbortController();
     pending = controller;
@@ -81,10 +88,17 @@ document.documentElement.classList.add("js");
       .then(function (html) {
         var doc = new DOMParser().parseFromString(html, "text/html");
         if (!doc.getElementById("results")) throw new Error("not a search page");
-        if (options.history === "push") window.history.pushState({ search: true }, "", url);
-        if (options.history === "replace") window.history.replaceState({ search: true }, "", url);
-        swap(doc, options);
         pending = null;
+        var show = function () {
+          if (options.history === "push") window.history.pushState({ search: true }, "", url);
+          if (options.history === "replace") window.history.replaceState({ search: true }, "", url);
+          swap(doc, options);
+        };
+        if (options.typing && doc.querySelector(".no-results")) {
+          heldTimer = window.setTimeout(show, NO_RESULTS_WAIT);
+        } else {
+          show();
+        }
       })
       .catch(function (error) {
         if (error.name === "AbortError") return;
@@ -107,11 +121,12 @@ document.documentElement.classList.add("js");
 
   query.addEventListener("input", function () {
     window.clearTimeout(typingTimer);
+    window.clearTimeout(heldTimer);
     typingTimer = window.setTimeout(function () {
       var value = query.value.trim();
       if (value.length === 1) return;
       // One history entry per burst of typing, not one per letter.
-      navigate(formUrl(), { history: lastWasTyping ? "replace" : "push" });
+      navigate(formUrl(), { history: lastWasTyping ? "replace" : "push", typing: true });
       lastWasTyping = true;
     }, 350);
   });
@@ -131,8 +146,41 @@ document.documentElement.classList.add("js");
     navigate(window.location.pathname + window.location.search, { history: "none", fromHistory: true });
   });
 
-  // The filters stay open: on a phone they come after the results, and folding them after the
-  // first paint would move what is in view.
+  // On a phone the filters open over the results from the "Filters" link, and "Show N results"
+  // goes back to them; each tick updates the results behind, and the count on that button.
+  function setFiltersOpen(open) {
+    document.documentElement.classList.toggle("filters-open", open);
+    var toggle = form.querySelector(".to-filters");
+    if (toggle) toggle.setAttribute("aria-expanded", open ? "true" : "false");
+    if (open) document.getElementById("filters-heading").focus({ preventScroll: true });
+    else if (toggle) toggle.focus({ preventScroll: true });
+  }
+
+  function enhanceFilters() {
+    form.querySelectorAll("[data-close-filters]").forEach(function (button) { button.hidden = false; });
+    var toggle = form.querySelector(".to-filters");
+    if (toggle) {
+      toggle.setAttribute("role", "button");
+      toggle.setAttribute("aria-expanded", document.documentElement.classList.contains("filters-open") ? "true" : "false");
+    }
+  }
+
+  form.addEventListener("click", function (event) {
+    if (event.target.closest("[data-close-filters]")) {
+      setFiltersOpen(false);
+      document.getElementById("results").scrollIntoView({ block: "start" });
+    } else if (event.target.closest(".to-filters") && phone.matches) {
+      event.preventDefault();
+      setFiltersOpen(true);
+    }
+  });
+  form.addEventListener("keydown", function (event) {
+    if (event.key === "Escape" && document.documentElement.classList.contains("filters-open") &&
+        !event.target.closest("[role=combobox]")) setFiltersOpen(false);
+  });
+  phone.addEventListener("change", function () { if (!phone.matches) setFiltersOpen(false); });
+  enhanceFilters();
+
   window.history.replaceState({ search: true }, "", window.location.href);
 })();
 
@@ -246,9 +294,27 @@ document.documentElement.classList.add("js");
     }
 
     function choose(n) {
-      input.value = items[n].text;
+      var chosen = items[n];
       setOpen(false);
       status.textContent = "";
+      if (chosen.filter && input.form) {
+        // An Area, theme, kind or Part: tick its filter and search the rest of what was typed.
+        input.value = chosen.filter.query;
+        var box = null;
+        input.form.querySelectorAll("input[name='" + chosen.filter.facet + "']").forEach(function (el) {
+          if (el.value === chosen.filter.value) box = el;
+        });
+        if (!box) {
+          box = document.createElement("input");
+          box.type = "hidden";
+          box.name = chosen.filter.facet;
+          box.value = chosen.filter.value;
+          input.form.appendChild(box);
+        }
+        box.checked = true;
+      } else {
+        input.value = chosen.text;
+      }
       if (input.form) input.form.requestSubmit();
     }
 
@@ -282,6 +348,24 @@ document.documentElement.classList.add("js");
     list.addEventListener("click", function (event) {
       var option = event.target.closest("[role=option]");
       if (option) choose(Array.prototype.indexOf.call(list.children, option));
+    });
+  });
+})();
+
+(function () {
+  // The Area chooser says at once when too few or too many Areas are ticked, as the server would.
+  document.querySelectorAll("form.area-chooser").forEach(function (chooser) {
+    var low = Number(chooser.getAttribute("data-min"));
+    var high = Number(chooser.getAttribute("data-max"));
+    var problem = chooser.querySelector(".chooser-problem");
+    chooser.addEventListener("submit", function (event) {
+      var ticked = chooser.querySelectorAll("input[name=area]:checked").length;
+      if (ticked >= low && ticked <= high) return;
+      event.preventDefault();
+      var said = ticked === 0 ? "none is" : ticked + (ticked === 1 ? " is" : " are");
+      problem.textContent = "Choose " + low + " to " + high + " Areas to compare; " + said + " ticked.";
+      problem.hidden = false;
+      chooser.querySelector("input[name=area]").focus();
     });
   });
 })();

@@ -1,0 +1,456 @@
+"""The JSON bodies of /api/*, as pydantic models: one definition for the web service, the CLI
+and the OpenAPI document.
+
+A body holds exactly the fields it was made with: optional fields that do not apply
+(`explanation` without `explain=1`, an entry's `section` when it has none) are left out,
+not sent as null (`dump`). Fields that can be null say so in their type.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from search.models import KINDS, PARTS, SUGGESTION_KINDS
+
+Kind = Literal[KINDS]
+Part = Literal[PARTS]
+
+
+class Body(BaseModel):
+    """A JSON object of the API: no field beyond those declared."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, serialize_by_alias=True)
+
+
+class Open(BaseModel):
+    """A JSON object that may carry more fields than those declared (explanations, findings)."""
+
+    model_config = ConfigDict(extra="allow")
+
+
+def dump(body: BaseModel) -> dict:
+    """Return a body as JSON-ready data, without the optional fields it was not given."""
+    return body.model_dump(mode="json", exclude_unset=True, by_alias=True)
+
+
+class Error(Body):
+    """Every error under /api/: what went wrong and the parameter at fault."""
+
+    error: str
+    param: str | None = Field(description="the parameter at fault (query or path), if one is")
+    status: int
+    allowed: list[str] | None = Field(
+        None, description="for an unknown filter value: the values the parameter takes"
+    )
+
+
+# -- search ------------------------------------------------------------------------------------
+
+
+class FacetValue(Body):
+    value: str
+    label: str
+    count: int
+
+
+class Facets(Body):
+    """Disjunctive counts: a facet's own counts ignore its own selection."""
+
+    area: list[FacetValue]
+    theme: list[FacetValue]
+    part: list[FacetValue]
+    kind: list[FacetValue]
+
+
+class Highlight(Body):
+    """Where a matched word stands in `snippet_text`, in characters (Unicode code points)."""
+
+    start: int
+    end: int
+
+
+class ClauseScore(Open):
+    reason: str
+    score: float
+    fields: dict[str, float] | None = None
+    required: bool | None = None
+
+
+class Prior(Body):
+    factor: float
+    reason: str
+
+
+class Lift(Body):
+    reason: str
+    value: float
+
+
+class Explanation(Open):
+    """With explain=1: why the entry scored as it did; the parts add up to `score`."""
+
+    clauses: list[ClauseScore]
+    matched: float = Field(description="the clauses' sum")
+    prior: Prior | None = Field(
+        description="the factor of the entry's kind, when the query did not ask for that kind"
+    )
+    lifts: list[Lift] = Field(
+        description="added for an Area's own entry, a kind named, an entry an answer rests on"
+    )
+    score: float
+
+
+class QueryExplanation(Open):
+    """With explain=1: how the query was read and compiled."""
+
+    understood: dict[str, Any]
+    corrected_query: str | None
+    scope: list[str]
+    kind_factors: dict[str, float]
+    clauses: list[str]
+    required: list[str]
+
+
+class Hit(Body):
+    """One search result."""
+
+    id: str
+    kind: Kind
+    part: Part
+    areas: list[str]
+    themes: list[str]
+    number: str | None
+    title: str
+    text: str
+    snippet: str = Field(description="HTML: text escaped, matched words in <mark>")
+    snippet_text: str = Field(description="the snippet as plain text")
+    highlights: list[Highlight] = Field(description="the matched words of `snippet_text`, in order")
+    score: float | None = Field(description="null when sorted by document order")
+    url: str
+    explanation: Explanation | None = None
+
+
+class AnswerRating(Body):
+    area: str
+    area_name: str
+    code: str
+    criterion: str
+    rating: str
+    entry: str
+    url: str
+    area_url: str
+
+
+class Answer(Body):
+    """An answer from the scores tables or the Annex B rows, for a question about ratings or counts."""
+
+    kind: Literal["ratings", "count"] = Field(
+        description="from the scores tables, or a count of Annex B rows"
+    )
+    question: Literal["which-areas", "area-scores", "count", "definition"]
+    text: str = Field(description="the answer in one or two sentences")
+    count: int | None = Field(description="how many Areas, or how many entries")
+    ratings: list[AnswerRating]
+    entries: list[str] = Field(description="ids of the entries the answer rests on")
+    search_url: str | None = Field(description="a search listing the entries counted")
+    ratings_url: str | None = Field(
+        None, description="the ratings table filtered to what the answer rests on"
+    )
+    notes: list[str] = Field(description="what the data leaves out (numbering gaps)")
+
+
+class PlaceNamed(Body):
+    """A place the query names (a city, county or police force) and the CPS Areas covering it."""
+
+    name: str
+    areas: list[str]
+    note: str = Field(description="e.g. 'Leeds is in CPS Yorkshire and Humberside'")
+
+
+class Relaxed(Body):
+    """The step a scope relaxed to when no entry about its Areas matched the words."""
+
+    step: Literal["theme", "area", "everywhere"]
+    message: str
+    themes: list[str] = Field(description="for the theme step: the themes shown")
+
+
+class Scope(Body):
+    areas: list[str] = Field(description="the Areas the query names: only entries about them match")
+    all_areas_query: str = Field(
+        description="the same query without the Areas and places, to search every Area"
+    )
+    places: list[PlaceNamed] = Field(description="places the query names, each with its CPS Areas")
+    relaxed: Relaxed | None = Field(
+        description="when no entry about the Areas matched the words: the step the scope relaxed to"
+    )
+
+
+class Links(Body):
+    """This page of results and its neighbours, as /api/search URLs (null where there is none)."""
+
+    self_: str = Field(alias="self")
+    first: str
+    prev: str | None
+    next: str | None
+    last: str
+
+
+class SearchResult(Body):
+    """The body of /api/search."""
+
+    query: str
+    corrected_query: str | None
+    total: int
+    page: int
+    per_page: int
+    results: list[Hit]
+    facets: Facets
+    took_ms: float
+    answer: Answer | None
+    scope: Scope | None
+    links: Links
+    explanation: QueryExplanation | None = None
+
+
+# -- suggestions -------------------------------------------------------------------------------
+
+
+class Filter(Body):
+    """The filter a suggestion stands for, and the query left when it is applied."""
+
+    facet: Literal["area", "theme", "part", "kind"]
+    value: str
+    query: str = Field(description="the rest of the text typed, searched for with the filter")
+
+
+class Suggestion(Body):
+    text: str = Field(description="the whole query proposed")
+    kind: Literal[SUGGESTION_KINDS]
+    detail: str | None = Field(description="an acronym's expansion, or the reverse")
+    count: int = Field(description="how many entries use it")
+    url: str = Field(description="the search page for it (with its filter applied, if it has one)")
+    filter: Filter | None = Field(None, description="for an Area, theme, Part or kind: the filter it applies")
+
+
+class Suggestions(Body):
+    query: str
+    suggestions: list[Suggestion]
+
+
+# -- entries -------------------------------------------------------------------------------------
+
+
+class Footnote(Body):
+    number: str
+    text: str
+
+
+class Rating(Body):
+    code: str
+    criterion: str
+    rating: str
+    label: str
+
+
+class Entry(Body):
+    """An entry of the report; fields that do not apply to it are left out."""
+
+    id: str
+    kind: Kind
+    part: Part
+    title: str
+    text: str
+    source: str = Field(description="id of the source document in the manifest")
+    order: int = Field(description="position in document order")
+    areas: list[str]
+    themes: list[str]
+    number: str | None = None
+    section: str | None = None
+    footnotes: list[Footnote] | None = None
+    ratings: list[Rating] | None = None
+    url: str | None = Field(None, description="link to an Area's own report (Annex D)")
+    permalink: str
+
+
+class Citations(Body):
+    """Plain text, RIS and BibTeX, each with the absolute permanent URL; also at /entries/<id>.txt, .ris, .bib."""
+
+    text: str
+    ris: str
+    bibtex: str
+
+
+class EntryDetail(Entry):
+    """The body of /api/entries/<id>."""
+
+    citation: str
+    citations: Citations
+    previous: str | None
+    next: str | None
+    related: list[Hit]
+    counterparts: list[Hit] = Field(
+        description="for an issue, good practice and strengths of other Areas on its themes; "
+        "for good practice or a strength, the issues of other Areas it could answer; best match first"
+    )
+
+
+class Download(Body):
+    """Every entry a search matches (all pages), as a file: /api/search.json."""
+
+    query: str
+    filters: dict[str, list[str]] = Field(description="the facet values chosen, by facet")
+    sort: str
+    total: int = Field(description="how many entries match")
+    truncated: bool = Field(description="true when more entries match than the file holds")
+    results: list[Entry] = Field(description="in the search's order; `permalink` is absolute")
+
+
+# -- Areas, comparisons, ratings ----------------------------------------------------------------
+
+
+class CriterionName(Body):
+    code: str
+    criterion: str
+
+
+class ScoreTable(Body):
+    table: str
+    part: Part
+    criteria: list[CriterionName]
+    footnotes: list[Footnote]
+
+
+class AreaSummary(Body):
+    slug: str
+    name: str
+    url: str
+    report_url: str | None
+    counts: dict[str, int] = Field(description="entries of each kind")
+    scores: dict[str, str] = Field(description="criterion code → rating")
+
+
+class AreaList(Body):
+    areas: list[AreaSummary]
+    score_tables: list[ScoreTable]
+
+
+class AreaRating(Body):
+    code: str
+    criterion: str
+    rating: str
+
+
+class AreaScores(ScoreTable):
+    entry: str | None = Field(description="the rating entry; null if not scored")
+    ratings: list[AreaRating]
+
+
+class AreaProfile(Body):
+    slug: str
+    name: str
+    aliases: list[str]
+    url: str
+    report: Entry | None
+    scores: list[AreaScores]
+    issues: list[Entry]
+    good_practice: list[Entry]
+    strengths: list[Entry]
+    mentions: list[Entry]
+
+
+class AreaLink(Body):
+    slug: str
+    name: str
+    url: str
+
+
+class ComparedCriterion(Body):
+    code: str
+    criterion: str
+    ratings: dict[str, str | None] = Field(description="Area slug → rating; null where not scored")
+    differs: bool = Field(description="the Areas' ratings differ")
+
+
+class ComparedTable(Body):
+    table: str
+    part: Part
+    criteria: list[ComparedCriterion]
+
+
+class ComparedTheme(Body):
+    slug: str
+    label: str
+    issues: dict[str, list[Entry]] = Field(description="Area slug → rows")
+    good_practice: dict[str, list[Entry]] = Field(description="Area slug → rows")
+    strengths: dict[str, list[Entry]] = Field(description="Area slug → rows")
+
+
+class Comparison(Body):
+    areas: list[AreaLink]
+    scores: list[ComparedTable]
+    themes: list[ComparedTheme] = Field(
+        description="themes on which any of the Areas has an issue, good practice or strength"
+    )
+
+
+class RatingRow(Body):
+    """One Area's rating for one criterion."""
+
+    area: str = Field(description="the Area's slug")
+    area_name: str
+    part: Part
+    table: str
+    code: str = Field(description="the criterion's code, e.g. C1; a Part's letter for its overall score")
+    criterion: str
+    rating: str
+    entry: str = Field(description="the scores entry the rating comes from")
+    url: str
+
+
+class RatingList(Body):
+    """The body of /api/ratings."""
+
+    total: int
+    results: list[RatingRow]
+
+
+# -- themes, glossary, quality ------------------------------------------------------------------
+
+
+class Theme(Body):
+    slug: str
+    label: str
+    description: str
+    count: int
+    counts: dict[str, int]
+    url: str
+
+
+class ThemeList(Body):
+    themes: list[Theme]
+
+
+class Acronym(Body):
+    acronym: str
+    expansion: str
+    origin: Literal["defined", "curated"]
+    defined_in: str | None = None
+
+
+class Glossary(Body):
+    acronyms: list[Acronym]
+
+
+class Finding(Open):
+    kind: str
+    message: str
+    source: str
+
+
+class Quality(Body):
+    entries: int
+    by_kind: dict[str, int]
+    findings: list[Finding]
