@@ -60,11 +60,14 @@ def phrase_list(value, what: str, path: Path) -> tuple[str, ...]:
 
 
 def patterns(values, what: str, path: Path) -> tuple[re.Pattern, ...]:
-    """Compile regular expressions, anchored where they are used."""
+    """Compile regular expressions that match whole words only.
+
+    A match must end at a space or at the end, so "(the|a|an)" takes "an", not the "a" of it.
+    """
     compiled = []
     for value in phrase_list(values, what, path) if values else ():
         try:
-            compiled.append(re.compile(value))
+            compiled.append(re.compile(f"(?:{value})(?![^\\s])"))
         except re.error as exc:
             raise CorpusError(f"{path.name}: {what} pattern {value!r}: {exc}") from exc
     return tuple(compiled)

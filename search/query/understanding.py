@@ -105,7 +105,11 @@ class QueryReader:
         places, words = self.take_places(words) if switches.on("places") else ([], words)
         areas += [a for _, slugs in places for a in slugs if a not in areas]
         counting = frame[:2] == ["how", "many"]
-        kinds, words = self.take_kinds(words, counting) if switches.on("kinds") else ([], words)
+        # "what is meant by an issue to address" asks what the kind's name means.
+        defining = bool(set(frame) & self.lex.language.definition_words)
+        kinds, words = (
+            self.take_kinds(words, counting) if switches.on("kinds") and not defining else ([], words)
+        )
         said = tuple(words)
         if frame:
             # Inside a question too, who reported ("did inspectors raise") and its own words
@@ -164,7 +168,7 @@ class QueryReader:
         spans = [
             (m.start(), m.end())
             for pattern in self.lex.language.reporting_clauses
-            for m in re.finditer(r"\b(?:" + pattern.pattern + r")\b", text)
+            for m in re.finditer(r"\b" + pattern.pattern, text)
         ]
         if not spans:
             return [], words
