@@ -88,7 +88,8 @@ def cmd_query(args) -> int:
     from search.output.serialize import result_to_json
 
     request = search_request(args)
-    result = open_index(args).search(request)
+    index = open_index(args)
+    result = index.search(request, without=switched_off(args, index))
     body = result_to_json(result)
     if args.json:
         print(json.dumps(body, ensure_ascii=False, indent=2))
@@ -132,9 +133,19 @@ def search_request(args):
         raise QueryError(exc.message.replace(exc.param, option, 1), exc.param) from None
 
 
+def switched_off(args, index) -> frozenset[str]:
+    """Read --without: the query-stage parts to switch off, checked against the build's."""
+    from search.query.parts import parse_without
+
+    try:
+        return parse_without(args.without or "", index.lexicon.lay_family_names)
+    except ValueError as exc:
+        raise QueryError(f"--without: {exc}", "without") from None
+
+
 def cmd_explain(args) -> int:
     index = open_index(args)
-    explanation = index.explain(search_request(args), args.id)
+    explanation = index.explain(search_request(args), args.id, without=switched_off(args, index))
     if args.json:
         print(json.dumps(explanation, ensure_ascii=False, indent=2))
         return 0
@@ -275,6 +286,12 @@ def port_number(value: str) -> int:
     return number
 
 
+WITHOUT_HELP = (
+    "query-stage parts to switch off, comma-separated (e.g. lay-words,kind-priors, or a lay family "
+    "such as lay-words:money); the parts are listed in the README"
+)
+
+
 def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m search",
@@ -299,6 +316,7 @@ def make_parser() -> argparse.ArgumentParser:
     q.add_argument(
         "--explain", action="store_true", help="say why each result scored as it did (with --json)"
     )
+    q.add_argument("--without", metavar="PART,…", help=WITHOUT_HELP)
     q.set_defaults(func=cmd_query)
 
     x = sub.add_parser("explain", help="say why an entry scores as it does for a query")
@@ -307,6 +325,7 @@ def make_parser() -> argparse.ArgumentParser:
     for facet in FACETS:
         x.add_argument(f"--{facet}", action="append", metavar="VALUE", help=f"filter by {facet} (repeatable)")
     x.add_argument("--json", action="store_true", help="print the explanation as JSON")
+    x.add_argument("--without", metavar="PART,…", help=WITHOUT_HELP)
     x.set_defaults(func=cmd_explain, limit=10, page=1, sort="relevance")
 
     e = sub.add_parser("export", help="print every entry as one JSON object per line")

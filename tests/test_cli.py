@@ -120,6 +120,8 @@ def test_related_and_glossary(index_dir):
         (["serve", "--public-url", "search.example.org"], 1, "the public URL must look like"),
         (["serve", "--public-url", "ftp://x"], 1, "the public URL must look like"),
         (["frobnicate"], 2, "invalid choice"),
+        (["query", "x", "--without", "lay-words,magic"], 1, "--without: unknown part 'magic'"),
+        (["explain", "x", "para-4.10", "--without", "spelling,"], 0, ""),
     ],
 )
 def test_bad_arguments_give_a_message_and_non_zero_exit(index_dir, args, code, message):
@@ -163,6 +165,17 @@ def test_explain_prints_why_an_entry_scored(index_dir):
     assert "score" in done.stdout.splitlines()[-1]
     as_json = json.loads(run("explain", "wessex disclosure", "para-4.10", "--json", index=index_dir).stdout)
     assert as_json["matched"] is False and as_json["scope"] == ["wessex"]
+
+
+def test_parts_switched_off_change_what_a_query_finds(index_dir):
+    def top(*extra):
+        body = json.loads(run("query", "barristers", "--json", "--limit", "5", *extra, index=index_dir).stdout)
+        return [r["id"] for r in body["results"]]
+
+    assert top() and top("--without", "lay-words") != top()  # "barristers" is the report's "counsel"
+    assert top("--without", "spelling,proximity") == top()
+    explained = run("explain", "barristers", top()[0], "--without", "lay-words", index=index_dir).stdout
+    assert "lay word" not in explained
 
 
 def test_explain_of_an_unknown_entry_is_a_clear_error(index_dir):

@@ -244,11 +244,11 @@ class SearchIndex:
         kept.append(text[cursor:])
         return " ".join("".join(kept).split())
 
-    def explain(self, request: SearchRequest, entry_id: str) -> dict:
+    def explain(self, request: SearchRequest, entry_id: str, without: frozenset[str] = frozenset()) -> dict:
         """Return why one entry scores as it does for a request's query, or why it does not match."""
         entry = self.entry(entry_id)
         doc = self.by_id[entry_id]
-        prepared = self.prepare(request)
+        prepared = self.prepare(request, without)
         compiled, adjustments = prepared.compiled, prepared.adjustments
         query = explain_query(compiled, adjustments)
         query["query_clauses"] = query.pop("clauses")
