@@ -1,13 +1,21 @@
 """The query stage: search parameters → a ranked, faceted, highlighted `SearchResult`.
 
+One route: `pipeline.prepare(request) → PreparedQuery` (syntax → read → correct → compile →
+answer → adjust) is what search, explain, downloads and the tests' oracle all run on.
+
 - `request`        raw parameters (URL or command line) → a validated `SearchRequest`, bounded
 - `syntax`         the query string → a `QueryPlan` (words, phrases, filters, operators)
-- `understanding`  a plan's words → an `Understanding`: frame, topic, Areas, kinds, criteria, question
-- `lexicon`        what the build knows about its words (acronyms, spelling, stems, themes, lay terms)
-- `corrections`    misspelt words, and right words in the wrong place
+- `understanding`  a plan's words → an `Understanding`: frame, topic, Areas, places, kinds, criteria, question
+- `lexicon`        what the build knows about its words (acronyms, spelling, stems, themes, lay terms, English)
+- `corrections`    typos corrected, real words left as typed, slips in context
+- `parts`          the switchable parts by name: `--without` and the benchmark's ablation
+- `clauses`        the labelled Whoosh queries every part builds from (a word over its best field)
+- `expanders`      what the parts add around the words: acronyms, lay words, families, proximity, definitions, themes
 - `compiler`       an understood plan → a Whoosh query of labelled clauses, without touching an index
 - `priors`         an understanding → scope, score factors by kind, lifts
 - `answers`        a question about ratings or counts → an `Answer` from the structured data
+- `pipeline`       the route above, and the `PreparedQuery` it gives
+- `relax`          a scope that would answer nothing relaxes, and says which step it took
 - `explain`        why an entry scored as it did
 - `selection`      facet values as people type them, merged with filters in the query
 - `related`        the entries most like one, from other Areas; an issue's counterparts
