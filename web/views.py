@@ -37,7 +37,8 @@ RELATED_LIMIT = 5
 
 def run_search(args: MultiDict) -> SearchResult:
     """Validate the search parameters of a request and run them on the served index."""
-    return get_index().search(parse_request(args.to_dict(flat=False)))
+    g.search_result = get_index().search(parse_request(args.to_dict(flat=False)))  # for web/analytics.py
+    return g.search_result
 
 
 @dataclass(frozen=True)
