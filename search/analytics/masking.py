@@ -3,8 +3,9 @@
 Readers sometimes type what they should not: their e-mail address, a phone number, a
 postcode. Nothing of the kind is kept. Each pattern errs on the side of masking: a run
 of nine or more digits is taken for a phone number whatever its separators (the report's
-numbers — paragraphs such as 4.13, years, table numbers — are far shorter), and
-a UK postcode is matched with or without its space.
+numbers — paragraphs such as 4.13, years, table numbers — are shorter, and a list of
+paragraph numbers, "2.4 3.9 4.13 5.7", has no group of three digits as every phone
+number has), and a UK postcode is matched with or without its space.
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ PHONE = re.compile(r"(?<![\w])[+(]?\d(?:[\s().\-/]{0,3}\d){8,14}(?![\w])")
 # the space optional. Case-folded text, so lower case.
 POSTCODE = re.compile(r"(?<![\w])[a-z]{1,2}\d[a-z\d]?\s*\d[a-z]{2}(?![\w])")
 WHITESPACE = re.compile(r"\s+")
-MASKS = ((EMAIL, "[email]"), (PHONE, "[phone]"), (POSTCODE, "[postcode]"))
+DIGITS = re.compile(r"\d+")
+MASKS = ((EMAIL, "[email]"), (POSTCODE, "[postcode]"))
 MAX_STORED = 500
 
 
@@ -27,7 +29,13 @@ def mask_personal(text: str) -> str:
     """Replace e-mail addresses, phone numbers and postcodes in case-folded text with placeholders."""
     for pattern, placeholder in MASKS:
         text = pattern.sub(placeholder, text)
-    return text
+    return PHONE.sub(mask_phone, text)
+
+
+def mask_phone(match: re.Match) -> str:
+    """Mask a run of digits unless all its groups are of one or two digits (paragraph numbers)."""
+    digits = match.group()
+    return "[phone]" if max(len(group) for group in DIGITS.findall(digits)) >= 3 else digits
 
 
 def normalise_query(text: str | None) -> str:

@@ -15,12 +15,15 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import logging
 import os
 import re
 import socket
 import sqlite3
 import time
 from pathlib import Path
+
+log = logging.getLogger(__name__)
 
 DAILY = "daily.sqlite3"
 ROLLUP_LOCK = "rollup.lock"
@@ -78,7 +81,9 @@ class Damaged(Exception):
 
 def connect(path: Path, schema: str) -> sqlite3.Connection:
     """Open (creating) a database in WAL mode with the schema; raise Damaged if it is not one."""
-    conn = sqlite3.connect(path, timeout=BUSY_SECONDS, isolation_level=None)
+    # The writer thread uses it, and close() at exit may come from another thread: the
+    # recorder's lock keeps them apart.
+    conn = sqlite3.connect(path, timeout=BUSY_SECONDS, isolation_level=None, check_same_thread=False)
     try:
         conn.execute("PRAGMA auto_vacuum = INCREMENTAL")  # takes effect only in a new file
         conn.execute("PRAGMA journal_mode = WAL")
@@ -166,8 +171,11 @@ class ProcessFile:
             path = folder / f"{host}-{n}{SUFFIX}"
             try:
                 return cls(path, fd, connect(path, PROCESS_SCHEMA))
-            except Damaged:
-                set_aside(path)  # the slot is ours: its damaged file goes aside, a new one begins
+            except Damaged as exc:
+                aside = set_aside(path)  # the slot is ours: its damaged file goes aside, a new one begins
+                log.warning(
+                    "search analytics: %s; set aside as %s, recording goes on in a new file", exc, aside.name
+                )
                 try:
                     return cls(path, fd, connect(path, PROCESS_SCHEMA))
                 except BaseException:
