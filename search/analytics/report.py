@@ -190,7 +190,7 @@ def print_tables(report: dict, out: IO[str]) -> None:
     for name, label in LISTS.items():
         if not report[name]:
             continue
-        table = Table(title=label)
+        table = Table(title=label, min_width=len(label) + 4)  # a title wider than its table wraps
         table.add_column("query")
         if name in ("corrections", "refined_queries"):
             table.add_column("to")
