@@ -156,6 +156,7 @@ def main(argv: list[str] | None = None) -> int:
     figures = measure(
         Path(args.corpus), Path(args.index), args.rounds, args.seconds, args.concurrency, args.workers
     )
+    figures["recorder"] = measure_recorder()
     print(f"requests/s at concurrency {figures['concurrency']}, {figures['workers']} workers, "
           f"{figures['rounds']} interleaved rounds of {figures['seconds_per_round']:g} s")  # fmt: skip
     for mode, label in (("on", "analytics on"), ("off", "--no-analytics")):
