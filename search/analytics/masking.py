@@ -11,6 +11,7 @@ number has), and a UK postcode is matched with or without its space.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 EMAIL = re.compile(r"[^\s@<>()\[\],;:\"']+@[^\s@<>()\[\],;:\"']+\.[^\s@<>()\[\],;:\"']+")
 # Nine to fifteen digits (E.164 allows fifteen), a leading + or (, separated by spaces,
@@ -38,6 +39,7 @@ def mask_phone(match: re.Match) -> str:
     return "[phone]" if max(len(group) for group in DIGITS.findall(digits)) >= 3 else digits
 
 
+@lru_cache(maxsize=4096)  # readers repeat queries: each is masked once per process
 def normalise_query(text: str | None) -> str:
     """Return query text as stored: case-folded, whitespace collapsed, personal data masked."""
     if not text:
