@@ -1,5 +1,5 @@
 """Command line: build | query | explain | export | related | glossary | quality | serve | publish |
-nginx-config | bench."""
+nginx-config | analytics | bench."""
 
 from __future__ import annotations
 
@@ -10,11 +10,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+from search.analytics.recorder import DEFAULT_KEEP_DAYS
 from search.errors import QueryError, SearchError
 from search.models import FACETS, SORTS
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
+DEFAULT_ANALYTICS_DIR = "analytics"
 
 
 def paths(args) -> tuple[Path, Path]:
@@ -233,7 +235,33 @@ def cmd_serve(args) -> int:
     public = normalise_public_url(public)
     if not args.no_build:
         ensure_index(corpus, index, in_child=True)
+    # The app factory reads these in each worker (web/analytics.py); empty means off.
+    os.environ["AAP_ANALYTICS_DIR"] = "" if args.no_analytics else str(analytics_dir(args).resolve())
+    os.environ["AAP_ANALYTICS_KEEP_DAYS"] = str(args.analytics_keep_days)
     return serve(corpus, index, args.host, args.port, args.workers, public)
+
+
+def analytics_dir(args) -> Path:
+    """Return the analytics folder chosen on the command line or by environment."""
+    return Path(args.analytics_dir or os.environ.get("AAP_ANALYTICS_DIR") or DEFAULT_ANALYTICS_DIR)
+
+
+def cmd_analytics(args) -> int:
+    import time
+
+    from search.analytics.report import build_report, print_tables, write_csv
+
+    folder = analytics_dir(args)
+    if not folder.is_dir():
+        raise SearchError(f"no analytics folder {folder} (`serve` records into it unless --no-analytics)")
+    report = build_report(folder, args.since, time.time(), args.limit)
+    if args.json:
+        print(json.dumps(report, ensure_ascii=False, indent=2))
+    elif args.csv:
+        write_csv(report, sys.stdout)
+    else:
+        print_tables(report, sys.stdout)
+    return 0
 
 
 def cmd_publish(args) -> int:
@@ -360,6 +388,19 @@ def make_parser() -> argparse.ArgumentParser:
         help="where users reach the service, for absolute URLs and the trusted Host "
         "(default: $AAP_PUBLIC_URL, else http://HOST:PORT)",
     )
+    s.add_argument(
+        "--analytics-dir",
+        metavar="DIR",
+        help="record searches and clicks here, one file per process (default: $AAP_ANALYTICS_DIR, else ./analytics)",
+    )
+    s.add_argument("--no-analytics", action="store_true", help="record nothing")
+    s.add_argument(
+        "--analytics-keep-days",
+        type=positive,
+        default=DEFAULT_KEEP_DAYS,
+        metavar="N",
+        help=f"roll rows older than N days up into daily counts (default {DEFAULT_KEEP_DAYS})",
+    )
     s.set_defaults(func=cmd_serve)
 
     p = sub.add_parser(
@@ -382,6 +423,15 @@ def make_parser() -> argparse.ArgumentParser:
     )
     n.add_argument("--csv-burst", type=int, default=5, help="CSV downloads allowed at once above the rate")
     n.set_defaults(func=cmd_nginx_config)
+
+    a = sub.add_parser("analytics", help="report what readers searched for and opened (every file merged)")
+    a.add_argument("--analytics-dir", metavar="DIR", help="default: $AAP_ANALYTICS_DIR, else ./analytics")
+    a.add_argument("--since", type=positive, metavar="DAYS", help="only the last DAYS days (default: all)")
+    a.add_argument("--limit", type=positive, default=20, help="entries per list (default 20)")
+    shape = a.add_mutually_exclusive_group()
+    shape.add_argument("--json", action="store_true", help="print the report as JSON")
+    shape.add_argument("--csv", action="store_true", help="print the report as CSV")
+    a.set_defaults(func=cmd_analytics)
 
     b = sub.add_parser("bench", help="measure speed and memory (see README)")
     b.add_argument("--quick", action="store_true", help="fewer repetitions and sizes")

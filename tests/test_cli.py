@@ -169,7 +169,9 @@ def test_explain_prints_why_an_entry_scored(index_dir):
 
 def test_parts_switched_off_change_what_a_query_finds(index_dir):
     def top(*extra):
-        body = json.loads(run("query", "barristers", "--json", "--limit", "5", *extra, index=index_dir).stdout)
+        body = json.loads(
+            run("query", "barristers", "--json", "--limit", "5", *extra, index=index_dir).stdout
+        )
         return [r["id"] for r in body["results"]]
 
     assert top() and top("--without", "lay-words") != top()  # "barristers" is the report's "counsel"

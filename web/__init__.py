@@ -7,9 +7,10 @@ from pathlib import Path
 
 from flask import Flask, current_app, url_for
 
+from search.analytics import DEFAULT_KEEP_DAYS
 from search.output import serialize
 from search.public import default_public_url, normalise_public_url, trusted_hosts
-from web import api, compression, discovery, errors, headers, holder, present, views
+from web import analytics, api, compression, discovery, errors, headers, holder, present, views
 from web.holder import CHECK_INTERVAL
 
 DEFAULT_PUBLIC_URL = default_public_url("localhost", 8000)
@@ -27,6 +28,9 @@ def create_app(test_config: dict | None = None) -> Flask:
         # Where the service is reached; absolute URLs are built from it, never from Host.
         PUBLIC_URL=os.environ.get("AAP_PUBLIC_URL", DEFAULT_PUBLIC_URL),
         TRUSTED_HOSTS=None,  # None: the public URL's host (see search/public.py)
+        # Search analytics (web/analytics.py): off unless a folder is given.
+        ANALYTICS_DIR=os.environ.get("AAP_ANALYTICS_DIR") or None,
+        ANALYTICS_KEEP_DAYS=int(os.environ.get("AAP_ANALYTICS_KEEP_DAYS") or DEFAULT_KEEP_DAYS),
     )
     if test_config:
         app.config.update(test_config)
@@ -39,6 +43,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.json.ensure_ascii = False
     app.json.sort_keys = False
     holder.init_app(app)
+    analytics.init_app(app)
     app.register_blueprint(views.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(discovery.bp)

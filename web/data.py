@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from flask import g
+
 from search.api.params import CompareParams, RatingsParams, SearchParams, read
 from search.curated.areas import Area
 from search.curated.taxonomy import Theme
@@ -57,7 +59,8 @@ def search_request(params: Params) -> SearchRequest:
 
 def run_search(params: Params) -> SearchResult:
     """Validate the search parameters of a request and run them on the served index."""
-    return get_index().search(search_request(params))
+    g.search_result = get_index().search(search_request(params))  # for web/analytics.py
+    return g.search_result
 
 
 def search_context(params: Params) -> SearchRequest | None:

@@ -69,9 +69,11 @@ def search_href(req: SearchRequest, **changes) -> str:
     return "/?" + query if query else "/"
 
 
-def entry_href(entry_id: str, req: SearchRequest | None = None) -> str:
-    """Return an entry's URL, carrying the search it was found by (for its highlights and way back)."""
-    query = urlencode(request_pairs(req)) if req else ""
+def entry_href(entry_id: str, req: SearchRequest | None = None, rank: int | None = None) -> str:
+    """Return an entry's URL, carrying the search it was found by (for its highlights and way back)
+    and, from a results page, its rank there (a click, for web/analytics.py)."""
+    pairs = request_pairs(req) + ([("rank", str(rank))] if rank else []) if req else []
+    query = urlencode(pairs)
     return permalink(entry_id) + ("?" + query if query else "")
 
 

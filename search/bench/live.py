@@ -81,6 +81,9 @@ class LiveServer:
         self.env = env or {}
         self.log = log
         self.port = port or free_port()
+        # A server under test or benchmark load records no analytics unless told where.
+        if not any(o in ("--no-analytics", "--analytics-dir") for o in serve_options):
+            serve_options = (*serve_options, "--no-analytics")
         self.serve_options = serve_options
         self.process: subprocess.Popen | None = None
         self._timer: threading.Timer | None = None

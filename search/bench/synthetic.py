@@ -28,7 +28,7 @@ from search.ingest.catalogue import Catalogue, ingest
 from search.ingest.corpus import MANIFEST
 from search.models import ANNEX_B_HEADINGS, Entry
 
-CURATED = ("areas.json", "themes.json", "language.json", "glossary.json")
+CURATED = ("areas.json", "themes.json", "language.json", "glossary.json", "places.json")
 RUNNING_HEADER = "Area Assurance Programme composite report"
 SENTENCE_END = re.compile(r"(?<=[.?!])\s+(?=[A-Z‘“(])")
 RATINGS = ("Poor", "Fair", "Fair", "Good", "Good", "Good", "Excellent")

@@ -141,3 +141,16 @@ def test_hostile_inputs_are_measured(search_index):
     assert [r["input"] for r in rows][:2] == ["a 500-letter word", "500 full-width letters"]
     assert all({"characters", "matches", "median_ms", "max_ms", "met"} <= set(r) for r in rows)
     assert rows[0]["characters"] == 500 and rows[3]["characters"] > 2000
+
+
+def test_analytics_benchmark_interleaves_rounds_and_records(index_dir, tmp_path):
+    out = tmp_path / "analytics.json"
+    command = [sys.executable, "-m", "search.bench.analytics", "--index", str(index_dir), "--corpus",
+               str(REPO / "corpus"), "--rounds", "2", "--seconds", "1", "--out", str(out)]  # fmt: skip
+    done = subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "cost of recording:" in done.stdout and "--no-analytics" in done.stdout
+    figures = json.loads(out.read_text())
+    assert len(figures["rps"]["on"]) == len(figures["rps"]["off"]) == 2
+    assert figures["errors"] == {"on": 0, "off": 0}
+    assert figures["recorded"]["searches"] > 0 and figures["recorded"]["clicks"] > 0

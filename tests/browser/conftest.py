@@ -52,7 +52,16 @@ class LiveServer:
             "--corpus",
             str(REPO / "corpus"),
         ]
-        command += ["serve", "--host", "127.0.0.1", "--port", str(self.port), "--workers", "1"]
+        command += [
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(self.port),
+            "--workers",
+            "1",
+            "--no-analytics",
+        ]
         with open(log, "wb") as out:
             self.process = subprocess.Popen(command, cwd=REPO, stdout=out, stderr=subprocess.STDOUT)
 

@@ -19,7 +19,8 @@ def test_highlights_and_back_to_results(page: Page, live_server):
     count = f"1–{total} of {total} result{'s' if total > 1 else ''} for “unused material”"
     expect(page.locator("#result-count")).to_have_text(count)
     page.locator("li.result h3 a").first.click()
-    expect(page).to_have_url(re.compile(r"/entries/issue-wessex-4\?q=unused\+material&area=wessex$"))
+    # The result link carries the search and its rank there (a click, for the analytics).
+    expect(page).to_have_url(re.compile(r"/entries/issue-wessex-4\?q=unused\+material&area=wessex&rank=1$"))
     expect(page.locator(".entry-text mark")).to_have_text(["unused", "material"])
     expect(page.locator(".highlight-note")).to_be_visible()
 

@@ -5,8 +5,9 @@ to two `python -m search serve --no-build` replicas, each with its own index fol
 fed by `python -m search publish` from a builder's index. Under bounded load
 (thousands of requests at concurrency 16) one replica is killed with SIGKILL and
 restarted, a new build is published to both, and sixteen slow clients dribble their
-headers: no request may fail and none may answer 5xx. Everything listens on
-127.0.0.1 and stops by itself.
+headers: no request may fail and none may answer 5xx. Both replicas record their
+searches into one analytics folder, and the merged report has them all. Everything
+listens on 127.0.0.1 and stops by itself.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from pathlib import Path
 
 import pytest
 
+from search.analytics import build_report
 from search.bench.live import HOST, LiveServer
 from search.bench.load import run_load
 from search.bench.proxy import LiveNginx, SlowLoris, find_nginx
@@ -53,6 +55,7 @@ class Deployment:
     nginx: LiveNginx
     replicas: list[LiveServer]
     builder: Path
+    analytics: Path
 
     def get(self, path: str, headers: dict | None = None, port: int | None = None):
         conn = http.client.HTTPConnection(HOST, port or self.nginx.port, timeout=30)
@@ -81,9 +84,10 @@ def deployment(nginx_installed, tmp_path_factory, index_dir):
     for index in indexes:
         index.parent.mkdir()
     assert all(o.startswith("now serves") for _, o in publish(builder, indexes))
+    analytics = root / "analytics"  # one folder for both replicas: a file per process
     replicas = [
         LiveServer(CORPUS, index, workers=2, lifetime=600, log=index.parent / "server.log",
-                   serve_options=("--no-build",))
+                   serve_options=("--no-build", "--analytics-dir", str(analytics)))
         for index in indexes
     ]  # fmt: skip
     nginx = LiveNginx(root / "nginx", [r.port for r in replicas], lifetime=600)
@@ -93,7 +97,7 @@ def deployment(nginx_installed, tmp_path_factory, index_dir):
         for replica in replicas:
             replica.start()
         nginx.start()
-        yield Deployment(nginx, replicas, builder)
+        yield Deployment(nginx, replicas, builder, analytics)
     finally:
         nginx.stop()
         for replica in replicas:
@@ -240,3 +244,22 @@ def test_faults_under_load_lose_no_request(deployment, catalogue, tmp_path, caps
     slow_lines = log_lines(deployment, "slow-client", at_least=len(finished))
     assert len(slow_lines) >= len(finished)
     assert all(" 408 " in line and "upstream=-" in line for line in slow_lines), slow_lines[:3]
+
+
+def test_both_replicas_searches_reach_the_merged_report(deployment):
+    expected = {"replica a probe": 5, "replica b probe": 5, "through nginx probe": 6}
+    for replica, query in zip(deployment.replicas, ("replica+a+probe", "replica+b+probe"), strict=True):
+        for _ in range(5):
+            assert deployment.get(f"/api/search?q={query}", port=replica.port)[0] == 200
+    for n in range(6):
+        assert deployment.get(f"/?q=through+nginx+probe&page={n % 2 + 1}")[0] == 200
+    deadline = time.monotonic() + 15  # each worker writes its batch within a second or so
+    while True:
+        report = build_report(deployment.analytics, None, time.time(), limit=10_000)
+        found = {q["query"]: q["count"] for q in report["top_queries"] if q["query"] in expected}
+        if found == expected or time.monotonic() > deadline:
+            break
+        time.sleep(0.5)
+    assert found == expected
+    assert report["files"]["skipped"] == [] and report["files"]["read"] >= 2
+    assert report["searches"] + report["browses"] > 1000  # the load through nginx, too

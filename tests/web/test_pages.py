@@ -92,7 +92,8 @@ def test_search_page_results_facets_and_chips(client, search_index):
     titles = [a["attrs"]["href"] for a in doc.find("a") if a["attrs"].get("href", "").startswith("/entries/")]
     # The title carries the search (for highlights and the way back); the permalink is plain.
     carried = "?q=police&area=london-north&area=wessex&theme=police-file-quality"
-    assert titles[::2] == [f"/entries/{h.entry.id}{carried}" for h in result.hits]
+    # Each result carries the search and its rank there (a click, for the analytics).
+    assert titles[::2] == [f"/entries/{h.entry.id}{carried}&rank={n}" for n, h in enumerate(result.hits, 1)]
     assert titles[1::2] == [f"/entries/{h.entry.id}" for h in result.hits]
     checked = [
         (i["attrs"]["name"], i["attrs"]["value"])
@@ -252,7 +253,7 @@ def test_result_links_carry_the_search_and_the_entry_marks_its_words(client, sea
     doc = page(client, "/?q=VCL&area=wessex&page=1")
     first = doc.find("li", class_="result")[0]["attrs"]["id"].removeprefix("r-")
     titles = [a["attrs"]["href"] for a in doc.find("a") if a["attrs"].get("href", "").startswith("/entries/")]
-    assert titles[0] == f"/entries/{first}?q=VCL&area=wessex"
+    assert titles[0] == f"/entries/{first}?q=VCL&area=wessex&rank=1"
     assert titles[1] == f"/entries/{first}"  # the permalink stays plain
     html = client.get(titles[0]).get_data(as_text=True)
     entry = Page(html)

@@ -38,7 +38,8 @@ BUILD_ONLY = (
 
 
 def worker_modules(index: Path) -> set[str]:
-    command = [sys.executable, "-c", WORKER, "--index", str(index), "--corpus", str(REPO / "corpus"), "serve"]
+    command = [sys.executable, "-c", WORKER, "--index", str(index), "--corpus", str(REPO / "corpus"), "serve",
+               "--analytics-dir", str(index.parent / "analytics")]  # fmt: skip
     done = subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-3000:]
     return set(json.loads(done.stdout.splitlines()[-1]))
@@ -46,7 +47,7 @@ def worker_modules(index: Path) -> set[str]:
 
 def test_a_worker_serving_an_existing_index_loads_no_build_code(index_dir):
     modules = worker_modules(index_dir)
-    assert "search.query.searcher" in modules and "web" in modules
+    assert "search.query.searcher" in modules and "web" in modules and "search.analytics.recorder" in modules
     assert not modules & set(BUILD_ONLY)
 
 
