@@ -52,6 +52,10 @@ class Catalogue:
         }
 
 
+# A lay phrase the reports use in more entries than this is their own wording, not a reader's.
+MAX_LAY_IN_REPORT = 2
+
+
 def tag_themes(
     entries: list[Entry], taxonomy: Taxonomy, id_prefixes: dict[str, str] | None = None
 ) -> list[Entry]:
@@ -83,20 +87,41 @@ def tag_themes(
 
 
 def check_lay_terms(language: Language, entries: list[Entry]) -> None:
-    """Make sure every report phrase a lay term maps to is one the reports use."""
-    used: set[tuple[str, ...]] = set()
+    """Hold the lay thesaurus to its principles, against the reports themselves.
+
+    - every report phrase is one the reports use;
+    - a report phrase only one entry uses needs a reason (a group maps vocabulary to
+      vocabulary; it is not a pointer to one passage);
+    - a lay phrase is not the reports' own vocabulary: one the reports use in several
+      entries already means something there, and mapping it elsewhere misleads.
+    """
     sequences = [stems(" ".join([e.title, e.text, *(f.text for f in e.footnotes)])) for e in entries]
+
+    def entries_using(phrase: str) -> int:
+        seq = tuple(stems(phrase))
+        return sum(1 for sequence in sequences if seq and contains(sequence, seq))
+
+    counts: dict[str, int] = {}
     for term in language.lay_terms:
+        reasons = dict(term.reasons)
         for phrase in term.report:
-            seq = tuple(stems(phrase))
-            if seq in used:
-                continue
-            if not any(contains(sequence, seq) for sequence in sequences):
+            n = counts.setdefault(phrase, entries_using(phrase))
+            if n == 0:
                 raise CorpusError(
                     f"language.json: lay term {term.lay[0]!r} maps to {phrase!r}, which no report uses; "
                     "map it to the reports' own words"
                 )
-            used.add(seq)
+            if n == 1 and phrase not in reasons:
+                raise CorpusError(
+                    f"language.json: lay term {term.lay[0]!r} maps to {phrase!r}, which one entry uses; "
+                    'give it a reason ({"phrase": …, "reason": …}) or map to wider words'
+                )
+        for phrase in term.lay:
+            if counts.setdefault(phrase, entries_using(phrase)) > MAX_LAY_IN_REPORT:
+                raise CorpusError(
+                    f"language.json: lay phrase {phrase!r} is the reports' own wording "
+                    f"({counts[phrase]} entries use it); a lay group maps other words to the reports'"
+                )
 
 
 def read_id_prefix(meta: dict) -> str:
