@@ -10,6 +10,7 @@ order, the first at the start of a word.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -117,29 +118,34 @@ class Glossary:
     def __init__(self, items: list[Acronym]):
         self.items = sorted(items, key=lambda a: a.acronym.lower())
         self.by_key = {a.key: a for a in self.items}
-        self._by_expansion = {a.expansion_stems: a for a in self.items if a.expansion_stems}
+        # Several acronyms may share an expansion (DA and DV for "domestic abuse"): each keeps it.
+        self._by_expansion: dict[tuple[str, ...], list[Acronym]] = {}
+        for a in self.items:
+            if a.expansion_stems:
+                self._by_expansion.setdefault(a.expansion_stems, []).append(a)
 
     def lookup(self, word: str) -> Acronym | None:
         """Return the acronym a word (any case, singular or plural) stands for."""
         return self.by_key.get(stem(singular_acronym(word).lower()))
 
-    def aliases(self, seq: list[str]) -> list[str]:
+    def aliases(self, seq: Sequence[str]) -> list[str]:
         """Return the other form of every acronym or expansion in a stem sequence."""
         found = []
         present = set(seq)
         for key, acronym in self.by_key.items():
             if key in present:
                 found.append(acronym.expansion)
-        for phrase, acronym in self._by_expansion.items():
-            if phrase[0] in present and contains(seq, phrase):
-                found.append(acronym.acronym)
+        found.extend(a.acronym for a in self.expansions_in(seq))
         return found
 
-    def expansions_in(self, seq: tuple[str, ...]) -> list[Acronym]:
+    def expansions_in(self, seq: Sequence[str]) -> list[Acronym]:
         """Return the acronyms whose expansion occurs in a stem sequence."""
         present = set(seq)
         return [
-            a for phrase, a in self._by_expansion.items() if phrase[0] in present and contains(seq, phrase)
+            a
+            for phrase, acronyms in self._by_expansion.items()
+            if phrase[0] in present and contains(seq, phrase)
+            for a in acronyms
         ]
 
     def to_list(self) -> list[dict]:
