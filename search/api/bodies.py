@@ -438,6 +438,9 @@ class Acronym(Body):
     expansion: str
     origin: Literal["defined", "curated"]
     defined_in: str | None = None
+    related: list[str] | None = Field(
+        None, description="for a reader's acronym, the report's wider words for what it names"
+    )
 
 
 class Glossary(Body):

@@ -24,14 +24,25 @@ from search.curated.jsonfile import read_json
 from search.errors import CorpusError
 from search.models import ANNEX_B_KINDS, KINDS
 
+# A lay word standing alone must be at least this long: shorter ones mean too many things.
+MIN_LAY_WORD = 4
+
+
+FAMILY = re.compile(r"^[a-z]+(-[a-z]+)*$")
+
 
 @dataclass(frozen=True)
 class LayTerm:
-    """Words a reader uses, and the report's phrases for the same thing."""
+    """Words a reader uses, and the report's phrases for the same thing, in a family of groups.
+
+    `reasons` says, for a report phrase only one entry uses, why it belongs: a group maps
+    vocabulary to vocabulary, so a phrase that points at one passage needs a reason.
+    """
 
     lay: tuple[str, ...]
     report: tuple[str, ...]
     family: str = "general"
+    reasons: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -88,6 +99,33 @@ def kind_map(data, what: str, allowed, path: Path) -> dict[str, tuple[str, ...]]
     return {kind: phrase_list(phrases, f"{what}[{kind!r}]", path) for kind, phrases in data.items()}
 
 
+def read_lay_term(row, path: Path) -> LayTerm:
+    """Read one lay group: its family, the readers' phrases, the report's, and reasons."""
+    if not isinstance(row, dict):
+        raise CorpusError(f"{path.name}: each lay term is an object with 'family', 'lay' and 'report'")
+    lay = phrase_list(row.get("lay"), "a lay term's 'lay'", path)
+    family = row.get("family", "general")
+    if not isinstance(family, str) or not FAMILY.match(family):
+        raise CorpusError(f"{path.name}: lay term {lay[0]!r}: family must be lower-case words and hyphens")
+    report, reasons = [], []
+    for item in row.get("report") or []:
+        if (
+            isinstance(item, dict)
+            and isinstance(item.get("phrase"), str)
+            and isinstance(item.get("reason"), str)
+        ):
+            report.append(item["phrase"])
+            reasons.append((item["phrase"], item["reason"]))
+        else:
+            report.append(item)
+    report_phrases = phrase_list(report, "a lay term's 'report'", path)
+    for phrase in lay:
+        words = phrase.split()
+        if len(words) == 1 and len(phrase.strip("-")) < MIN_LAY_WORD:
+            raise CorpusError(f"{path.name}: lay word {phrase!r} is too short to mean one thing")
+    return LayTerm(lay, report_phrases, family, tuple(reasons))
+
+
 def load_language(path: Path) -> Language:
     """Read and validate `corpus/language.json`."""
     data = read_json(path)
@@ -95,17 +133,7 @@ def load_language(path: Path) -> Language:
     protected = data.get("protected_terms", [])
     if not all(isinstance(a, str) and a for a in abbreviations + protected):
         raise CorpusError(f"{path.name}: abbreviations and protected terms must be words")
-    lay_terms = []
-    for row in data.get("lay_terms", []):
-        if not isinstance(row, dict):
-            raise CorpusError(f"{path.name}: each lay term is an object with 'lay' and 'report' phrases")
-        lay_terms.append(
-            LayTerm(
-                phrase_list(row.get("lay"), "a lay term's 'lay'", path),
-                phrase_list(row.get("report"), "a lay term's 'report'", path),
-                row.get("family", "general"),
-            )  # fmt: skip
-        )
+    lay_terms = [read_lay_term(row, path) for row in data.get("lay_terms", [])]
     return Language(
         tuple(a.lower().rstrip(".") for a in abbreviations),
         frozenset(p.lower() for p in protected),

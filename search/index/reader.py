@@ -122,7 +122,7 @@ def read_build(build: Path, lease: Lease) -> OpenBuild:
             taxonomy=load_taxonomy(curated / "themes.json"),
             language=load_language(curated / "language.json"),
             documents=read_json(curated / "documents.json"),
-            glossary=Glossary([Acronym(**a) for a in read_json(build / "glossary.json")]),
+            glossary=Glossary([Acronym.from_dict(a) for a in read_json(build / "glossary.json")]),
             quality=read_json(build / "quality.json"),
             vocabulary=read_json(build / "vocabulary.json"),
             sentences=parameters_from_dict(read_json(build / "sentences.json")),

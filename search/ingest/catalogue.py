@@ -19,7 +19,7 @@ from search.ingest.report import parse_report
 from search.models import Entry, Finding
 from search.progress import Progress, silent
 from search.text.analysis import contains, stems
-from search.text.glossary import Glossary, build_glossary, load_curated
+from search.text.glossary import Acronym, Glossary, build_glossary, load_curated
 
 # Kinds whose title carries subject matter worth tagging (a heading, a criterion name).
 TAG_TITLE_KINDS = {"finding", "table"}
@@ -52,6 +52,10 @@ class Catalogue:
         }
 
 
+# A lay phrase the reports use in more entries than this is their own wording, not a reader's.
+MAX_LAY_IN_REPORT = 2
+
+
 def tag_themes(
     entries: list[Entry], taxonomy: Taxonomy, id_prefixes: dict[str, str] | None = None
 ) -> list[Entry]:
@@ -82,21 +86,56 @@ def tag_themes(
     return result
 
 
-def check_lay_terms(language: Language, entries: list[Entry]) -> None:
-    """Make sure every report phrase a lay term maps to is one the reports use."""
-    used: set[tuple[str, ...]] = set()
-    sequences = [stems(" ".join([e.title, e.text, *(f.text for f in e.footnotes)])) for e in entries]
+def check_lay_terms(language: Language, entries: list[Entry], acronyms: list[Acronym] = ()) -> None:
+    """Hold the lay thesaurus to its principles, against the reports themselves.
+
+    - every report phrase is one the reports use;
+    - a report phrase only one entry uses needs a reason (a group maps vocabulary to
+      vocabulary; it is not a pointer to one passage);
+    - a lay phrase is not the reports' own vocabulary: one the reports use in several
+      entries already means something there, and mapping it elsewhere misleads.
+    """
+    by_document: dict[str, list[list[str]]] = {}
+    for e in entries:
+        by_document.setdefault(e.source, []).append(
+            stems(" ".join([e.title, e.text, *(f.text for f in e.footnotes)]))
+        )
+
+    def entries_using(phrase: str) -> int:
+        """Return how many entries of one report use a phrase, at most (reports are read alike)."""
+        seq = tuple(stems(phrase))
+        return max(
+            sum(1 for s in sequences if seq and contains(s, seq)) for sequences in by_document.values()
+        )
+
+    counts: dict[str, int] = {}
     for term in language.lay_terms:
+        reasons = dict(term.reasons)
         for phrase in term.report:
-            seq = tuple(stems(phrase))
-            if seq in used:
-                continue
-            if not any(contains(sequence, seq) for sequence in sequences):
+            n = counts.setdefault(phrase, entries_using(phrase))
+            if n == 0:
                 raise CorpusError(
                     f"language.json: lay term {term.lay[0]!r} maps to {phrase!r}, which no report uses; "
                     "map it to the reports' own words"
                 )
-            used.add(seq)
+            if n == 1 and phrase not in reasons:
+                raise CorpusError(
+                    f"language.json: lay term {term.lay[0]!r} maps to {phrase!r}, which one entry uses; "
+                    'give it a reason ({"phrase": …, "reason": …}) or map to wider words'
+                )
+        for phrase in term.lay:
+            if counts.setdefault(phrase, entries_using(phrase)) > MAX_LAY_IN_REPORT:
+                raise CorpusError(
+                    f"language.json: lay phrase {phrase!r} is the reports' own wording "
+                    f"({counts[phrase]} entries use it); a lay group maps other words to the reports'"
+                )
+    for acronym in acronyms:
+        for phrase in acronym.related:
+            if counts.setdefault(phrase, entries_using(phrase)) == 0:
+                raise CorpusError(
+                    f"glossary.json: {acronym.acronym} is given the report's words {phrase!r}, "
+                    "which no report uses"
+                )
 
 
 def read_id_prefix(meta: dict) -> str:
@@ -140,7 +179,7 @@ def ingest(corpus_dir: Path, progress: Progress = silent) -> Catalogue:
             )
         seen.add(entry.id)
     entries = tag_themes(entries, taxonomy, id_prefixes)
-    check_lay_terms(language, entries)
+    check_lay_terms(language, entries, curated)
     findings += check_entries(entries)
     glossary = build_glossary([(e.id, e.text) for e in entries], curated)
     return Catalogue(

@@ -82,6 +82,15 @@ class Acronyms:
                     # use neither form ("quality of police files" for NFS) still surface.
                     loose = [wq.Term("text", s, boost=EXPANSION_WORD_BOOST) for s in acronym.expansion_stems]
                     clauses.append(Clause(f"words of {acronym.acronym}'s expansion", wq.Or(loose)))
+                if acronym and acronym.related:
+                    # A reader's acronym also finds the report's wider words for what it names.
+                    related = tuple(tuple(stems(p)) for p in acronym.related)
+                    found = alternatives(
+                        related, (q.item_stems,), f"the report's words for {acronym.acronym}", LAY_BOOST
+                    )
+                    clauses += found.clauses
+                    phrases += found.phrases
+                    marks |= found.marks
         for acronym in self.lex.glossary.expansions_in(q.item_stems):
             query = wq.Or([wq.Term(name, acronym.key, boost=ACRONYM_BOOST) for name in ("text", "title")])
             clauses.append(Clause(f"acronym of {acronym.expansion!r}: {acronym.acronym}", query))
@@ -124,8 +133,8 @@ class LayWords:
         """Return the lay groups found in a stem sequence whose family is on: (phrase, report words)."""
         return [
             (phrase, report)
-            for phrase, report, _ in self.lex.groups_in(seq)
-            if switches.on(f"{self.name}{FAMILY}{self.lex.lay_family(report)}")
+            for phrase, report, family, _ in self.lex.groups_in(seq)
+            if switches.on(f"{self.name}{FAMILY}{family}")
         ]
 
     def weakened(self, q: QueryWords) -> set[str]:

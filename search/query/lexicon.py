@@ -42,9 +42,8 @@ class Lexicon:
     rating_values: dict[str, str] = field(default_factory=dict)
     # The names of the Parts' overall scores ("Overall score for Part C"), as stems.
     overall_names: tuple[tuple[str, ...], ...] = ()
-    lay_terms: tuple[tuple[tuple[tuple[str, ...], ...], tuple[tuple[str, ...], ...]], ...] = ()
-    # The family of each lay group, by its report phrases ("money", "people" …).
-    lay_families: dict[tuple[tuple[str, ...], ...], str] = field(default_factory=dict)
+    # The lay thesaurus: (readers' phrases, the report's phrases, family), as stems.
+    lay_terms: tuple[tuple[tuple[tuple[str, ...], ...], tuple[tuple[str, ...], ...], str], ...] = ()
     # English words and names (wordfreq, at build time): never "corrected" into report words.
     english: frozenset[str] = frozenset()
 
@@ -62,30 +61,26 @@ class Lexicon:
     @cached_property
     def lay_family_names(self) -> tuple[str, ...]:
         """Return the lay thesaurus's families, in order of first use."""
-        return tuple(dict.fromkeys(self.lay_families.values()))
-
-    def lay_family(self, report: tuple[tuple[str, ...], ...]) -> str:
-        """Return the family of the lay group whose report phrases these are."""
-        return self.lay_families.get(report, "general")
+        return tuple(dict.fromkeys(family for _, _, family in self.lay_terms))
 
     @cached_property
-    def groups_by_first(self) -> dict[str, list[tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]]]:
-        """Lay phrases by their first stem: (phrase, the report's phrases for it)."""
+    def groups_by_first(self) -> dict[str, list[tuple[tuple[str, ...], tuple[tuple[str, ...], ...], str]]]:
+        """Lay phrases by their first stem: (phrase, the report's phrases for it, family)."""
         table: dict[str, list] = {}
-        for lay, report in self.lay_terms:
+        for lay, report, family in self.lay_terms:
             for phrase in lay:
-                table.setdefault(phrase[0], []).append((phrase, report))
+                table.setdefault(phrase[0], []).append((phrase, report, family))
         return table
 
     def groups_in(
         self, seq: tuple[str, ...]
-    ) -> list[tuple[tuple[str, ...], tuple[tuple[str, ...], ...], int]]:
-        """Return the lay phrases in a stem sequence, with the report's phrases and where each starts."""
+    ) -> list[tuple[tuple[str, ...], tuple[tuple[str, ...], ...], str, int]]:
+        """Return the lay phrases in a stem sequence: (phrase, the report's phrases, family, start)."""
         found = []
         for start, first in enumerate(seq):
-            for phrase, report in self.groups_by_first.get(first, ()):
+            for phrase, report, family in self.groups_by_first.get(first, ()):
                 if seq[start : start + len(phrase)] == phrase:
-                    found.append((phrase, report, start))
+                    found.append((phrase, report, family, start))
         return found
 
     @cached_property
@@ -178,8 +173,7 @@ def make_lexicon(build: OpenBuild, reader) -> Lexicon:
         overall_names=tuple(
             {tuple(stems(r.criterion)) for e in build.entries for r in e.ratings if len(r.code) == 1}
         ),
-        lay_terms=tuple((lay, report) for lay, report, _ in lay_terms),
-        lay_families={report: family for _, report, family in lay_terms},
+        lay_terms=lay_terms,
         english=build.english,
     )
 

@@ -10,6 +10,7 @@ order, the first at the start of a word.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,6 +32,8 @@ class Acronym:
     expansion: str
     origin: str  # "defined" (learnt from the text) or "curated"
     defined_in: str | None = None
+    # The report's wider words for what a reader's acronym names ("KPI": "performance data").
+    related: tuple[str, ...] = ()
 
     @property
     def key(self) -> str:
@@ -47,7 +50,14 @@ class Acronym:
         data = {"acronym": self.acronym, "expansion": self.expansion, "origin": self.origin}
         if self.defined_in:
             data["defined_in"] = self.defined_in
+        if self.related:
+            data["related"] = list(self.related)
         return data
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Acronym:
+        """Rebuild from `to_dict` output."""
+        return cls(**{**data, "related": tuple(data.get("related", ()))})
 
 
 def singular_acronym(short: str) -> str:
@@ -117,29 +127,34 @@ class Glossary:
     def __init__(self, items: list[Acronym]):
         self.items = sorted(items, key=lambda a: a.acronym.lower())
         self.by_key = {a.key: a for a in self.items}
-        self._by_expansion = {a.expansion_stems: a for a in self.items if a.expansion_stems}
+        # Several acronyms may share an expansion (DA and DV for "domestic abuse"): each keeps it.
+        self._by_expansion: dict[tuple[str, ...], list[Acronym]] = {}
+        for a in self.items:
+            if a.expansion_stems:
+                self._by_expansion.setdefault(a.expansion_stems, []).append(a)
 
     def lookup(self, word: str) -> Acronym | None:
         """Return the acronym a word (any case, singular or plural) stands for."""
         return self.by_key.get(stem(singular_acronym(word).lower()))
 
-    def aliases(self, seq: list[str]) -> list[str]:
+    def aliases(self, seq: Sequence[str]) -> list[str]:
         """Return the other form of every acronym or expansion in a stem sequence."""
         found = []
         present = set(seq)
         for key, acronym in self.by_key.items():
             if key in present:
                 found.append(acronym.expansion)
-        for phrase, acronym in self._by_expansion.items():
-            if phrase[0] in present and contains(seq, phrase):
-                found.append(acronym.acronym)
+        found.extend(a.acronym for a in self.expansions_in(seq))
         return found
 
-    def expansions_in(self, seq: tuple[str, ...]) -> list[Acronym]:
+    def expansions_in(self, seq: Sequence[str]) -> list[Acronym]:
         """Return the acronyms whose expansion occurs in a stem sequence."""
         present = set(seq)
         return [
-            a for phrase, a in self._by_expansion.items() if phrase[0] in present and contains(seq, phrase)
+            a
+            for phrase, acronyms in self._by_expansion.items()
+            if phrase[0] in present and contains(seq, phrase)
+            for a in acronyms
         ]
 
     def to_list(self) -> list[dict]:
@@ -153,12 +168,15 @@ def load_curated(path: Path) -> list[Acronym]:
     items, seen = [], set()
     for row in data.get("acronyms", []):
         acronym, expansion = row.get("acronym", ""), row.get("expansion", "")
+        related = row.get("report", [])
         if not ACRONYM.match(acronym) or not stems(expansion):
             raise CorpusError(f"{path.name}: bad acronym row {row!r}")
+        if not isinstance(related, list) or not all(isinstance(p, str) and stems(p) for p in related):
+            raise CorpusError(f"{path.name}: {acronym}: 'report' must list the report's phrases")
         if acronym.lower() in seen:
             raise CorpusError(f"{path.name}: acronym {acronym!r} appears twice")
         seen.add(acronym.lower())
-        items.append(Acronym(acronym, expansion, "curated"))
+        items.append(Acronym(acronym, expansion, "curated", related=tuple(related)))
     return items
 
 
