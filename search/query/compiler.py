@@ -18,6 +18,7 @@ from whoosh import query as wq
 from search.index.schema import FIELD_BOOSTS
 from search.query.corrections import Corrector
 from search.query.lexicon import Lexicon
+from search.query.limits import MAX_ACRONYMS, MAX_ALTERNATIVES, MAX_EXPANSIONS, MAX_OPERATORS, MAX_WORDS
 from search.query.syntax import QueryPlan
 from search.query.understanding import QueryReader, Understanding
 from search.text.analysis import contains, stem, stems, word_tokens
@@ -35,11 +36,6 @@ FAMILY_BOOST = 0.3
 THEME_SCORE = 1.0
 FUZZY_BOOST = 0.5
 COMMON_ACRONYM_SHARE = 0.1
-# Words compiled at most: a query is bounded in length, and so is the work it asks for.
-MAX_WORDS = 24
-# Phrases, prefixes and fuzzy words compiled at most, and words one prefix or fuzzy word stands for.
-MAX_OPERATORS = 8
-MAX_EXPANSIONS = 40
 
 
 @dataclass(frozen=True)
@@ -166,6 +162,7 @@ class QueryCompiler:
         theme = self.theme_clause(words, scoped=bool(understanding.areas))
         if theme is not None and clauses:
             clauses.append(theme)
+        clauses = distinct(clauses)
         query = combine([c.query for c in clauses], [c.query for c in required], excluded)
         if query is None and (understanding.areas or understanding.kinds):
             # Only an Area or a kind was named: every entry in scope, ranked by subject.
@@ -245,13 +242,17 @@ class QueryCompiler:
         """
         out: list[Clause] = []
         seq = tuple(s for item in items for s in stems(item))
+        expanded: set[str] = set()
         for item in items:
             for tok in word_tokens(item):
                 acronym = self.lex.glossary.lookup(tok.word)
                 # An acronym in a good share of the entries ("CPS") is the report's everyday
                 # word: its spelled-out form would only add noise.
                 common = self.lex.words.share(tok.stem) > COMMON_ACRONYM_SHARE
-                if acronym and acronym.expansion_stems and not common:
+                if acronym and acronym.expansion_stems and not common and len(expanded) < MAX_ACRONYMS:
+                    if acronym.key in expanded:
+                        continue
+                    expanded.add(acronym.key)
                     why = f"acronym {acronym.acronym}: {acronym.expansion}"
                     out.append(
                         Clause(why, phrase_query(acronym.expansion_stems, boost=ACRONYM_BOOST, slop=1))
@@ -267,8 +268,9 @@ class QueryCompiler:
             marks.add(acronym.key)
         added: set[tuple[tuple[str, ...], ...]] = set()
         spoken = (said, seq)
+        alternatives_at = len(out)
         for _, source, alternatives, _ in self.lex.groups_in(said) + self.lex.groups_in(seq):
-            if alternatives in added:
+            if alternatives in added or len(out) - alternatives_at >= MAX_ALTERNATIVES:
                 continue
             added.add(alternatives)
             if source == "synonym":
@@ -302,6 +304,15 @@ class QueryCompiler:
             return None
         query = wq.Or([wq.ConstantScoreQuery(wq.Term("themes", s), THEME_SCORE) for s in slugs])
         return Clause(f"theme {', '.join(slugs)}", query)
+
+
+def distinct(clauses: list[Clause]) -> list[Clause]:
+    """Return the clauses without repeats: a word or an acronym said twice is searched for once."""
+    first: dict[tuple[str, wq.Query], Clause] = {}
+    for clause in clauses:
+        # Keyed by the text first: Whoosh's hashes of similar Or queries collide.
+        first.setdefault((repr(clause.query), clause.query), clause)
+    return list(first.values())
 
 
 def combine(optional: list, required: list, excluded: list) -> wq.Query | None:

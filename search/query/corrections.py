@@ -18,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from search.query.lexicon import Lexicon
+from search.query.limits import MAX_SPELLED
 from search.text.analysis import TOKEN, stem, word_tokens
 
 # Up to this many words a correction replaces the word and is reported.
@@ -68,15 +69,18 @@ class Corrector:
         Acronyms are left alone.
         """
         replacements: dict[str, str] = {}
-        for word in words:
-            for tok in word_tokens(word):
-                if self.lex.glossary.lookup(tok.word):
-                    continue
-                better = self.lex.speller.correct(tok.word)
-                # A word whose stem the report uses is corrected only to a spelling of the
-                # same stem ("engagment" → "engagement"), never to another word.
-                if better and (tok.stem not in self.lex.indexed_stems or stem(better) == tok.stem):
-                    replacements[tok.word] = better
+        unknown = {
+            t.word: t
+            for word in words
+            for t in word_tokens(word)
+            if not self.lex.speller.known(t.word) and not self.lex.glossary.lookup(t.word)
+        }
+        for tok in list(unknown.values())[:MAX_SPELLED]:
+            better = self.lex.speller.correct(tok.word)
+            # A word whose stem the report uses is corrected only to a spelling of the
+            # same stem ("engagment" → "engagement"), never to another word.
+            if better and (tok.stem not in self.lex.indexed_stems or stem(better) == tok.stem):
+                replacements[tok.word] = better
         return replacements
 
     def misplaced(self, words: list[str], done: dict[str, str]) -> dict[str, str]:
@@ -84,9 +88,16 @@ class Corrector:
         toks = [t for word in words for t in word_tokens(word)]
         found: dict[str, str] = {}
         pairs = self.lex.words
-        for left, right in zip(toks, toks[1:], strict=False):
-            if left.word in done or right.word in done or pairs.pair_count(left.stem, right.stem):
+        unknown = [
+            (left, right)
+            for left, right in zip(toks, toks[1:], strict=False)
+            if not (left.word in done or right.word in done or pairs.pair_count(left.stem, right.stem))
+        ]
+        tried: set[tuple[str, str]] = set()
+        for left, right in unknown:
+            if (left.word, right.word) in tried or len(tried) >= MAX_SPELLED:
                 continue
+            tried.add((left.word, right.word))
             best = None
             for changed, keep, position in ((left, right, 0), (right, left, 1)):
                 if self.protected(changed.word):
