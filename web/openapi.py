@@ -7,6 +7,7 @@ from search.query.request import (
     COMPARE_MAX,
     COMPARE_MIN,
     DEFAULT_SUGGESTIONS,
+    MAX_EXPLAINED,
     MAX_PAGE,
     MAX_PER_PAGE,
     MAX_QUERY,
@@ -401,7 +402,8 @@ SEARCH_PARAMETERS = [
     query_parameter(
         "explain",
         {"enum": ["0", "1", "true", "false"], "default": "0"},
-        "1: add to the result how the query was read, and to each hit why it scored as it did",
+        f"1: add to the result how the query was read, and to each of its first {MAX_EXPLAINED} hits"
+        " why it scored as it did",
     ),
 ]
 CACHE_HEADERS = {

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from flask import Blueprint, Response, g, redirect, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
@@ -35,9 +35,13 @@ bp = Blueprint("pages", __name__)
 RELATED_LIMIT = 5
 
 
-def run_search(args: MultiDict) -> SearchResult:
-    """Validate the search parameters of a request and run them on the served index."""
-    return get_index().search(parse_request(args.to_dict(flat=False)))
+def run_search(args: MultiDict, explain: bool = True) -> SearchResult:
+    """Validate the search parameters of a request and run them on the served index.
+
+    Without `explain`, an explain=1 in the request is ignored (a page shows no explanations).
+    """
+    req = parse_request(args.to_dict(flat=False))
+    return get_index().search(req if explain else replace(req, explain=False))
 
 
 @dataclass(frozen=True)
@@ -162,7 +166,7 @@ def labels() -> dict:
 @bp.get("/")
 def search_page():
     """Show the search page: query box, facets, results; an empty query browses everything."""
-    result = run_search(request.args)
+    result = run_search(request.args, explain=False)
     facets = dict(result.facets)
     facets["part"] = tuple(
         sorted(facets["part"], key=lambda v: PARTS.index(v.value) if v.value in PARTS else 99)

@@ -718,3 +718,18 @@ def test_a_named_area_scopes_the_page_with_a_way_to_search_every_area(client):
     doc = page(client, "/?q=wessex+disclosure")
     assert doc.text_of("p", class_="scope").startswith("Showing entries about Wessex only")
     assert doc.links()["Search every Area for “disclosure”"] == "/?q=disclosure"
+
+
+def test_a_page_ignores_explain_and_the_api_explains_only_the_first_hits(client, monkeypatch):
+    import search.query.searcher as searcher
+    from search.query.request import MAX_EXPLAINED
+
+    explained = []
+    real = searcher.explain_entry
+    monkeypatch.setattr(searcher, "explain_entry", lambda *a: explained.append(a[3]) or real(*a))
+    page = client.get("/?q=casework&explain=1&per_page=100")
+    assert page.status_code == 200 and page.data.count(b'class="result') >= 100
+    assert explained == []  # a page shows no explanations, so it computes none
+    body = client.get("/api/search?q=casework&explain=1&per_page=100").get_json()
+    assert len(explained) == MAX_EXPLAINED
+    assert ["explanation" in hit for hit in body["results"]] == [True] * MAX_EXPLAINED + [False] * 90
