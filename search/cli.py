@@ -10,7 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from search.errors import QueryError, SearchError
+from search.errors import QueryError, SearchError, os_cause
 from search.models import FACETS, SORTS
 
 DEFAULT_HOST = "127.0.0.1"
@@ -380,5 +380,9 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except BrokenPipeError:
         return 0
+    except OSError as exc:  # a file or folder that cannot be read or written, named with why
+        where = f"{os.fsdecode(exc.filename)}: " if exc.filename is not None else ""
+        print(f"error: {where}{os_cause(exc)}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         return 130
