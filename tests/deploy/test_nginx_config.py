@@ -52,6 +52,10 @@ def test_the_rendered_configuration_is_whole_and_nginx_accepts_it(tmp_path):
         (["--replica", "127.0.0.1:8001;include /etc/passwd"], "a replica must be HOST:PORT"),
         (["--replica", "127.0.0.1:8001", "--listen", "8080"], "--listen must be HOST:PORT"),
         (["--replica", "127.0.0.1:8001", "--server-name", "a; return 200"], "the server name must be"),
+        (["--replica", "127.0.0.1:8001", "--server-name", "_"], "nginx reads that as a catch-all"),
+        (["--replica", "127.0.0.1:8001", "--server-name", "~^search"], "nginx reads that as a catch-all"),
+        (["--replica", "127.0.0.1:8001", "--server-name", "search..example"], "a host name or an IP address"),
+        (["--replica", "127.0.0.1:8001", "--server-name", "search_example"], "a host name or an IP address"),
         (["--replica", "127.0.0.1:8001", "--csv-rate", "lots"], "the CSV rate must look like"),
         ([], "the following arguments are required: --replica"),
     ],
@@ -61,6 +65,13 @@ def test_bad_values_give_a_message_and_a_non_zero_exit(tmp_path, args, message):
     assert done.returncode != 0
     assert message in done.stderr and "Traceback" not in done.stderr
     assert not (tmp_path / "nginx" / "nginx.conf").exists()
+
+
+@pytest.mark.parametrize("name", ["search.example.org", "localhost", "127.0.0.1", "[::1]", "a-b.example"])
+def test_names_a_client_can_send_as_its_host_are_accepted(tmp_path, name):
+    done = cli(str(tmp_path / "nginx"), "--replica", "127.0.0.1:8001", "--server-name", name)
+    assert done.returncode == 0, done.stderr
+    assert f"server_name {name};" in (tmp_path / "nginx" / "aap-search.conf").read_text()
 
 
 def test_a_folder_nginx_cannot_hold_unquoted_is_refused(tmp_path):
