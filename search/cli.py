@@ -241,6 +241,9 @@ def cmd_nginx_config(args) -> int:
         replicas=tuple(args.replica),
         csv_rate=args.csv_rate,
         csv_burst=args.csv_burst,
+        request_rate=args.request_rate,
+        request_burst=args.request_burst,
+        connections_per_address=args.connections_per_address,
     )
     write_nginx_config(Path(args.folder), site)
     print(f"Wrote {Path(args.folder) / 'nginx.conf'} and {Path(args.folder) / 'aap-search.conf'}")
@@ -358,6 +361,18 @@ def make_parser() -> argparse.ArgumentParser:
         "--csv-rate", default="30r/m", help="CSV downloads per address (nginx rate, default 30r/m)"
     )
     n.add_argument("--csv-burst", type=int, default=5, help="CSV downloads allowed at once above the rate")
+    n.add_argument(
+        "--request-rate", default="10r/s", help="searches and pages per address (nginx rate, default 10r/s)"
+    )
+    n.add_argument(
+        "--request-burst", type=int, default=50, help="requests allowed at once above the rate (default 50)"
+    )
+    n.add_argument(
+        "--connections-per-address",
+        type=int,
+        default=8,
+        help="requests in progress at once from one address (default 8)",
+    )
     n.set_defaults(func=cmd_nginx_config)
 
     b = sub.add_parser("bench", help="measure speed and memory (see README)")

@@ -41,6 +41,9 @@ class NginxSite:
     static_root: Path = STATIC_ROOT
     csv_rate: str = "30r/m"
     csv_burst: int = 5
+    request_rate: str = "10r/s"
+    request_burst: int = 50
+    connections_per_address: int = 8
 
 
 def address(value: str, what: str) -> str:
@@ -78,11 +81,16 @@ def render_site(site: NginxSite, access_log: Path) -> str:
     check_server_name(site.server_name)
     if not RATE.fullmatch(site.csv_rate) or not 0 <= site.csv_burst <= 10_000:
         raise SearchError("the CSV rate must look like 30r/m or 2r/s, and the burst be 0–10000")
+    if not RATE.fullmatch(site.request_rate) or not 0 <= site.request_burst <= 10_000:
+        raise SearchError("the request rate must look like 10r/s or 600r/m, and the burst be 0–10000")
+    if not 1 <= site.connections_per_address <= 10_000:
+        raise SearchError("the connections per address must be 1–10000")
     if not (site.static_root / "style.css").is_file():
         raise SearchError(f"{site.static_root} is not the web service's static folder")
     servers = "\n".join(
-        # One failure marks a replica down for 2 s: its requests go to the others meanwhile.
-        f"    server {address(r, 'a replica')} max_fails=1 fail_timeout=2s;"
+        # One failure (refused, or no answer within proxy_read_timeout) marks a replica down
+        # for 10 s: its requests go to the others meanwhile, then one is tried on it again.
+        f"    server {address(r, 'a replica')} max_fails=1 fail_timeout=10s;"
         for r in site.replicas
     )
     return fill(
@@ -95,6 +103,9 @@ def render_site(site: NginxSite, access_log: Path) -> str:
             "ACCESS_LOG": safe_path(access_log, "the access log"),
             "CSV_RATE": site.csv_rate,
             "CSV_BURST": str(site.csv_burst),
+            "REQUEST_RATE": site.request_rate,
+            "REQUEST_BURST": str(site.request_burst),
+            "CONNECTIONS_PER_ADDRESS": str(site.connections_per_address),
         },
     )
 

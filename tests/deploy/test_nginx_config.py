@@ -36,6 +36,13 @@ def test_the_rendered_configuration_is_whole_and_nginx_accepts_it(tmp_path):
     assert "server 127.0.0.1:18001 max_fails=1" in site and "server 127.0.0.1:18002" in site
     assert "server_name search.example.org;" in site and f"alias {REPO / 'web' / 'static'}/;" in site
     assert f"pid {folder.resolve()}/nginx.pid;" in main and "daemon off;" in main
+    assert "worker_processes auto;" in main and "worker_connections 8192;" in main
+    assert "limit_conn aap_search_addresses 8;" in site and "proxy_read_timeout 3s;" in site
+    # Searches and pages are limited per address as well as CSV downloads; static files are not.
+    limited = re.findall(
+        r"location ([^{]+)\{[^}]*?limit_req zone=aap_search_requests burst=50 nodelay;", site
+    )
+    assert [place.strip() for place in limited] == ["/", "/api/", "= /api/search.csv"]
     assert all((folder / "tmp" / name).is_dir() for name in ("body", "proxy", "fastcgi", "uwsgi", "scgi"))
     nginx = find_nginx()
     if nginx is None:
@@ -53,9 +60,15 @@ def test_the_rendered_configuration_is_whole_and_nginx_accepts_it(tmp_path):
         (["--replica", "127.0.0.1:8001", "--listen", "8080"], "--listen must be HOST:PORT"),
         (["--replica", "127.0.0.1:8001", "--server-name", "a; return 200"], "the server name must be"),
         (["--replica", "127.0.0.1:8001", "--server-name", "_"], "nginx reads that as a catch-all"),
+        (
+            ["--replica", "127.0.0.1:8001", "--server-name", "*.example.org"],
+            "nginx reads that as a catch-all",
+        ),
         (["--replica", "127.0.0.1:8001", "--server-name", "~^search"], "nginx reads that as a catch-all"),
         (["--replica", "127.0.0.1:8001", "--server-name", "search..example"], "a host name or an IP address"),
         (["--replica", "127.0.0.1:8001", "--server-name", "search_example"], "a host name or an IP address"),
+        (["--replica", "127.0.0.1:8001", "--request-rate", "fast"], "the request rate must look like"),
+        (["--replica", "127.0.0.1:8001", "--connections-per-address", "0"], "connections per address"),
         (["--replica", "127.0.0.1:8001", "--csv-rate", "lots"], "the CSV rate must look like"),
         ([], "the following arguments are required: --replica"),
     ],
