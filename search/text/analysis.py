@@ -94,7 +94,7 @@ def normalise_text(text: str) -> str:
     """Return text in the form it is indexed and searched in: NFKC, format characters removed."""
     if is_normal(text):
         return text
-    return "".join(piece for _, _, piece in normal_pieces(text))
+    return normalise_with_spans(text)[0]
 
 
 @lru_cache(maxsize=200_000)
@@ -139,14 +139,18 @@ def tokens(text: str) -> list[Token]:
     return out
 
 
-def normalise_with_spans(text: str) -> tuple[str, list[int], list[int]]:
-    """Return text's normal form, and for each of its characters where its source starts and ends."""
+@lru_cache(maxsize=1024)
+def normalise_with_spans(text: str) -> tuple[str, tuple[int, ...], tuple[int, ...]]:
+    """Return text's normal form, and for each of its characters where its source starts and ends.
+
+    Cached: a query not yet in the normal form is read several times while it is compiled.
+    """
     pieces, starts, ends = [], [], []
     for start, end, piece in normal_pieces(text):
         pieces.append(piece)
         starts += [start] * len(piece)
         ends += [end] * len(piece)
-    return "".join(pieces), starts, ends
+    return "".join(pieces), tuple(starts), tuple(ends)
 
 
 def normalise_word(raw: str) -> str:

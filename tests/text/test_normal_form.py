@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 import pytest
 
 from search.index.schema import make_analyzer
@@ -83,3 +85,17 @@ def test_the_report_is_read_as_before(catalogue):
     for entry in catalogue.entries:
         text = json.dumps(entry.to_dict(), ensure_ascii=False)
         assert normalise_text(text) == text, entry.id
+
+
+def test_a_query_not_in_the_normal_form_is_put_in_it_once(search_index, monkeypatch):
+    import search.text.analysis as analysis
+    from search.models import SearchRequest
+
+    calls = []
+    real = analysis.normal_pieces
+    monkeypatch.setattr(analysis, "normal_pieces", lambda text: calls.append(text) or real(text))
+    analysis.normalise_with_spans.cache_clear()
+    # Not put in the normal form by the API's parameters first: the engine reads it as it is.
+    q = "ｚ" * 300 + " ｖｉｃｔｉｍ ｌｅｔｔｅｒｓ" * 20
+    assert search_index.search(SearchRequest(q=q)).total > 0
+    assert "ｚ" * 300 in calls and max(Counter(calls).values()) == 1
