@@ -2,6 +2,7 @@
 
 - `request`        raw parameters (URL or command line) → a validated `SearchRequest`, bounded
 - `syntax`         the query string → a `QueryPlan` (words, phrases, filters, operators)
+- `limits`         a plan → the same plan within what a query may ask for, counted in stems
 - `understanding`  a plan's words → an `Understanding`: frame, topic, Areas, kinds, criteria, question
 - `lexicon`        what the build knows about its words (acronyms, spelling, stems, themes, lay terms)
 - `corrections`    misspelt words, and right words in the wrong place
