@@ -249,9 +249,9 @@ class QueryCompiler:
                 # An acronym in a good share of the entries ("CPS") is the report's everyday
                 # word: its spelled-out form would only add noise.
                 common = self.lex.words.share(tok.stem) > COMMON_ACRONYM_SHARE
-                if acronym and acronym.expansion_stems and not common and len(expanded) < MAX_ACRONYMS:
-                    if acronym.key in expanded:
-                        continue
+                # Each acronym is spelled out once, and only the first few are.
+                fresh = acronym is not None and acronym.key not in expanded and len(expanded) < MAX_ACRONYMS
+                if fresh and acronym.expansion_stems and not common:
                     expanded.add(acronym.key)
                     why = f"acronym {acronym.acronym}: {acronym.expansion}"
                     out.append(

@@ -88,13 +88,13 @@ class Corrector:
         toks = [t for word in words for t in word_tokens(word)]
         found: dict[str, str] = {}
         pairs = self.lex.words
-        unknown = [
+        unused = [  # pairs of words the report never puts side by side
             (left, right)
             for left, right in zip(toks, toks[1:], strict=False)
             if not (left.word in done or right.word in done or pairs.pair_count(left.stem, right.stem))
         ]
         tried: set[tuple[str, str]] = set()
-        for left, right in unknown:
+        for left, right in unused:
             if (left.word, right.word) in tried or len(tried) >= MAX_SPELLED:
                 continue
             tried.add((left.word, right.word))
