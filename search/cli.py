@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from search.analytics.recorder import DEFAULT_KEEP_DAYS
-from search.errors import QueryError, SearchError
+from search.errors import QueryError, SearchError, os_cause
 from search.models import FACETS, SORTS
 
 DEFAULT_HOST = "127.0.0.1"
@@ -284,6 +284,9 @@ def cmd_nginx_config(args) -> int:
         replicas=tuple(args.replica),
         csv_rate=args.csv_rate,
         csv_burst=args.csv_burst,
+        request_rate=args.request_rate,
+        request_burst=args.request_burst,
+        connections_per_address=args.connections_per_address,
     )
     write_nginx_config(Path(args.folder), site)
     print(f"Wrote {Path(args.folder) / 'nginx.conf'} and {Path(args.folder) / 'aap-search.conf'}")
@@ -422,6 +425,18 @@ def make_parser() -> argparse.ArgumentParser:
         "--csv-rate", default="30r/m", help="CSV downloads per address (nginx rate, default 30r/m)"
     )
     n.add_argument("--csv-burst", type=int, default=5, help="CSV downloads allowed at once above the rate")
+    n.add_argument(
+        "--request-rate", default="10r/s", help="searches and pages per address (nginx rate, default 10r/s)"
+    )
+    n.add_argument(
+        "--request-burst", type=int, default=50, help="requests allowed at once above the rate (default 50)"
+    )
+    n.add_argument(
+        "--connections-per-address",
+        type=int,
+        default=8,
+        help="requests in progress at once from one address (default 8)",
+    )
     n.set_defaults(func=cmd_nginx_config)
 
     a = sub.add_parser("analytics", help="report what readers searched for and opened (every file merged)")
@@ -453,5 +468,9 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except BrokenPipeError:
         return 0
+    except OSError as exc:  # a file or folder that cannot be read or written, named with why
+        where = f"{os.fsdecode(exc.filename)}: " if exc.filename is not None else ""
+        print(f"error: {where}{os_cause(exc)}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         return 130

@@ -22,7 +22,11 @@ TEMPLATES = REPO / "deploy" / "nginx"
 STATIC_ROOT = REPO / "web" / "static"
 TEMP_FOLDERS = ("body", "proxy", "fastcgi", "uwsgi", "scgi")
 ADDRESS = re.compile(r"(?P<host>[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\]):(?P<port>\d{1,5})")
-SERVER_NAME = re.compile(r"[A-Za-z0-9.-]+|_")
+# A host name (labels of letters, digits and inner hyphens), an IPv4 address, or an IPv6 one in
+# brackets: what a client can send as Host. Not "_" or a wildcard, which match no request
+# here (the default server answers any other Host with 400) and no public URL.
+LABEL = r"(?!-)[A-Za-z0-9-]{1,63}(?<!-)"
+SERVER_NAME = re.compile(rf"{LABEL}(?:\.{LABEL})*|\[[0-9A-Fa-f:.]+\]")
 RATE = re.compile(r"\d{1,6}r/[sm]")
 SAFE_PATH = re.compile(r"[^\s;{}'\"\\$#]+")
 
@@ -37,6 +41,9 @@ class NginxSite:
     static_root: Path = STATIC_ROOT
     csv_rate: str = "30r/m"
     csv_burst: int = 5
+    request_rate: str = "10r/s"
+    request_burst: int = 50
+    connections_per_address: int = 8
 
 
 def address(value: str, what: str) -> str:
@@ -71,15 +78,19 @@ def render_site(site: NginxSite, access_log: Path) -> str:
     """Return the site configuration (aap-search.conf) for these replicas."""
     if not site.replicas:
         raise SearchError("name at least one replica (--replica HOST:PORT)")
-    if not SERVER_NAME.fullmatch(site.server_name):
-        raise SearchError(f"the server name must be a host name, not {site.server_name[:60]!r}")
+    check_server_name(site.server_name)
     if not RATE.fullmatch(site.csv_rate) or not 0 <= site.csv_burst <= 10_000:
         raise SearchError("the CSV rate must look like 30r/m or 2r/s, and the burst be 0–10000")
+    if not RATE.fullmatch(site.request_rate) or not 0 <= site.request_burst <= 10_000:
+        raise SearchError("the request rate must look like 10r/s or 600r/m, and the burst be 0–10000")
+    if not 1 <= site.connections_per_address <= 10_000:
+        raise SearchError("the connections per address must be 1–10000")
     if not (site.static_root / "style.css").is_file():
         raise SearchError(f"{site.static_root} is not the web service's static folder")
     servers = "\n".join(
-        # One failure marks a replica down for 2 s: its requests go to the others meanwhile.
-        f"    server {address(r, 'a replica')} max_fails=1 fail_timeout=2s;"
+        # One failure (refused, or no answer within proxy_read_timeout) marks a replica down
+        # for 10 s: its requests go to the others meanwhile, then one is tried on it again.
+        f"    server {address(r, 'a replica')} max_fails=1 fail_timeout=10s;"
         for r in site.replicas
     )
     return fill(
@@ -92,8 +103,22 @@ def render_site(site: NginxSite, access_log: Path) -> str:
             "ACCESS_LOG": safe_path(access_log, "the access log"),
             "CSV_RATE": site.csv_rate,
             "CSV_BURST": str(site.csv_burst),
+            "REQUEST_RATE": site.request_rate,
+            "REQUEST_BURST": str(site.request_burst),
+            "CONNECTIONS_PER_ADDRESS": str(site.connections_per_address),
         },
     )
+
+
+def check_server_name(name: str) -> None:
+    """Refuse a server name no request can be answered under (see SERVER_NAME)."""
+    if name in ("_", "") or "*" in name or name.startswith("~"):
+        raise SearchError(
+            f"the server name must be the host name clients use (the public URL's), not {name[:60]!r}: "
+            "nginx reads that as a catch-all or a pattern, and every request would get a 400"
+        )
+    if len(name) > 253 or not SERVER_NAME.fullmatch(name):
+        raise SearchError(f"the server name must be a host name or an IP address, not {name[:60]!r}")
 
 
 def render_main(prefix: Path) -> str:

@@ -188,3 +188,31 @@ def test_explain_of_an_unknown_entry_is_a_clear_error(index_dir):
 def test_query_prints_the_answer(index_dir):
     out = run("query", "how many strengths does wessex have", index=index_dir).stdout
     assert out.splitlines()[1] == "Answer: The report lists 8 strengths for Wessex (Annex B)."
+
+
+def test_a_build_into_a_folder_that_cannot_be_written_is_one_sentence(tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    out = run("build", "--quiet", index=blocker / "index", check=False)
+    assert out.returncode == 1 and out.stdout == ""
+    assert out.stderr.splitlines() == [f"error: cannot write to {blocker / 'index'}: Not a directory"]
+
+
+def test_a_build_into_a_full_folder_is_one_sentence_and_leaves_nothing_half_written(
+    tmp_path, monkeypatch, capsys
+):
+    import errno
+    import os
+
+    import search.index.build as build
+    from search import cli
+
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(build, "write_sidecars", full)
+    index = tmp_path / "index"
+    assert cli.main(["--corpus", str(CORPUS), "--index", str(index), "build", "--quiet"]) == 1
+    err = capsys.readouterr().err
+    assert err.splitlines() == [f"error: cannot write to {index}: No space left on device"]
+    assert current_build(index) is None and list((index / "builds").iterdir()) == []

@@ -1,10 +1,15 @@
 """Compressed responses: Brotli or gzip for pages, JSON, CSV and static text (Flask-Compress).
 
-Flask-Compress picks an encoding from Accept-Encoding, adds `Vary: Accept-Encoding`,
-and gives a strong ETag (static files) a suffix per encoding, so a compressed and an
-uncompressed file never share a strong validator. Pages and API answers carry weak
-ETags (web/headers.py), which may name both encodings of the same content; their
-304s are answered before the view runs, so they are never compressed.
+Flask-Compress compresses, adds `Vary: Accept-Encoding`, and gives a strong ETag
+(static files) a suffix per encoding, so a compressed and an uncompressed file never
+share a strong validator. Pages and API answers carry weak ETags (web/headers.py),
+which may name both encodings of the same content; their 304s are answered before
+the view runs, so they are never compressed.
+
+Which encoding to use is chosen here, by Werkzeug's reading of Accept-Encoding:
+Flask-Compress (1.25, its latest release) uses a coding the client refuses with
+`q=0` when it is the only one named ("gzip;q=0" still got gzip), or the one a
+wildcard does not cover ("br;q=0, *" got Brotli).
 """
 
 from __future__ import annotations
@@ -48,10 +53,29 @@ def buffer_static(response: Response) -> Response:
     return response
 
 
+class NegotiatedCompress(Compress):
+    """Flask-Compress, told the one encoding the client accepts best (RFC 9110, 12.5.3)."""
+
+    def after_request(self, response: Response) -> Response:
+        chosen = request.accept_encodings.best_match(self.enabled_algorithms)
+        # Flask-Compress reads the header itself: it is shown only the choice ("identity"
+        # for none) while it runs, and the request's own header is put back afterwards.
+        environ = request.environ
+        sent = environ.get("HTTP_ACCEPT_ENCODING")
+        environ["HTTP_ACCEPT_ENCODING"] = chosen or "identity"
+        try:
+            return super().after_request(response)
+        finally:
+            if sent is None:
+                environ.pop("HTTP_ACCEPT_ENCODING", None)
+            else:
+                environ["HTTP_ACCEPT_ENCODING"] = sent
+
+
 def install(app: Flask) -> None:
     """Compress responses; call before web.headers.install, so ETags are set before compressing."""
     for key, value in SETTINGS.items():
         app.config.setdefault(key, value)
-    Compress(app)
+    NegotiatedCompress(app)
     # Registered after Compress, so it runs before it.
     app.after_request(buffer_static)

@@ -8,7 +8,7 @@ pure aggregates of `search.output`.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from flask import g
 
@@ -57,9 +57,15 @@ def search_request(params: Params) -> SearchRequest:
     return read(SearchParams, params, filter_values()).to_request()
 
 
-def run_search(params: Params) -> SearchResult:
-    """Validate the search parameters of a request and run them on the served index."""
-    g.search_result = get_index().search(search_request(params))  # for web/analytics.py
+def run_search(params: Params, explain: bool = True) -> SearchResult:
+    """Validate the search parameters of a request and run them on the served index.
+
+    Without `explain`, an explain=1 in the request is ignored (a page shows no explanations).
+    """
+    req = search_request(params)
+    g.search_result = get_index().search(
+        req if explain else replace(req, explain=False)
+    )  # for web/analytics.py
     return g.search_result
 
 

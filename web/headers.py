@@ -36,6 +36,9 @@ PAGE_CACHE = "public, max-age=60"
 STATIC_CACHE = "public, max-age=31536000, immutable"
 UNVERSIONED_STATIC_CACHE = "public, max-age=300"
 CODE_SUFFIXES = {".py", ".html", ".xml", ".css", ".js"}
+# The settings an answer's body depends on besides the build and the URL: the code, and the
+# public URL its links are made from (CSV rows, citations, the OpenSearch description).
+BODY_SETTINGS = ("CODE_VERSION", "PUBLIC_URL")
 
 
 def code_version(folder: Path) -> str:
@@ -48,9 +51,10 @@ def code_version(folder: Path) -> str:
 
 
 def request_etag(build: str) -> str:
-    """Return the ETag of this request's answer: the build, the code and the full URL."""
+    """Return the ETag of this request's answer: the build, the settings a body depends on, the full URL."""
     # The path and query, not the Host: answers are the same whichever trusted name was used.
-    key = "\n".join([build, current_app.config["CODE_VERSION"], request.full_path])
+    settings = [f"{name}={current_app.config[name]}" for name in BODY_SETTINGS]
+    key = "\n".join([build, *settings, request.full_path])
     return hashlib.sha256(key.encode()).hexdigest()[:32]
 
 

@@ -33,10 +33,12 @@ class IndexHolder:
 
     Requests `acquire()` the index and `release()` it when done. Reading CURRENT (one
     small file) happens at most once per `interval` seconds; when it names a new build,
-    later requests get the new index while requests still holding the old one finish
-    on it, and the old one is closed when the last of them releases it. A build that
-    cannot be opened leaves the previous one serving; with none, `acquire()` raises
-    IndexMissing until a usable build appears.
+    the request that noticed opens it, outside the lock, while every other request
+    goes on with the build being served; then later requests get the new index, the
+    requests still holding the old one finish on it, and the old one is closed when
+    the last of them releases it. A build that cannot be opened leaves the previous
+    one serving; with none, requests wait for a build being opened, and `acquire()`
+    raises IndexMissing until a usable build appears.
     """
 
     def __init__(
@@ -51,6 +53,8 @@ class IndexHolder:
         self.opener = opener
         self.clock = clock
         self._lock = threading.Lock()
+        self._opened = threading.Condition(self._lock)
+        self._opening = False
         self._index: SearchIndex | None = None
         self._pointer: str | None = None
         self._checked = float("-inf")
@@ -66,9 +70,13 @@ class IndexHolder:
         """Return the index to serve a request with; pair with release()."""
         with self._lock:
             now = self.clock()
-            if self._index is None or now - self._checked >= self.interval:
-                self._checked = now
-                self._refresh(now)
+            opening, pointer = self._build_to_open(now)
+            self._opening = self._opening or opening
+        if opening:
+            self._open(pointer, now)
+        with self._lock:
+            while self._index is None and self._opening:
+                self._opened.wait()  # nothing to serve yet: wait for the build being opened
             if self._index is None:
                 assert self._failure is not None
                 raise self._failure[2]
@@ -87,24 +95,43 @@ class IndexHolder:
                 if retired is not None:
                     self._close(retired)
 
-    def _refresh(self, now: float) -> None:
+    def _build_to_open(self, now: float) -> tuple[bool, str | None]:
+        """Tell (under the lock) whether this request should open the build CURRENT names, and which."""
+        if self._opening or (self._index is not None and now - self._checked < self.interval):
+            return False, None
+        self._checked = now
         pointer = self.read_pointer()
         if self._index is not None and pointer == self._pointer:
-            return
+            return False, None
         if self._failure and self._failure[0] == pointer and now - self._failure[1] < RETRY_INTERVAL:
-            return
+            return False, None
+        return True, pointer
+
+    def _open(self, pointer: str | None, now: float) -> None:
+        """Open the build CURRENT names, outside the lock, then swap it in (or note the failure)."""
+        fresh, failure = None, None
         try:
             fresh = self.opener(self.index_dir)
         except Exception as exc:  # a build that fails to open, for any reason, is not usable
             if not isinstance(exc, IndexMissing):
                 log.exception("opening the index in %s failed", self.index_dir)
                 exc = IndexMissing(f"the index in {self.index_dir} cannot be opened ({type(exc).__name__})")
-            self._failure = (pointer, now, exc)
+            failure = exc
+        with self._lock:
+            self._opening = False
+            self._opened.notify_all()
+            if fresh is not None:
+                self._swap(fresh, pointer)
+                return
+            assert failure is not None
+            self._failure = (pointer, now, failure)
             if self._index is not None:
-                log.error("keeping build %s: the new one cannot be opened: %s", self._index.name, exc)
+                log.error("keeping build %s: the new one cannot be opened: %s", self._index.name, failure)
             else:
-                log.error("no usable index: %s", exc)
-            return
+                log.error("no usable index: %s", failure)
+
+    def _swap(self, fresh: SearchIndex, pointer: str | None) -> None:
+        """Serve a newly opened build (under the lock); retire the old one, closing it once unused."""
         self._failure = None
         old, self._index, self._pointer = self._index, fresh, pointer
         if old is not None:

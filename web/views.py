@@ -56,7 +56,7 @@ def labels() -> dict:
 @bp.get("/")
 def search_page():
     """Show the search page: query box, facets, results; an empty query browses everything."""
-    result = run_search(args())
+    result = run_search(args(), explain=False)
     facets = dict(result.facets)
     facets["part"] = tuple(
         sorted(facets["part"], key=lambda v: PARTS.index(v.value) if v.value in PARTS else 99)

@@ -23,6 +23,7 @@ from search.query.request import (
     DEFAULT_SUGGESTIONS,
     FALSE,
     MAX_DEPTH,
+    MAX_EXPLAINED,
     MAX_PAGE,
     MAX_PER_PAGE,
     MAX_QUERY,
@@ -94,7 +95,10 @@ class SearchParams(Params):
     sort: Literal[SORTS] = Field("relevance", description="order of results")
     explain: bool = Field(
         False,
-        description="1: add to the result how the query was read, and to each hit why it scored as it did",
+        description=(
+            f"1: add to the result how the query was read, and to each of the first {MAX_EXPLAINED} "
+            "hits why it scored as it did (ignored on the HTML page)"
+        ),
     )
 
     @field_validator("q", mode="before")

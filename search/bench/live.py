@@ -153,10 +153,21 @@ class LiveServer:
         stop_session(self.process, signal.SIGKILL, 10.0)
         self.stop()
 
+    def pause(self) -> None:
+        """Stop the server and its workers with SIGSTOP: they hold their sockets and answer nothing (hung)."""
+        if self.process is not None and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGSTOP)
+
+    def resume(self) -> None:
+        """Let a paused server go on (SIGCONT)."""
+        if self.process is not None and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGCONT)
+
     def stop(self, grace: float = 10.0) -> None:
         """Stop the server and all its workers (TERM, then KILL after `grace` seconds)."""
         if self._timer is not None:
             self._timer.cancel()
+        self.resume()  # a paused server would not act on TERM
         stop_session(self.process, signal.SIGTERM, grace)
         if self._log_handle not in (None, subprocess.DEVNULL):
             self._log_handle.close()

@@ -3,6 +3,11 @@
 Every run stops at `max_requests` or `max_seconds`, whichever comes first, and only
 ever talks to 127.0.0.1. A request counts as an error when it fails at the socket
 or answers with a status the caller did not expect (by default anything but 200).
+
+With `sources` (loopback addresses, 127.0.0.0/8), each connection comes from one of
+them and moves to the next after `per_source` requests, as many readers behind
+their own addresses would: a proxy that limits requests per address then sees
+each of them send a few at a time, not one client send them all.
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ import http.client
 import itertools
 import threading
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from search.bench.stats import summarise
@@ -57,6 +63,8 @@ def run_load(
     ok_statuses: frozenset[int] = frozenset({200}),
     timeout: float = 30.0,
     stop: threading.Event | None = None,
+    sources: Sequence[str] = (),
+    per_source: int = 20,
 ) -> LoadResult:
     """Send GET requests for `paths` (cycled) from `concurrency` threads; return the tally.
 
@@ -65,16 +73,29 @@ def run_load(
     result = LoadResult(concurrency)
     lock = threading.Lock()
     tickets = itertools.count()
+    addresses = itertools.cycle(sources)
     started = time.perf_counter()
     deadline = started + max_seconds
 
+    def connect() -> http.client.HTTPConnection:
+        if not sources:
+            return http.client.HTTPConnection(HOST, port, timeout=timeout)
+        with lock:
+            source = next(addresses)
+        return http.client.HTTPConnection(HOST, port, timeout=timeout, source_address=(source, 0))
+
     def worker(offset: int) -> None:
-        conn = http.client.HTTPConnection(HOST, port, timeout=timeout)
+        conn = connect()
+        done = 0  # requests on this connection's address
         try:
             while time.perf_counter() < deadline and not (stop is not None and stop.is_set()):
                 n = next(tickets)
                 if n >= max_requests:
                     return
+                if sources and done == per_source:
+                    conn.close()
+                    conn, done = connect(), 0
+                done += 1
                 path = paths[(n + offset) % len(paths)]
                 sent = time.perf_counter()
                 try:

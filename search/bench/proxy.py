@@ -4,12 +4,17 @@
 temporary files there) and runs Debian's nginx in the foreground as the current
 user; like `LiveServer` it dies with the process that started it and is stopped by
 a timer after `lifetime` seconds whatever happens. `SlowClient` dribbles a request's
-headers a byte at a time, as an attacker holding connections open would.
+headers a byte at a time, as an attacker holding connections open would;
+`HalfRequestFlood` holds hundreds of connections from one address, each having sent
+half a request, and `CostlyClient` sends costly queries from one address at a pace.
 """
 
 from __future__ import annotations
 
+import http.client
+import itertools
 import os
+import selectors
 import shutil
 import signal
 import socket
@@ -166,3 +171,113 @@ class SlowLoris(threading.Thread):
         """Open no more clients; wait for those still connected to finish."""
         self.stopped.set()
         self.join(120)
+
+
+class HalfRequestFlood(threading.Thread):
+    """Hold `count` connections from one address, each having sent half a request, until stopped.
+
+    Every connection sends a request line and one header, then nothing more; one that
+    the server closes (at its header deadline) is replaced at once. Records how many
+    were opened in all, the most held at once, and what the server answered (by status line).
+    """
+
+    def __init__(self, port: int, count: int, source: str, max_seconds: float = 60.0):
+        super().__init__(daemon=True)
+        self.port, self.count, self.source = port, count, source
+        self.deadline = time.monotonic() + max_seconds
+        self.stopped = threading.Event()
+        self.opened = 0
+        self.most_held = 0
+        self.refused = 0
+        self.answers: dict[str, int] = {}
+        self.half = f"GET /api/search?q=flood HTTP/1.1\r\nHost: {HOST}\r\n".encode()
+
+    def open_one(self, selector: selectors.BaseSelector) -> None:
+        sock = socket.socket()
+        sock.bind((self.source, 0))
+        sock.settimeout(5)
+        try:
+            sock.connect((HOST, self.port))
+            sock.sendall(self.half)
+        except OSError:
+            self.refused += 1
+            sock.close()
+            return
+        sock.setblocking(False)
+        selector.register(sock, selectors.EVENT_READ)
+        self.opened += 1
+
+    def run(self) -> None:
+        selector = selectors.DefaultSelector()
+        try:
+            while not self.stopped.is_set() and time.monotonic() < self.deadline:
+                while len(selector.get_map()) < self.count and not self.stopped.is_set():
+                    self.open_one(selector)
+                self.most_held = max(self.most_held, len(selector.get_map()))
+                for key, _ in selector.select(timeout=0.2):
+                    try:
+                        data = key.fileobj.recv(4096)
+                    except OSError:
+                        data = b""
+                    if data:
+                        status = data.split(b"\r\n", 1)[0].decode("latin-1")
+                        self.answers[status] = self.answers.get(status, 0) + 1
+                    selector.unregister(key.fileobj)
+                    key.fileobj.close()
+        finally:
+            for key in list(selector.get_map().values()):
+                key.fileobj.close()
+            selector.close()
+
+    def stop(self) -> None:
+        """Close every connection and open no more."""
+        self.stopped.set()
+        self.join(30)
+
+
+class CostlyClient(threading.Thread):
+    """Send costly queries from one address on `connections` keep-alive connections, one every
+    `interval` seconds on each, until stopped; count the answers by status."""
+
+    def __init__(
+        self, port: int, paths: list[str], source: str, connections: int = 16, interval: float = 0.04
+    ):
+        super().__init__(daemon=True)
+        self.port, self.paths, self.source = port, paths, source
+        self.connections, self.interval = connections, interval
+        self.stopped = threading.Event()
+        self.statuses: dict[int, int] = {}
+        self.lock = threading.Lock()
+
+    def one_connection(self, offset: int) -> None:
+        conn = http.client.HTTPConnection(HOST, self.port, timeout=30, source_address=(self.source, 0))
+        for n in itertools.count(offset):
+            if self.stopped.is_set():
+                break
+            sent = time.monotonic()
+            try:
+                conn.request("GET", self.paths[n % len(self.paths)])
+                response = conn.getresponse()
+                response.read()
+                status = response.status
+            except (OSError, http.client.HTTPException):
+                status = 0
+                conn.close()
+            with self.lock:
+                self.statuses[status] = self.statuses.get(status, 0) + 1
+            self.stopped.wait(max(0.0, self.interval - (time.monotonic() - sent)))
+        conn.close()
+
+    def run(self) -> None:
+        threads = [
+            threading.Thread(target=self.one_connection, args=(n,), daemon=True)
+            for n in range(self.connections)
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+
+    def stop(self) -> None:
+        self.stopped.set()
+        self.join(60)

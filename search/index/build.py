@@ -39,6 +39,7 @@ from search.index.layout import (
     file_sizes,
     prune_builds,
     source_fingerprint,
+    writing_into,
 )
 from search.index.schema import SCHEMA_VERSION, make_schema
 from search.ingest.catalogue import Catalogue, ingest
@@ -231,7 +232,7 @@ def build_index(
 ) -> dict:
     """Ingest the corpus and build a new index, reporting progress; return the build's metadata."""
     started = time.perf_counter()
-    with build_lock(index_dir):
+    with writing_into(index_dir), build_lock(index_dir):
         source = source_fingerprint(corpus_dir)
         catalogue = catalogue or ingest(corpus_dir, progress)
         ingested = time.perf_counter()

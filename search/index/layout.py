@@ -45,7 +45,7 @@ import shutil
 from contextlib import contextmanager
 from pathlib import Path
 
-from search.errors import IndexMissing
+from search.errors import IndexMissing, StorageError
 from search.index.schema import SCHEMA_VERSION
 
 log = logging.getLogger(__name__)
@@ -209,6 +209,22 @@ def file_digest(path: Path) -> str:
     """Return a file's SHA-256 in hex."""
     with open(path, "rb") as handle:
         return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
+@contextmanager
+def writing_into(folder: Path):
+    """Turn a failure to write into folder (full, read-only, not a folder…) into one StorageError."""
+    try:
+        yield
+    except OSError as exc:
+        if exc.filename is not None and not is_inside(Path(os.fsdecode(exc.filename)), folder):
+            raise  # another folder's failure (the corpus's, say) is not this folder's
+        raise StorageError.writing(folder, exc) from exc
+
+
+def is_inside(path: Path, folder: Path) -> bool:
+    """Tell whether a path is the folder or lies under it."""
+    return path.resolve().is_relative_to(folder.resolve())
 
 
 @contextmanager

@@ -29,6 +29,7 @@ from search.index.layout import (
     prune_builds,
     read_current,
     take_lease,
+    writing_into,
 )
 
 
@@ -116,12 +117,10 @@ def publish(source_index: Path, destinations: list[Path], name: str | None = Non
     try:
         for destination in destinations:
             try:
-                copied = publish_to(build, destination)
-            except (OSError, PublishError) as exc:
-                reason = (
-                    f"{exc.strerror}: {exc.filename}" if isinstance(exc, OSError) and exc.strerror else exc
-                )
-                outcomes.append((destination, f"failed: {reason}"))
+                with writing_into(destination):
+                    copied = publish_to(build, destination)
+            except SearchError as exc:  # a PublishError, or a StorageError: one sentence either way
+                outcomes.append((destination, f"failed: {exc}"))
                 continue
             how = "copied" if copied else "already there"
             outcomes.append((destination, f"now serves {build.name} ({how})"))

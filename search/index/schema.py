@@ -5,14 +5,25 @@ from __future__ import annotations
 from whoosh.analysis import Filter, RegexTokenizer
 from whoosh.fields import ID, KEYWORD, NUMERIC, TEXT, Schema
 
-from search.text.analysis import TOKEN_PATTERN, is_indexed, normalise_word, stem
+from search.text.analysis import TOKEN_PATTERN, is_indexed, normalise_text, normalise_word, stem
 
 # Bumped whenever the schema or the analysis changes, so old indexes count as stale.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 # Searchable text fields and how much a match in each counts.
 FIELD_BOOSTS = {"title": 1.0, "text": 1.0, "aliases": 0.8, "context": 0.5}
 FACET_FIELDS = ("areas", "themes", "part", "kind")
+
+
+class NormalTokenizer(RegexTokenizer):
+    """Split text into words once it is in the normal form (`search.text.analysis.normalise_text`).
+
+    Character offsets, were they asked for, would be in the normal form; the index keeps
+    positions only, and snippets find their spans with `search.text.analysis.tokens`.
+    """
+
+    def __call__(self, value, *args, **kwargs):
+        return super().__call__(normalise_text(value), *args, **kwargs)
 
 
 class ReportFilter(Filter):
@@ -41,7 +52,7 @@ class ReportFilter(Filter):
 
 def make_analyzer():
     """Return the analyzer used for every text field."""
-    return RegexTokenizer(TOKEN_PATTERN) | ReportFilter()
+    return NormalTokenizer(TOKEN_PATTERN) | ReportFilter()
 
 
 def make_schema() -> Schema:

@@ -5,6 +5,7 @@ answer → adjust) is what search, explain, downloads and the tests' oracle all 
 
 - `request`        raw parameters (URL or command line) → a validated `SearchRequest`, bounded
 - `syntax`         the query string → a `QueryPlan` (words, phrases, filters, operators)
+- `limits`         a plan → the same plan within what a query may ask for, counted in stems
 - `understanding`  a plan's words → an `Understanding`: frame, topic, Areas, places, kinds, criteria, question
 - `lexicon`        what the build knows about its words (acronyms, spelling, stems, themes, lay terms, English)
 - `corrections`    typos corrected, real words left as typed, slips in context

@@ -29,6 +29,7 @@ from search.query.expanders import (
     WordFamilies,
 )
 from search.query.lexicon import Lexicon
+from search.query.limits import MAX_EXPANSIONS, MAX_OPERATORS, MAX_WORDS
 from search.query.parts import ALL_ON, Switches
 from search.query.syntax import QueryPlan
 from search.query.understanding import Understanding
@@ -42,11 +43,6 @@ TYPED_PHRASE_BOOST = 3.0
 COMPOUND_BOOST = 1.5
 # A word with no topic here, or one of a lay phrase, still counts beside the others: never lost.
 WEAK_WORD_BOOST = 0.3
-# Words compiled at most: a query is bounded in length, and so is the work it asks for.
-MAX_WORDS = 24
-# Phrases, prefixes and fuzzy words compiled at most, and words one prefix or fuzzy word stands for.
-MAX_OPERATORS = 8
-MAX_EXPANSIONS = 40
 
 
 @dataclass
@@ -122,7 +118,7 @@ class QueryCompiler:
         ]
         if switches.on(self.theme.name) and gathered.clauses:
             gathered.add(self.theme.expand(q))
-        clauses = gathered.clauses
+        clauses = distinct(gathered.clauses)
         query = combine(
             [c.query for c in clauses if not c.only_scores],
             [c.query for c in required],
@@ -210,6 +206,15 @@ class QueryCompiler:
                 required.append(Clause(f"required {item!r}", phrase_query(seq)))
                 gathered.phrases.append(seq) if len(seq) > 1 else gathered.marks.add(seq[0])
         return required
+
+
+def distinct(clauses: list[Clause]) -> list[Clause]:
+    """Return the clauses without repeats: a word or an acronym said twice is searched for once."""
+    first: dict[tuple[str, wq.Query], Clause] = {}
+    for clause in clauses:
+        # Keyed by the text first: Whoosh's hashes of similar Or queries collide.
+        first.setdefault((repr(clause.query), clause.query), clause)
+    return list(first.values())
 
 
 def combine(optional: list, required: list, excluded: list, scoring: list = ()) -> wq.Query | None:

@@ -23,6 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from search.query.lexicon import Lexicon
+from search.query.limits import MAX_SPELLED
 from search.text.analysis import TOKEN, stem, word_tokens
 
 # A pair the report uses at least this often makes a right word in the wrong place obvious.
@@ -76,22 +77,26 @@ class Corrector:
         """Return replacements for typos, and offers for real words, among the words the report never uses."""
         replacements: dict[str, str] = {}
         offered: dict[str, str] = {}
-        for word in words:
-            for tok in word_tokens(word):
-                if self.protected(tok.word):
-                    continue
-                better = self.lex.speller.correct(tok.word)
-                if not better:
-                    continue
-                english = self.lex.is_english(tok.word)
-                if tok.stem in self.lex.indexed_stems:
-                    # Found as typed; a typo of the same stem ("engagment") is still put right.
-                    if not english and stem(better) == tok.stem:
-                        replacements[tok.word] = better
-                elif english:
-                    offered[tok.word] = better
-                else:
+        unknown = {
+            t.word: t
+            for word in words
+            for t in word_tokens(word)
+            if not self.lex.speller.known(t.word) and not self.protected(t.word)
+        }
+        # Only the first few unknown words are tried: a query's cost stays bounded.
+        for tok in list(unknown.values())[:MAX_SPELLED]:
+            better = self.lex.speller.correct(tok.word)
+            if not better:
+                continue
+            english = self.lex.is_english(tok.word)
+            if tok.stem in self.lex.indexed_stems:
+                # Found as typed; a typo of the same stem ("engagment") is still put right.
+                if not english and stem(better) == tok.stem:
                     replacements[tok.word] = better
+            elif english:
+                offered[tok.word] = better
+            else:
+                replacements[tok.word] = better
         return replacements, offered
 
     def misplaced(self, words: list[str], done: dict[str, str]) -> dict[str, str]:
@@ -99,9 +104,16 @@ class Corrector:
         toks = [t for word in words for t in word_tokens(word)]
         found: dict[str, str] = {}
         pairs = self.lex.words
-        for left, right in zip(toks, toks[1:], strict=False):
-            if left.word in done or right.word in done or pairs.pair_count(left.stem, right.stem):
+        unused = [  # pairs of words the report never puts side by side
+            (left, right)
+            for left, right in zip(toks, toks[1:], strict=False)
+            if not (left.word in done or right.word in done or pairs.pair_count(left.stem, right.stem))
+        ]
+        tried: set[tuple[str, str]] = set()
+        for left, right in unused:
+            if (left.word, right.word) in tried or len(tried) >= MAX_SPELLED:
                 continue
+            tried.add((left.word, right.word))
             best = None
             for changed, keep, position in ((left, right, 0), (right, left, 1)):
                 if self.protected(changed.word) or keep.stem not in self.lex.indexed_stems:

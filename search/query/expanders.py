@@ -14,6 +14,7 @@ from whoosh import query as wq
 
 from search.query.clauses import Clause, Expansion, phrase_query
 from search.query.lexicon import Lexicon
+from search.query.limits import MAX_ACRONYMS, MAX_ALTERNATIVES
 from search.query.parts import FAMILY, Switches
 from search.text.analysis import contains, stems, word_tokens
 
@@ -66,13 +67,18 @@ class Acronyms:
 
     def expand(self, q: QueryWords) -> Expansion:
         clauses, phrases, marks = [], [], set()
+        expanded: set[str] = set()
         for item in q.items:
             for tok in word_tokens(item):
                 acronym = self.lex.glossary.lookup(tok.word)
+                # Each acronym is spelled out once, and only the first few are.
+                if acronym is None or acronym.key in expanded or len(expanded) >= MAX_ACRONYMS:
+                    continue
+                expanded.add(acronym.key)
                 # An acronym in a good share of the entries ("CPS") is the report's everyday
                 # word: its spelled-out form would only add noise.
                 common = self.lex.words.share(tok.stem) > COMMON_ACRONYM_SHARE
-                if acronym and acronym.expansion_stems and not common:
+                if acronym.expansion_stems and not common:
                     why = f"acronym {acronym.acronym}: {acronym.expansion}"
                     clauses.append(
                         Clause(why, phrase_query(acronym.expansion_stems, boost=ACRONYM_BOOST, slop=1))
@@ -82,7 +88,7 @@ class Acronyms:
                     # use neither form ("quality of police files" for NFS) still surface.
                     loose = [wq.Term("text", s, boost=EXPANSION_WORD_BOOST) for s in acronym.expansion_stems]
                     clauses.append(Clause(f"words of {acronym.acronym}'s expansion", wq.Or(loose)))
-                if acronym and acronym.related:
+                if acronym.related:
                     # A reader's acronym also finds the report's wider words for what it names.
                     related = tuple(tuple(stems(p)) for p in acronym.related)
                     found = alternatives(
@@ -156,6 +162,8 @@ class LayWords:
         seq = q.item_stems
         found, seen = [], set()
         for _, report in self.groups(q.said, q.switches) + self.groups(seq, q.switches):
+            if sum(len(e.clauses) for e in found) >= MAX_ALTERNATIVES:
+                break  # the report's words a query adds are bounded, however many lay words it holds
             if report not in seen:
                 seen.add(report)
                 found.append(

@@ -7,11 +7,14 @@ from collections.abc import Callable, Mapping, Sequence
 
 from search.errors import QueryError
 from search.models import FACETS, SORTS, SearchRequest
+from search.text.analysis import normalise_text
 
 MAX_QUERY = 500
 MAX_PAGE = 1000
 MAX_PER_PAGE = 100
 MAX_DEPTH = 10_000
+# Hits of a page that explain=1 explains: each explanation re-scores every clause for its entry.
+MAX_EXPLAINED = 10
 MAX_VALUES = 20
 MAX_VALUE_LENGTH = 100
 TRUE = frozenset({"1", "true", "yes", "on"})
@@ -20,11 +23,19 @@ COMPARE_MIN, COMPARE_MAX = 2, 4
 MAX_SUGGESTIONS = 20
 DEFAULT_SUGGESTIONS = 8
 CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# Parameters up to this long are put in the normal form before their length is checked.
+MAX_NORMALISED = 8 * MAX_QUERY
 
 
 def clean_text(value: str) -> str:
-    """Replace control characters with spaces and trim."""
-    return CONTROL.sub(" ", value).strip()
+    """Put text in the normal form it is searched in, replace control characters with spaces and trim."""
+    return CONTROL.sub(" ", normal_form(value)).strip()
+
+
+def normal_form(value: str) -> str:
+    """Return a parameter's normal form (`normalise_text`); one far too long to be valid is left
+    as it is, to be refused by its length without the work."""
+    return normalise_text(value) if len(value) <= MAX_NORMALISED else value
 
 
 def parse_int(name: str, raw: str | None, default: int, low: int, high: int) -> int:
@@ -81,7 +92,7 @@ def parse_flag(name: str, raw: str | None) -> bool:
 
 def parse_suggest(params: Mapping[str, Sequence[str]]) -> tuple[str, int]:
     """Validate the parameters of /api/suggest: q (kept with its trailing space) and limit."""
-    q = CONTROL.sub(" ", (params.get("q") or [""])[0]).lstrip()
+    q = CONTROL.sub(" ", normal_form((params.get("q") or [""])[0])).lstrip()
     if len(q) > MAX_QUERY:
         raise QueryError(f"q must be at most {MAX_QUERY} characters", "q")
     limit = parse_int("limit", (params.get("limit") or [None])[0], DEFAULT_SUGGESTIONS, 1, MAX_SUGGESTIONS)

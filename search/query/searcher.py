@@ -46,7 +46,7 @@ from search.query.related import (
     related_query,
 )
 from search.query.relax import relax
-from search.query.request import MAX_DEPTH
+from search.query.request import MAX_DEPTH, MAX_EXPLAINED
 from search.query.selection import Selection
 from search.query.suggest import Suggester
 from search.query.understanding import Understanding
@@ -151,6 +151,7 @@ class SearchIndex:
     ) -> SearchResult:
         """Run a search request: matches, ranking, disjunctive facet counts, snippets, answer.
 
+        With `request.explain`, the first MAX_EXPLAINED hits say why they scored as they did.
         Without `snippets` (downloads), hits carry no snippet and no explanation; without
         `facets`, the result's facets are empty (a download shows no counts). `without`
         names query-stage parts to switch off (`search.query.parts`).
@@ -193,10 +194,11 @@ class SearchIndex:
         explanation = None
         if request.explain and snippets and ranking is not None:
             explanation = explain_query(compiled, adjustments)
-            hits = tuple(
+            explained = [
                 replace(hit, explanation=explain_entry(ranking.run, compiled, adjustments, d, hit.entry))
-                for hit, (d, _) in zip(hits, page, strict=True)
-            )
+                for hit, (d, _) in zip(hits[:MAX_EXPLAINED], page, strict=False)
+            ]
+            hits = (*explained, *hits[MAX_EXPLAINED:])
         return SearchResult(
             request=request,
             corrected_query=compiled.corrected,

@@ -3,13 +3,16 @@
 Syntax: plain words, "quoted phrases", field filters (area:wessex, theme:disclosure,
 part:c, kind:issue, id:para-4.10), prefixes (disclos*), fuzzy words (disclosure~),
 +required and -excluded words, phrases or filters, and NOT before a word. Anything
-else is a word: a query string never fails to parse.
+else is a word: a query string never fails to parse. What a plan may hold is
+bounded (`search.query.limits`), so no query string asks for unbounded work.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+
+from search.query.limits import bound_plan
 
 FILTER_FIELDS = ("area", "theme", "part", "kind", "id")
 LEXEME = re.compile(
@@ -42,7 +45,7 @@ class QueryPlan:
 
 
 def parse_query(text: str) -> QueryPlan:
-    """Split a query string into words, phrases, filters and operators."""
+    """Split a query string into words, phrases, filters and operators, within the limits."""
     plan = QueryPlan(text=text)
     negate_next = False
     for match in LEXEME.finditer(text):
@@ -74,4 +77,4 @@ def parse_query(text: str) -> QueryPlan:
             plan.fuzzy.append(word.rstrip("~"))
         else:
             plan.words.append(word)
-    return plan
+    return bound_plan(plan)

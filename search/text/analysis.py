@@ -1,16 +1,21 @@
 """Word-level text analysis shared by tagging, indexing, querying and highlighting.
 
-One tokenizer and one stemmer (NLTK's Snowball English) are used everywhere, so a
-term matched in the index is the same term highlighted in a snippet.
+One normal form, one tokenizer and one stemmer (NLTK's Snowball English) are used
+everywhere, so a term matched in the index is the same term highlighted in a snippet.
+Text is read in Unicode's NFKC form without format characters (`normalise_text`):
+full-width letters, ligatures and superscripts are read as the plain letters and
+digits, and a soft hyphen or a zero-width space inside a word leaves it whole.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+import regex
 from nltk.stem.snowball import SnowballStemmer
 
 # Word characters with inner dots kept ("1.15", "e.g"); apostrophes and hyphens split
@@ -67,6 +72,29 @@ SHORT_TEXT = 64
 # "VLUs", "CCPs": an acronym's plural "s" would defeat the stemmer ("ccps" is not "ccp").
 ACRONYM_PLURAL = re.compile(r"^[A-Z][A-Z0-9]+s$")
 _stemmer = SnowballStemmer("english", ignore_stopwords=False)
+# Unicode's format characters (category Cf): soft hyphens, zero-width spaces and joiners, marks
+# of text direction. They are invisible, and never part of a word.
+FORMAT = regex.compile(r"\p{Cf}")
+# A user-perceived character: a letter with its combining accents, say.
+CLUSTER = regex.compile(r"\X")
+
+
+def is_normal(text: str) -> bool:
+    """Tell whether text is already in the normal form (as ASCII text always is)."""
+    return text.isascii() or (unicodedata.is_normalized("NFKC", text) and FORMAT.search(text) is None)
+
+
+def normal_pieces(text: str):
+    """Yield (start, end, normal form) for each character of text with its combining marks."""
+    for match in CLUSTER.finditer(text):
+        yield match.start(), match.end(), unicodedata.normalize("NFKC", FORMAT.sub("", match.group()))
+
+
+def normalise_text(text: str) -> str:
+    """Return text in the form it is indexed and searched in: NFKC, format characters removed."""
+    if is_normal(text):
+        return text
+    return normalise_with_spans(text)[0]
 
 
 @lru_cache(maxsize=200_000)
@@ -91,13 +119,38 @@ def is_indexed(word: str) -> bool:
 
 
 def tokens(text: str) -> list[Token]:
-    """Split text into indexed tokens (stop words dropped), each with its stem."""
+    """Split text into indexed tokens (stop words dropped), each with its stem.
+
+    Words are read in the normal form (`normalise_text`); each token's span is where
+    the word stands in the text as given, so that it can be marked there.
+    """
+    if is_normal(text):
+        normal, starts, ends = text, None, None
+    else:
+        normal, starts, ends = normalise_with_spans(text)
     out = []
-    for match in TOKEN.finditer(text):
+    for match in TOKEN.finditer(normal):
         word = normalise_word(match.group(0))
         if is_indexed(word):
-            out.append(Token(match.start(), match.end(), word, stem(word)))
+            start, end = match.start(), match.end()
+            if starts is not None:
+                start, end = starts[start], ends[end - 1]
+            out.append(Token(start, end, word, stem(word)))
     return out
+
+
+@lru_cache(maxsize=1024)
+def normalise_with_spans(text: str) -> tuple[str, tuple[int, ...], tuple[int, ...]]:
+    """Return text's normal form, and for each of its characters where its source starts and ends.
+
+    Cached: a query not yet in the normal form is read several times while it is compiled.
+    """
+    pieces, starts, ends = [], [], []
+    for start, end, piece in normal_pieces(text):
+        pieces.append(piece)
+        starts += [start] * len(piece)
+        ends += [end] * len(piece)
+    return "".join(pieces), tuple(starts), tuple(ends)
 
 
 def normalise_word(raw: str) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from html import escape
 
 from search.text.analysis import tokens
@@ -22,6 +22,14 @@ class HighlightTerms:
     def __bool__(self) -> bool:
         return bool(self.stems or self.phrases)
 
+    @cached_property
+    def phrases_by_first(self) -> dict[str, tuple[tuple[str, ...], ...]]:
+        """The phrases, by their first stem: a word is checked only against those it can start."""
+        found: dict[str, list[tuple[str, ...]]] = {}
+        for phrase in dict.fromkeys(p for p in self.phrases if p):
+            found.setdefault(phrase[0], []).append(phrase)
+        return {first: tuple(group) for first, group in found.items()}
+
 
 # Entries are immutable, so their tokens are worth keeping between requests.
 cached_tokens = lru_cache(maxsize=8192)(tokens)
@@ -31,12 +39,13 @@ def find_marks(text: str, terms: HighlightTerms) -> list[tuple[int, int, str]]:
     """Return (start, end, key) character spans of matched words and phrases in text."""
     toks = cached_tokens(text)
     marks = []
+    starting = terms.phrases_by_first
     for i, tok in enumerate(toks):
         if tok.stem in terms.stems:
             marks.append((tok.start, tok.end, tok.stem))
-        for phrase in terms.phrases:
+        for phrase in starting.get(tok.stem, ()):
             n = len(phrase)
-            if tok.stem == phrase[0] and tuple(t.stem for t in toks[i : i + n]) == phrase:
+            if tuple(t.stem for t in toks[i : i + n]) == phrase:
                 marks.append((tok.start, toks[i + n - 1].end, " ".join(phrase)))
     marks.sort()
     merged: list[tuple[int, int, str]] = []

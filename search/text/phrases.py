@@ -20,7 +20,7 @@ from nltk.collocations import (
     TrigramCollocationFinder,
 )
 
-from search.text.analysis import TOKEN, TOKEN_PATTERN, is_indexed, normalise_word
+from search.text.analysis import TOKEN, TOKEN_PATTERN, is_indexed, normalise_text, normalise_word
 
 # A word, or any run of characters that is not one (punctuation, spaces), which ends a phrase
 # unless it is only spaces.
@@ -42,7 +42,7 @@ EDGE_WORDS = frozenset(
 def runs(text: str) -> Iterable[list[str]]:
     """Yield the runs of consecutive indexed words (surface forms) between stop words and marks."""
     run: list[str] = []
-    for match in PIECE.finditer(text):
+    for match in PIECE.finditer(normalise_text(text)):
         piece = match.group(0)
         if piece.isspace():
             continue

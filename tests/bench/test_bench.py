@@ -134,13 +134,22 @@ def test_export_benchmark_times_json_and_csv_of_each_query(index_dir):
 
 
 def test_hostile_inputs_are_measured(search_index):
-    from search.bench.hostile import inputs, measure
+    from search.bench.hostile import PARAMETERS, inputs, measure
 
-    assert len(inputs(search_index)) == 10
+    labels = [label for label, _ in inputs(search_index)]
+    assert len(labels) > 20 and len(set(labels)) == len(labels)
+    assert {
+        "acronyms joined by hyphens",
+        "a phrase of one acronym repeated",
+        "phrases nested in phrases",
+    } <= set(labels)
     rows = measure(search_index, repeats=1)
+    assert len(rows) == len(labels) * len(PARAMETERS)
     assert [r["input"] for r in rows][:2] == ["a 500-letter word", "500 full-width letters"]
-    assert all({"characters", "matches", "median_ms", "max_ms", "met"} <= set(r) for r in rows)
+    keys = {"parameters", "characters", "matches", "median_ms", "max_ms", "ordinary_ms", "ratio", "met"}
+    assert all(keys <= set(r) for r in rows)
     assert rows[0]["characters"] == 500 and rows[3]["characters"] > 2000
+    assert all(r["ordinary_ms"] > 0 and r["ratio"] > 0 for r in rows)
 
 
 def test_analytics_benchmark_interleaves_rounds_and_records(index_dir, tmp_path):

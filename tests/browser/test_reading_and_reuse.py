@@ -111,6 +111,7 @@ def test_a_phone_opens_the_filters_and_goes_back_to_the_results(browser, live_se
 
 def test_a_skip_link_reaches_the_filters_in_one_step(page: Page):
     page.goto("/?q=case")
+    page.wait_for_load_state("networkidle")  # the script has wired the page before keys are pressed
     page.keyboard.press("Tab")
     page.keyboard.press("Tab")
     expect(page.get_by_role("link", name="Skip to filters")).to_be_focused()

@@ -5,9 +5,15 @@ to two `python -m search serve --no-build` replicas, each with its own index fol
 fed by `python -m search publish` from a builder's index. Under bounded load
 (thousands of requests at concurrency 16) one replica is killed with SIGKILL and
 restarted, a new build is published to both, and sixteen slow clients dribble their
-headers: no request may fail and none may answer 5xx. Both replicas record their
-searches into one analytics folder, and the merged report has them all. Everything
-listens on 127.0.0.1 and stops by itself.
+headers: no request may fail and none may answer 5xx. Then, each under load of its
+own: a flood of half-sent requests from one address, a replica hung with SIGSTOP,
+and one address sending costly queries. Both replicas record their searches into one
+analytics folder, and the merged report has them all. Everything listens on 127.0.0.1
+and stops by itself.
+
+nginx limits requests per client address, so the readers' load comes from many
+loopback addresses (127.0.0.0/8), a few requests each in turn; each attacker has an
+address of its own.
 """
 
 from __future__ import annotations
@@ -26,12 +32,15 @@ from pathlib import Path
 import pytest
 
 from search.analytics import build_report
-from search.bench.live import HOST, LiveServer
+from search.bench.hostile import inputs
+from search.bench.live import HOST, LiveServer, free_port
 from search.bench.load import run_load
-from search.bench.proxy import LiveNginx, SlowLoris, find_nginx
+from search.bench.proxy import CostlyClient, HalfRequestFlood, LiveNginx, SlowLoris, find_nginx
+from search.bench.stats import percentile
 from search.bench.workload import api_path, requests
 from search.index.build import build_index
 from search.index.publish import publish
+from search.query.request import MAX_QUERY
 
 pytestmark = pytest.mark.slow
 
@@ -40,6 +49,16 @@ CONCURRENCY = 16
 SLOW_CLIENTS = 16
 MIN_REQUESTS = 2000
 PAGES = ["/", "/entries/para-4.10", "/areas/wessex", "/api/themes", "/api/entries/issue-london-north-7"]
+# Readers, each a few requests at a time; and one address for each attacker.
+READERS = [f"127.0.0.{n}" for n in range(10, 250)]
+FLOOD_FROM, COSTLY_FROM, BUSY_FROM = "127.0.0.2", "127.0.0.3", "127.0.0.4"
+# More half-sent requests than one nginx worker held before (1,024 connections): 1,100 starved it.
+FLOOD = 2000
+# A replica that answers nothing is skipped after proxy_read_timeout (3 s), and its requests
+# are tried on the other: none may wait much longer.
+MOST_WAIT_S = 5.0
+# The readers' 95th percentile while one address sends costly queries, against without.
+MOST_SLOWDOWN = 3.0
 
 
 @pytest.fixture(scope="module")
@@ -135,6 +154,9 @@ def test_nginx_serves_the_app_and_its_static_files(deployment):
     status, headers, body = deployment.get("/api/search?q=victim+letters", {"Accept-Encoding": "gzip"})
     assert status == 200 and headers["Content-Encoding"] == "gzip"
     assert json.loads(gzip.decompress(body))["total"] > 0
+    for refused in ("gzip;q=0", "br;q=0, gzip;q=0"):
+        status, headers, body = deployment.get("/api/search?q=victim+letters", {"Accept-Encoding": refused})
+        assert status == 200 and "Content-Encoding" not in headers and json.loads(body)["total"] > 0
 
 
 @pytest.mark.parametrize("host", ["evil.example", "evil.example:80", "a b"])
@@ -153,7 +175,45 @@ def test_csv_downloads_are_rate_limited_per_address(deployment):
         if status == 429:
             assert headers["Retry-After"] and json.loads(body)["status"] == 429
     assert set(statuses) == {200, 429} and statuses[0] == 200
-    assert deployment.get("/api/search?q=disclosure")[0] == 200  # the rest of the API is not limited
+    assert deployment.get("/api/search?q=disclosure")[0] == 200  # searches have a limit of their own
+
+
+def get_from(port: int, source: str, path: str) -> tuple[int, dict, bytes]:
+    conn = http.client.HTTPConnection(HOST, port, timeout=30, source_address=(source, 0))
+    try:
+        conn.request("GET", path)
+        response = conn.getresponse()
+        return response.status, dict(response.getheaders()), response.read()
+    finally:
+        conn.close()
+
+
+def test_searches_and_pages_are_rate_limited_per_address_with_a_burst(deployment):
+    port = deployment.nginx.port
+    statuses = [get_from(port, BUSY_FROM, f"/api/search?q=burst-{n}")[0] for n in range(80)]
+    assert statuses[:40] == [200] * 40  # a burst no reader sends at once
+    assert 429 in statuses and set(statuses) == {200, 429}
+    status, headers, body = get_from(port, BUSY_FROM, "/api/search?q=one-more")
+    assert status == 429 and headers["Retry-After"] and json.loads(body)["status"] == 429
+    status, headers, body = get_from(port, BUSY_FROM, "/?q=one-more")
+    assert status == 429 and headers["Content-Type"].startswith("text/html") and b"Too many requests" in body
+    assert get_from(port, BUSY_FROM, "/static/style.css")[0] == 200  # static files are not limited
+    assert get_from(port, READERS[0], "/api/search?q=disclosure")[0] == 200  # other addresses are not
+
+
+def test_nginx_answers_for_replicas_that_cannot_in_the_services_shape(nginx_installed, tmp_path):
+    with LiveNginx(tmp_path / "nginx", [free_port(), free_port()], lifetime=60) as nginx:
+        answers = {}
+        for path in ("/api/search?q=disclosure", "/api/search.csv?q=x", "/?q=disclosure", "/areas/wessex"):
+            status, headers, body = get_from(nginx.port, HOST, path)
+            answers[path] = (status, headers["Content-Type"], body)
+            assert headers["Retry-After"] == "10"
+    for path in ("/api/search?q=disclosure", "/api/search.csv?q=x"):
+        status, kind, body = answers[path]
+        assert status == 503 and kind == "application/json" and json.loads(body)["status"] == 503
+    for path in ("/?q=disclosure", "/areas/wessex"):
+        status, kind, body = answers[path]
+        assert status == 503 and kind == "text/html; charset=utf-8" and b"Service unavailable" in body
 
 
 def test_faults_under_load_lose_no_request(deployment, catalogue, tmp_path, capsys):
@@ -162,7 +222,9 @@ def test_faults_under_load_lose_no_request(deployment, catalogue, tmp_path, caps
     stop, outcome = threading.Event(), {}
     loader = threading.Thread(
         target=lambda: outcome.update(
-            load=run_load(deployment.nginx.port, paths, CONCURRENCY, 50_000, max_seconds=240, stop=stop)
+            load=run_load(
+                deployment.nginx.port, paths, CONCURRENCY, 50_000, max_seconds=240, stop=stop, sources=READERS
+            )
         )
     )
     started = time.monotonic()
@@ -263,3 +325,131 @@ def test_both_replicas_searches_reach_the_merged_report(deployment):
     assert found == expected
     assert report["files"]["skipped"] == [] and report["files"]["read"] >= 2
     assert report["searches"] + report["browses"] > 1000  # the load through nginx, too
+
+
+def readers_paths() -> list[str]:
+    return [api_path(params) for _, params in requests()] + PAGES
+
+
+def report(tmp_path, capsys, name: str, figures: dict) -> None:
+    """Print a fault's figures and keep them as <name>.json in the test's tmp folder."""
+    (tmp_path / f"{name}.json").write_text(json.dumps(figures, indent=2), encoding="utf-8")
+    with capsys.disabled():
+        print(f"\n{name}: {json.dumps(figures)}\n(figures in {tmp_path / (name + '.json')})")
+
+
+def load_figures(load) -> dict:
+    summary = load.summary()
+    return {
+        "requests": load.requests,
+        "failed": load.errors,
+        "statuses": summary["statuses"],
+        "latency_ms": summary["latency_ms"],
+        "requests_per_second": summary["rps"],
+        "first_failures": summary["first_failures"],
+    }
+
+
+def raise_open_file_limit(needed: int) -> None:
+    """Let this process hold `needed` sockets, as far as the hard limit allows."""
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    wanted = needed if hard == resource.RLIM_INFINITY else min(needed, hard)
+    if soft != resource.RLIM_INFINITY and soft < wanted:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
+
+
+def test_a_flood_of_half_sent_requests_from_one_address_starves_no_one(deployment, tmp_path, capsys):
+    raise_open_file_limit(FLOOD + 1000)
+    flood = HalfRequestFlood(deployment.nginx.port, FLOOD, FLOOD_FROM, max_seconds=60)
+    flood.start()
+    try:
+        deadline = time.monotonic() + 20
+        while flood.most_held < FLOOD and time.monotonic() < deadline:
+            time.sleep(0.1)
+        # Past nginx's 10 s header deadline: the flood's connections are dropped and opened again.
+        load = run_load(deployment.nginx.port, readers_paths(), 8, 50_000, max_seconds=12, sources=READERS)
+    finally:
+        flood.stop()
+    figures = load_figures(load)
+    figures["flood"] = {"held_at_once": flood.most_held, "opened": flood.opened, "refused": flood.refused}
+    report(tmp_path, capsys, "half-sent-flood", figures)
+    assert flood.most_held >= FLOOD and flood.refused == 0
+    assert flood.opened > FLOOD  # nginx dropped the first ones at its deadline, and they came back
+    assert load.requests >= 500 and load.errors == 0, load.failures[:5]
+    assert set(figures["statuses"]) == {"200"}
+
+
+def test_a_hung_replica_is_skipped_and_no_request_waits_long(deployment, tmp_path, capsys):
+    stop, outcome = threading.Event(), {}
+    loader = threading.Thread(
+        target=lambda: outcome.update(
+            load=run_load(
+                deployment.nginx.port, readers_paths(), 8, 50_000, max_seconds=60, stop=stop, sources=READERS
+            )
+        )
+    )
+    loader.start()
+    time.sleep(2)
+    hung = deployment.replicas[0]
+    hung.pause()
+    try:
+        time.sleep(8)
+    finally:
+        hung.resume()
+    time.sleep(2)
+    stop.set()
+    loader.join(90)
+    load = outcome["load"]
+    figures = load_figures(load)
+    figures["hung_seconds"] = 8
+    report(tmp_path, capsys, "hung-replica", figures)
+    assert load.requests >= 500 and load.errors == 0, load.failures[:5]
+    assert set(figures["statuses"]) == {"200"}
+    assert max(load.latencies_ms) <= MOST_WAIT_S * 1000
+
+
+@pytest.fixture(scope="module")
+def costly_paths(search_index) -> list[str]:
+    """The hostile benchmark's inputs the API accepts, as searches, explained pages of 100, and pages."""
+    queries = [q for _, q in inputs(search_index) if len(q) <= MAX_QUERY]
+    paths = []
+    for q in queries:
+        paths.append(api_path({"q": [q]}))
+        paths.append(api_path({"q": [q], "explain": ["1"], "per_page": ["100"]}))
+        paths.append("/" + api_path({"q": [q], "explain": ["1"], "per_page": ["100"]})[len("/api/search") :])
+    return paths
+
+
+def test_costly_queries_from_one_address_leave_other_readers_within_3x(
+    deployment, costly_paths, tmp_path, capsys
+):
+    port, paths = deployment.nginx.port, readers_paths()
+
+    def readers(seconds: float):
+        return run_load(port, paths, 8, 50_000, max_seconds=seconds, sources=READERS)
+
+    before = readers(6)
+    # Sixteen connections, each sending a costly query every 40 ms: 400 a second, about all
+    # that the two replicas serve on this machine.
+    attacker = CostlyClient(port, costly_paths, COSTLY_FROM, connections=16, interval=0.04)
+    attacker.start()
+    try:
+        during = readers(6)
+    finally:
+        attacker.stop()
+    after = readers(6)
+    normal = percentile(before.latencies_ms + after.latencies_ms, 95)
+    attacked = percentile(during.latencies_ms, 95)
+    figures = {
+        "normal": {"p95_ms": round(normal, 1), "requests": before.requests + after.requests},
+        "attacked": load_figures(during),
+        "slowdown_p95": round(attacked / normal, 2),
+        "attacker_statuses": {str(k): v for k, v in sorted(attacker.statuses.items())},
+    }
+    report(tmp_path, capsys, "costly-queries", figures)
+    for load in (before, during, after):
+        assert load.errors == 0, load.failures[:5]
+    assert attacked <= MOST_SLOWDOWN * normal
+    assert set(attacker.statuses) <= {200, 429} and attacker.statuses.get(429, 0) > 0

@@ -36,6 +36,13 @@ def test_the_rendered_configuration_is_whole_and_nginx_accepts_it(tmp_path):
     assert "server 127.0.0.1:18001 max_fails=1" in site and "server 127.0.0.1:18002" in site
     assert "server_name search.example.org;" in site and f"alias {REPO / 'web' / 'static'}/;" in site
     assert f"pid {folder.resolve()}/nginx.pid;" in main and "daemon off;" in main
+    assert "worker_processes auto;" in main and "worker_connections 8192;" in main
+    assert "limit_conn aap_search_addresses 8;" in site and "proxy_read_timeout 3s;" in site
+    # Searches and pages are limited per address as well as CSV downloads; static files are not.
+    limited = re.findall(
+        r"location ([^{]+)\{[^}]*?limit_req zone=aap_search_requests burst=50 nodelay;", site
+    )
+    assert [place.strip() for place in limited] == ["/", "/api/", "= /api/search.csv"]
     assert all((folder / "tmp" / name).is_dir() for name in ("body", "proxy", "fastcgi", "uwsgi", "scgi"))
     nginx = find_nginx()
     if nginx is None:
@@ -52,6 +59,16 @@ def test_the_rendered_configuration_is_whole_and_nginx_accepts_it(tmp_path):
         (["--replica", "127.0.0.1:8001;include /etc/passwd"], "a replica must be HOST:PORT"),
         (["--replica", "127.0.0.1:8001", "--listen", "8080"], "--listen must be HOST:PORT"),
         (["--replica", "127.0.0.1:8001", "--server-name", "a; return 200"], "the server name must be"),
+        (["--replica", "127.0.0.1:8001", "--server-name", "_"], "nginx reads that as a catch-all"),
+        (
+            ["--replica", "127.0.0.1:8001", "--server-name", "*.example.org"],
+            "nginx reads that as a catch-all",
+        ),
+        (["--replica", "127.0.0.1:8001", "--server-name", "~^search"], "nginx reads that as a catch-all"),
+        (["--replica", "127.0.0.1:8001", "--server-name", "search..example"], "a host name or an IP address"),
+        (["--replica", "127.0.0.1:8001", "--server-name", "search_example"], "a host name or an IP address"),
+        (["--replica", "127.0.0.1:8001", "--request-rate", "fast"], "the request rate must look like"),
+        (["--replica", "127.0.0.1:8001", "--connections-per-address", "0"], "connections per address"),
         (["--replica", "127.0.0.1:8001", "--csv-rate", "lots"], "the CSV rate must look like"),
         ([], "the following arguments are required: --replica"),
     ],
@@ -61,6 +78,13 @@ def test_bad_values_give_a_message_and_a_non_zero_exit(tmp_path, args, message):
     assert done.returncode != 0
     assert message in done.stderr and "Traceback" not in done.stderr
     assert not (tmp_path / "nginx" / "nginx.conf").exists()
+
+
+@pytest.mark.parametrize("name", ["search.example.org", "localhost", "127.0.0.1", "[::1]", "a-b.example"])
+def test_names_a_client_can_send_as_its_host_are_accepted(tmp_path, name):
+    done = cli(str(tmp_path / "nginx"), "--replica", "127.0.0.1:8001", "--server-name", name)
+    assert done.returncode == 0, done.stderr
+    assert f"server_name {name};" in (tmp_path / "nginx" / "aap-search.conf").read_text()
 
 
 def test_a_folder_nginx_cannot_hold_unquoted_is_refused(tmp_path):

@@ -132,3 +132,22 @@ def test_a_destination_that_fails_is_reported_and_the_others_are_published(tmp_p
     assert done.returncode == 1
     assert f"{bad}: failed:" in done.stderr and "remove it and publish again" in done.stderr
     assert (good / CURRENT).read_text() == name and read_meta(current_build(good))["name"] == name
+
+
+def test_a_destination_that_runs_out_of_space_is_one_sentence(tmp_path, source, monkeypatch):
+    import errno
+    import os
+
+    full, good = tmp_path / "full", tmp_path / "good"
+    real = shutil.copyfile
+
+    def copyfile(src, dst, **kwargs):
+        if str(dst).startswith(str(full)):
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), dst)
+        return real(src, dst, **kwargs)
+
+    monkeypatch.setattr(shutil, "copyfile", copyfile)  # a copy of a folder collects every file's failure
+    outcomes = dict(publish(source, [full, good]))
+    assert outcomes[full] == f"failed: cannot write to {full}: No space left on device"
+    assert outcomes[good].startswith("now serves")
+    assert not (full / CURRENT).exists() and list((full / BUILDS).iterdir()) == []

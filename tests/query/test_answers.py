@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from search.output.overview import score_tables
-from search.query.request import parse_request
+from search.query.request import MAX_EXPLAINED, parse_request
 
 
 def ask(index, q: str, **params):
@@ -112,15 +112,30 @@ def test_the_rows_an_answer_rests_on_lead_the_results(search_index):
     ],
 )
 def test_explanations_add_up_to_the_scores(search_index, q):
-    result = ask(search_index, q, explain=1, per_page=20)
-    assert result.explanation["clauses"]
-    for hit in result.hits:
+    hits = []
+    for page in (1, 2):
+        result = ask(search_index, q, explain=1, per_page=MAX_EXPLAINED, page=page)
+        assert result.explanation["clauses"]
+        hits += result.hits
+    for hit in hits:
         explanation = hit.explanation
         parts = sum(c["score"] for c in explanation["clauses"])
         factor = explanation["prior"]["factor"] if explanation["prior"] else 1.0
         total = parts * factor + sum(lift["value"] for lift in explanation["lifts"])
         assert total == pytest.approx(hit.score, abs=2e-3), hit.entry.id
         assert explanation["score"] == pytest.approx(hit.score, abs=2e-3)
+
+
+def test_explain_is_given_for_the_first_hits_of_a_page_only(search_index, monkeypatch):
+    import search.query.searcher as searcher
+
+    explained = []
+    real = searcher.explain_entry
+    monkeypatch.setattr(searcher, "explain_entry", lambda *a: explained.append(a[3]) or real(*a))
+    result = ask(search_index, "casework", explain=1, per_page=100)
+    assert len(result.hits) == 100 and len(explained) == MAX_EXPLAINED
+    assert [h.explanation is not None for h in result.hits] == [True] * MAX_EXPLAINED + [False] * 90
+    assert result.explanation["clauses"]  # how the query was read, for the whole result
 
 
 def test_explain_names_words_fields_expansions_and_priors(search_index):

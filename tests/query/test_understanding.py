@@ -168,7 +168,10 @@ def test_lay_words_find_the_reports_words(search_index, q, expected):
     [
         ({"family": "money", "lay": ["cash"], "report": ["forecasting"]}, "which one entry uses"),
         ({"family": "money", "lay": ["dv"], "report": ["domestic abuse"]}, "too short to mean one thing"),
-        ({"family": "money", "lay": ["disclosure"], "report": ["unused material"]}, "the reports' own wording"),
+        (
+            {"family": "money", "lay": ["disclosure"], "report": ["unused material"]},
+            "the reports' own wording",
+        ),
         ({"family": "Money!", "lay": ["cash"], "report": ["budget"]}, "family must be"),
     ],
 )
@@ -191,7 +194,9 @@ def test_a_readers_acronym_maps_to_words_the_report_uses(tmp_path):
     corpus = tmp_path / "corpus"
     shutil.copytree(CORPUS, corpus)
     glossary = json.loads((corpus / "glossary.json").read_text(encoding="utf-8"))
-    glossary["acronyms"].append({"acronym": "ZZQ", "expansion": "zeppelin quota", "report": ["airship fleet"]})
+    glossary["acronyms"].append(
+        {"acronym": "ZZQ", "expansion": "zeppelin quota", "report": ["airship fleet"]}
+    )
     (corpus / "glossary.json").write_text(json.dumps(glossary), encoding="utf-8")
     with pytest.raises(CorpusError, match="airship fleet"):
         ingest(corpus)

@@ -947,6 +947,42 @@ def test_etag_follows_the_index_build(tmp_path, index_dir, client):
     assert other.get("/api/themes").get_json() == client.get("/api/themes").get_json()
 
 
+@pytest.mark.parametrize("path", ["/api/search.csv?q=wessex", "/entries/para-4.10.ris", "/opensearch.xml"])
+def test_etag_follows_every_setting_that_changes_a_body(index_dir, path):
+    """Two servers with different public URLs write different links: never the same ETag."""
+
+    def server(public_url: str):
+        config = {"TESTING": True, "INDEX_DIR": str(index_dir), "PUBLIC_URL": public_url}
+        return create_app(config).test_client()
+
+    one, other = server("https://one.example"), server("https://other.example")
+    first, second = (
+        one.get(path, base_url="https://one.example"),
+        other.get(path, base_url="https://other.example"),
+    )
+    assert first.status_code == second.status_code == 200 and first.data != second.data
+    assert first.headers["ETag"] != second.headers["ETag"]
+    stale = other.get(
+        path, base_url="https://other.example", headers={"If-None-Match": first.headers["ETag"]}
+    )
+    assert stale.status_code == 200 and stale.data == second.data
+
+
+def test_the_etag_covers_every_setting_the_web_service_reads_but_where_and_whom_it_serves():
+    from web.headers import BODY_SETTINGS
+
+    web = Path(__file__).resolve().parents[2] / "web"
+    read = set()
+    for path in web.rglob("*"):
+        if path.suffix in (".py", ".html", ".xml"):
+            read |= set(re.findall(r"config\[[\"']([A-Z_]+)", path.read_text(encoding="utf-8")))
+    # Where the index is and how often it is checked, and which Host names are answered,
+    # decide whether a request is answered, not what an answer says; where searches are
+    # recorded, and for how long, decide nothing a reader sees.
+    served = {"INDEX_DIR", "INDEX_CHECK_INTERVAL", "TRUSTED_HOSTS", "ANALYTICS_DIR", "ANALYTICS_KEEP_DAYS"}
+    assert read - served == set(BODY_SETTINGS)
+
+
 def test_api_headers(client):
     response = client.get("/api/themes")
     assert response.headers["Access-Control-Allow-Origin"] == "*"

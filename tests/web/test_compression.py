@@ -59,3 +59,27 @@ def test_static_files_get_a_strong_etag_per_encoding(client, app):
 def test_small_answers_are_not_compressed(client):
     response = client.get("/api/suggest?q=iqa", headers={"Accept-Encoding": "br"})
     assert "Content-Encoding" not in response.headers
+
+
+@pytest.mark.parametrize(
+    ("accept", "encoding"),
+    [
+        ("gzip;q=0", None),  # refused: q=0 means "not acceptable" (RFC 9110, 12.5.3)
+        ("br;q=0", None),
+        ("br;q=0, gzip;q=0", None),
+        ("br;q=0, *", "gzip"),  # anything but Brotli
+        ("*;q=0, gzip", "gzip"),
+        ("gzip;q=0, br", "br"),
+        ("gzip;q=1.0, br;q=0.5", "gzip"),
+        ("identity", None),
+        ("*;q=0", None),
+        ("GZIP", "gzip"),
+    ],
+)
+def test_an_encoding_refused_with_q0_is_never_used(client, accept, encoding):
+    response = client.get("/api/search?q=disclosure", headers={"Accept-Encoding": accept})
+    assert response.status_code == 200
+    assert response.headers.get("Content-Encoding") == encoding
+    assert response.headers["Vary"] == "Accept-Encoding"
+    if encoding is None:
+        assert response.get_json()["total"] > 0

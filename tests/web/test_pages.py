@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 from collections import Counter
 from html.parser import HTMLParser
 from pathlib import Path
@@ -606,6 +607,71 @@ def test_holder_retries_a_missing_index_cheaply(tmp_path):
     assert holder.acquire().name == "fixed" and len(calls) == 2
 
 
+def test_holder_opens_a_new_build_while_other_requests_go_on_with_the_old(tmp_path):
+    import threading
+
+    opening, may_finish = threading.Event(), threading.Event()
+
+    def slow_opener(index_dir):
+        if (index_dir / "CURRENT").read_text() == "two":
+            opening.set()
+            assert may_finish.wait(10)
+        return fake_opener(index_dir)
+
+    (tmp_path / "CURRENT").write_text("one")
+    clock = FakeClock()
+    holder = IndexHolder(tmp_path, interval=1.0, opener=slow_opener, clock=clock)
+    first = holder.acquire()
+    holder.release(first)
+    (tmp_path / "CURRENT").write_text("two")
+    clock.now = 2
+    got = {}
+    noticing = threading.Thread(target=lambda: got.update(noticed=holder.acquire()))
+    noticing.start()
+    try:
+        assert opening.wait(10)  # the request that noticed is opening build two
+        others = [threading.Thread(target=lambda n=n: got.update({n: holder.acquire()})) for n in range(3)]
+        for other in others:
+            other.start()
+        for other in others:
+            other.join(2)
+        assert not any(other.is_alive() for other in others), "requests waited for the new build to open"
+        assert all(got[n] is first for n in range(3)) and not first.closed
+    finally:
+        may_finish.set()
+        noticing.join(10)
+    assert got["noticed"].name == "two" and holder.acquire() is got["noticed"]
+    for _ in range(3):
+        holder.release(first)
+    assert first.closed  # closed once the last request holding it let go
+
+
+def test_holder_without_a_build_makes_requests_wait_for_the_one_being_opened(tmp_path):
+    import threading
+
+    calls = []
+    started = threading.Event()
+
+    def opener(index_dir):
+        calls.append(1)
+        started.set()
+        time.sleep(0.3)
+        return fake_opener(index_dir)
+
+    (tmp_path / "CURRENT").write_text("one")
+    holder = IndexHolder(tmp_path, interval=1.0, opener=opener, clock=FakeClock())
+    got = []
+    first = threading.Thread(target=lambda: got.append(holder.acquire()))
+    first.start()
+    assert started.wait(10)
+    rest = [threading.Thread(target=lambda: got.append(holder.acquire())) for _ in range(3)]
+    for thread in rest:
+        thread.start()
+    for thread in [first, *rest]:
+        thread.join(10)
+    assert len(got) == 4 and len({id(index) for index in got}) == 1 and calls == [1]
+
+
 # -- presentation helpers -----------------------------------------------------------
 
 
@@ -734,3 +800,18 @@ def test_a_named_area_scopes_the_page_with_a_way_to_search_every_area(client):
     doc = page(client, "/?q=wessex+disclosure")
     assert doc.text_of("p", class_="scope").startswith("Showing entries about Wessex only")
     assert doc.links()["Search every Area for “disclosure”"] == "/?q=disclosure"
+
+
+def test_a_page_ignores_explain_and_the_api_explains_only_the_first_hits(client, monkeypatch):
+    import search.query.searcher as searcher
+    from search.query.request import MAX_EXPLAINED
+
+    explained = []
+    real = searcher.explain_entry
+    monkeypatch.setattr(searcher, "explain_entry", lambda *a: explained.append(a[3]) or real(*a))
+    page = client.get("/?q=casework&explain=1&per_page=100")
+    assert page.status_code == 200 and page.data.count(b'class="result') >= 100
+    assert explained == []  # a page shows no explanations, so it computes none
+    body = client.get("/api/search?q=casework&explain=1&per_page=100").get_json()
+    assert len(explained) == MAX_EXPLAINED
+    assert ["explanation" in hit for hit in body["results"]] == [True] * MAX_EXPLAINED + [False] * 90

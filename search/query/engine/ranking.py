@@ -177,6 +177,7 @@ class QueryRun:
     scored: list[Scored] = field(default_factory=list)
     phrases: list[PhraseLeaf] = field(default_factory=list)
     _phrase_of: dict[int, PhraseState] = field(default_factory=dict)
+    _postings_of: dict[int, Postings] = field(default_factory=dict)
     _whoosh_run: dict[int, tuple[array, array]] = field(default_factory=dict)
     _base: list[float] | None = None
     # A document's score is multiplied by its prior (1 for documents not listed), then its
@@ -195,6 +196,13 @@ class QueryRun:
     # -- membership ---------------------------------------------------------------
 
     def postings(self, q: wq.Term) -> Postings:
+        """Return a term's postings, looked up once per query object (explanations ask again)."""
+        found = self._postings_of.get(id(q))
+        if found is None:
+            found = self._postings_of[id(q)] = self.lookup(q)
+        return found
+
+    def lookup(self, q: wq.Term) -> Postings:
         schema = self.segments.searcher.schema
         if q.fieldname not in schema:
             return EMPTY
@@ -320,7 +328,9 @@ class QueryRun:
                     best, field = score, sub.fieldname
             return best, ({field: best} if field else {})
         if isinstance(q, (wq.Or, wq.And, wq.AndMaybe, wq.AndNot)):
-            if not self.mask(q, 1 << doc) >> doc & 1:
+            # An Or adds what its matching children add (the others add nothing); the
+            # rest add nothing unless they match as a whole.
+            if not isinstance(q, wq.Or) and not self.mask(q, 1 << doc) >> doc & 1:
                 return 0.0, {}
             subs = {wq.AndMaybe: lambda: [q.a, q.b], wq.AndNot: lambda: [q.a]}.get(type(q), q.children)()
             total, fields = 0.0, {}
