@@ -97,7 +97,11 @@ def cmd_query(args) -> int:
         print(json.dumps(body, ensure_ascii=False, indent=2))
         return 0
     if body["corrected_query"]:
-        print(f"Showing results for: {body['corrected_query']}")
+        print(f"Showing results for: {body['corrected_query']} (--verbatim searches for what you typed)")
+    elif body["suggested_query"]:
+        print(f"Did you mean: {body['suggested_query']}?")
+    if body["missing_words"]:
+        print(f"Not found in the report: {', '.join(body['missing_words'])}")
     if body["scope"]:
         for place in body["scope"]["places"]:
             print(f"{place['note']}.")
@@ -123,6 +127,7 @@ def search_request(args):
 
     params = {"q": [args.text], "per_page": [str(args.limit)], "page": [str(args.page)], "sort": [args.sort]}
     params["explain"] = ["1" if getattr(args, "explain", False) else "0"]
+    params["verbatim"] = ["1" if getattr(args, "verbatim", False) else "0"]
     for facet in FACETS:
         params[facet] = getattr(args, facet) or []
     try:
@@ -167,8 +172,6 @@ def cmd_explain(args) -> int:
         fields = ", ".join(f"{k} {v:.2f}" for k, v in clause.get("fields", {}).items())
         print(f"  {clause['score']:8.3f}  {clause['reason']}" + (f"  ({fields})" if fields else ""))
     print(f"  {explanation['matched']:8.3f}  matched")
-    if explanation["prior"]:
-        print(f"  × {explanation['prior']['factor']:.2f}     {explanation['prior']['reason']}")
     for lift in explanation["lifts"]:
         print(f"  + {lift['value']:.2f}    {lift['reason']}")
     print(f"  {explanation['score']:8.3f}  score")
@@ -318,7 +321,7 @@ def port_number(value: str) -> int:
 
 
 WITHOUT_HELP = (
-    "query-stage parts to switch off, comma-separated (e.g. lay-words,kind-priors, or a lay family "
+    "query-stage parts to switch off, comma-separated (e.g. lay-words,proximity, or a lay family "
     "such as lay-words:money); the parts are listed in the README"
 )
 
@@ -348,6 +351,9 @@ def make_parser() -> argparse.ArgumentParser:
         "--explain", action="store_true", help="say why each result scored as it did (with --json)"
     )
     q.add_argument("--without", metavar="PART,…", help=WITHOUT_HELP)
+    q.add_argument(
+        "--verbatim", action="store_true", help="search the words as typed, without correcting them"
+    )
     q.set_defaults(func=cmd_query)
 
     x = sub.add_parser("explain", help="say why an entry scores as it does for a query")

@@ -127,6 +127,8 @@ class Finding:
         return {"kind": self.kind, "message": self.message, "source": self.source, **self.detail}
 
 
+# The inspectors' rating scale, best first.
+RATINGS = ("Excellent", "Good", "Fair", "Poor")
 SORTS = ("relevance", "document")
 FACETS = ("area", "theme", "part", "kind")
 
@@ -144,6 +146,8 @@ class SearchRequest:
     per_page: int = 10
     sort: str = "relevance"
     explain: bool = False
+    # Search the words as typed: no spelling correction (the way back from one).
+    verbatim: bool = False
 
     def selections(self) -> dict[str, tuple[str, ...]]:
         """Return the selected values per facet."""
@@ -231,3 +235,7 @@ class SearchResult:
     places: tuple[tuple[str, tuple[str, ...], str], ...] = ()
     # When no entry in the scope matched: which relaxation answered (search.query.relax).
     relaxed: object | None = None
+    # A correction only offered ("Did you mean …?"): real words the report never uses, near one it does.
+    suggested_query: str | None = None
+    # Words of the query that match no entry and stand for nothing the report holds.
+    missing_words: tuple[str, ...] = ()

@@ -77,14 +77,13 @@ class WhooshReference:
         return compiled.query, self.ranking(index, compiled.query)
 
     def ranked_search(self, index, q: str, without: frozenset[str] = frozenset()):
-        """Rank q as a search does, from Whoosh's own scores: scope, priors by kind, every lift."""
+        """Rank q as a search does, from Whoosh's own scores: scope and every lift."""
         prepared = index.prepare(SearchRequest(q=q), without)
         adjust = prepared.adjustments
         ranked = []
         for doc, score in self.ranking(index, prepared.compiled.query):
             if adjust.scope is None or adjust.scope >> doc & 1:
-                prior = adjust.priors.get(doc, 1.0) if adjust.priors else 1.0
-                ranked.append((doc, score * prior + adjust.lifts.get(doc, 0.0)))
+                ranked.append((doc, score + adjust.lifts.get(doc, 0.0)))
         return sorted(ranked, key=lambda ds: (-ds[1], ds[0]))
 
     def assert_same(self, index, q: str, depth: int = 30) -> None:

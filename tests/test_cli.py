@@ -73,6 +73,8 @@ def test_query_json_is_the_api_body(index_dir):
     assert list(body) == [
         "query",
         "corrected_query",
+        "suggested_query",
+        "missing_words",
         "total",
         "page",
         "per_page",

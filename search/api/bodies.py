@@ -78,11 +78,6 @@ class ClauseScore(Open):
     required: bool | None = None
 
 
-class Prior(Body):
-    factor: float
-    reason: str
-
-
 class Lift(Body):
     reason: str
     value: float
@@ -93,9 +88,6 @@ class Explanation(Open):
 
     clauses: list[ClauseScore]
     matched: float = Field(description="the clauses' sum")
-    prior: Prior | None = Field(
-        description="the factor of the entry's kind, when the query did not ask for that kind"
-    )
     lifts: list[Lift] = Field(
         description="added for an Area's own entry, a kind named, an entry an answer rests on"
     )
@@ -107,8 +99,16 @@ class QueryExplanation(Open):
 
     understood: dict[str, Any]
     corrected_query: str | None
+    corrections: dict[str, str] = Field(description="each word corrected, and what it was corrected to")
+    suggested_query: str | None = Field(description="a correction offered, not applied")
+    offered: dict[str, str] = Field(
+        description="each real word the report never uses, and the word offered for it"
+    )
+    missing_words: list[str] = Field(description="words that match no entry")
+    parts_off: list[str] = Field(
+        description="query-stage parts switched off (verbatim switches off spelling)"
+    )
     scope: list[str]
-    kind_factors: dict[str, float]
     clauses: list[str]
     required: list[str]
 
@@ -144,12 +144,13 @@ class AnswerRating(Body):
 
 
 class Answer(Body):
-    """An answer from the scores tables or the Annex B rows, for a question about ratings or counts."""
+    """An answer from the scores tables, the Annex B rows or the glossary: complete, or none at all."""
 
-    kind: Literal["ratings", "count"] = Field(
-        description="from the scores tables, or a count of Annex B rows"
+    kind: Literal["ratings", "count", "ranking", "definition"] = Field(
+        description="from the scores tables; a count of Annex B rows; the Areas with the most or "
+        "fewest Annex B rows; a definition from the glossary"
     )
-    question: Literal["which-areas", "area-scores", "count", "definition"]
+    question: Literal["which-areas", "area-scores", "count", "superlative", "definition"]
     text: str = Field(description="the answer in one or two sentences")
     count: int | None = Field(description="how many Areas, or how many entries")
     ratings: list[AnswerRating]
@@ -202,7 +203,15 @@ class SearchResult(Body):
     """The body of /api/search."""
 
     query: str
-    corrected_query: str | None
+    corrected_query: str | None = Field(
+        description="the query searched instead of the one typed, when a correction was applied"
+    )
+    suggested_query: str | None = Field(
+        description="a correction offered but not applied (Did you mean …?), when one is plausible"
+    )
+    missing_words: list[str] = Field(
+        description="words of the query that match no entry (Not found in the report: …)"
+    )
     total: int
     page: int
     per_page: int

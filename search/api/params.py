@@ -101,6 +101,10 @@ class SearchParams(Params):
         ),
     )
 
+    verbatim: bool = Field(
+        False, description="1: search the words as typed, without correcting their spelling"
+    )
+
     @field_validator("q", mode="before")
     @classmethod
     def clean_query(cls, value: Any) -> Any:
@@ -123,7 +127,7 @@ class SearchParams(Params):
     def clean_sort(cls, value: Any) -> Any:
         return value.strip().lower() if isinstance(value, str) else value
 
-    @field_validator("explain", mode="before")
+    @field_validator("explain", "verbatim", mode="before")
     @classmethod
     def read_flag(cls, value: Any) -> Any:
         if isinstance(value, str) and value.strip().lower() in TRUE | FALSE:
@@ -148,6 +152,7 @@ class SearchParams(Params):
             per_page=self.per_page,
             sort=self.sort,
             explain=self.explain,
+            verbatim=self.verbatim,
         )
 
 

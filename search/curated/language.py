@@ -10,6 +10,8 @@
 - `definition_words`: words that make a question ask what its topic means ("stand for");
 - `asks_for`: phrases that ask for a structural kind of entry (scores, criteria, tables),
   and `cue_followers`, the words after which a one-word cue still asks ("scored highest");
+- `superlatives` and `universal_words`: how a question asks for the most or the fewest, or
+  for every criterion of a Part;
 - `count_kinds`: how a count names the Annex B kinds ("how many issues …"), and
   `kind_words`, how any query names them in everyday words ("praised", "criticised").
 """
@@ -61,6 +63,8 @@ class Language:
     reporting_clauses: tuple[re.Pattern, ...] = ()
     definition_words: frozenset[str] = frozenset()
     cue_followers: frozenset[str] = frozenset()
+    superlatives: dict[str, str] | None = None  # word → "max" or "min"
+    universal_words: frozenset[str] = frozenset()
 
 
 def phrase_list(value, what: str, path: Path) -> tuple[str, ...]:
@@ -82,6 +86,13 @@ def patterns(values, what: str, path: Path) -> tuple[re.Pattern, ...]:
         except re.error as exc:
             raise CorpusError(f"{path.name}: {what} pattern {value!r}: {exc}") from exc
     return tuple(compiled)
+
+
+def read_superlatives(data, path: Path) -> dict[str, str]:
+    """Read {"max": [words], "min": [words]} into {word: "max" or "min"}."""
+    if not isinstance(data, dict) or set(data) - {"max", "min"}:
+        raise CorpusError(f"{path.name}: superlatives must map 'max' and 'min' to words")
+    return {w: way for way, words in data.items() for w in word_set(words, f"superlatives[{way!r}]", path)}
 
 
 def word_set(values, what: str, path: Path) -> frozenset[str]:
@@ -149,4 +160,6 @@ def load_language(path: Path) -> Language:
         patterns(data.get("reporting_clauses"), "reporting_clauses", path),
         word_set(data.get("definition_words"), "definition_words", path),
         word_set(data.get("cue_followers"), "cue_followers", path),
+        read_superlatives(data.get("superlatives", {}), path),
+        word_set(data.get("universal_words"), "universal_words", path),
     )

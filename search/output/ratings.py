@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from search.curated.areas import Area
+from search.models import RATINGS
 from search.output.overview import Criterion, ScoreTable
 
 # Best first: the order a rating column sorts in.
-RATINGS = ("Excellent", "Good", "Fair", "Poor")
 RANK = {rating: n for n, rating in enumerate(RATINGS)}
 
 

@@ -49,6 +49,8 @@ def request_pairs(req: SearchRequest, **changes) -> list[tuple[str, str]]:
         pairs.append(("page", str(req.page)))
     if req.explain:
         pairs.append(("explain", "1"))
+    if req.verbatim:
+        pairs.append(("verbatim", "1"))
     return pairs
 
 
@@ -178,6 +180,8 @@ def result_to_json(result: SearchResult) -> dict:
     fields = {
         "query": request.q,
         "corrected_query": result.corrected_query,
+        "suggested_query": result.suggested_query,
+        "missing_words": list(result.missing_words),
         "total": result.total,
         "page": request.page,
         "per_page": request.per_page,

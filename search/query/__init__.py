@@ -13,7 +13,7 @@ answer → adjust) is what search, explain, downloads and the tests' oracle all 
 - `clauses`        the labelled Whoosh queries every part builds from (a word over its best field)
 - `expanders`      what the parts add around the words: acronyms, lay words, families, proximity, definitions, themes
 - `compiler`       an understood plan → a Whoosh query of labelled clauses, without touching an index
-- `priors`         an understanding → scope, score factors by kind, lifts
+- `adjustments`    an understanding → scope and lifts (an answer's rows, kinds named, quantities)
 - `answers`        a question about ratings or counts → an `Answer` from the structured data
 - `pipeline`       the route above, and the `PreparedQuery` it gives
 - `relax`          a scope that would answer nothing relaxes, and says which step it took

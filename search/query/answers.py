@@ -1,34 +1,65 @@
-"""Answers from the structured data: which Areas got a rating, how an Area was rated, how many.
+"""Answers from the structured data: ratings, counts, the most and the fewest, definitions.
 
-Only a question the query reader recognised (`Understanding.question`) is answered,
-and only from data the report holds in structure — the scores tables (Area ×
-criterion × rating) and the Annex B rows — never from prose. When the question is
-not one of these, or names nothing to answer about, there is no answer.
+Only a question the query reader recognised (`Understanding.question`) is answered, and
+only from data the report holds in structure — the scores tables (Area × criterion ×
+rating), the Annex B rows and the glossary — never from prose. An answer is complete or
+absent: a question about a Part's ratings covers every criterion of the Part and says
+which is the overall score; the most or the fewest names every Area tied; when the data
+cannot answer, there is no answer.
+
+- `which-areas`: "which Areas were rated Poor on casework?" (every criterion of Part C);
+  "which Area was rated Good for every part of casework?" (every criterion at once);
+- `area-scores`: "how was Wessex rated on victims?";
+- `count`: "how many issues to address does the North East have?";
+- `superlative`: "which Area had the most issues to address?", "rated highest for leadership";
+- `definition`: "what does IQA stand for?" (the glossary, and the entries that use the term).
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 
 from search.curated.areas import AreaRegistry
-from search.models import KIND_LABELS, PART_LABELS, Answer, Entry, RatingRow
+from search.models import KIND_LABELS, PART_LABELS, RATINGS, Answer, Entry, RatingRow
 from search.query.understanding import Understanding
+from search.text.analysis import stems, word_tokens
+from search.text.glossary import Glossary
 
 PLURAL_LABELS = {
     "issue": "issues to address",
     "good-practice": "examples of good practice",
     "strength": "strengths",
 }
+# Best first: "highest" is the first of these an Area got.
+RANK = {rating: n for n, rating in enumerate(RATINGS)}
 
 
 class Answerer:
-    """Answers questions from one build's scores rows and Annex B rows."""
+    """Answers questions from one build's scores rows, Annex B rows and glossary."""
 
-    def __init__(self, entries: list[Entry], areas: AreaRegistry, quality: dict):
+    def __init__(
+        self,
+        entries: list[Entry],
+        areas: AreaRegistry,
+        quality: dict,
+        glossary: Glossary | None = None,
+        uses: Callable[[tuple[str, ...]], tuple[int, ...]] = lambda form: (),
+    ):
+        """`uses(stems)` gives the entries whose title or text holds a stem sequence (from the index)."""
         self.entries = entries
         self.areas = areas
+        self.glossary = glossary or Glossary([])
+        self.uses = uses
         self.gaps = [f for f in quality.get("findings", []) if f.get("kind") == "numbering-gap"]
         self.stated = [f for f in quality.get("findings", []) if f.get("kind") == "count"]
+        self.rows = [
+            RatingRow(e.areas[0], self.area_name(e.areas[0]), r.code, r.criterion, r.rating, e.id)
+            for e in entries
+            if e.kind == "rating" and e.areas
+            for r in e.ratings
+        ]
+        self.part_of = {e.id: e.part for e in entries if e.kind == "rating"}
 
     def answer(self, u: Understanding) -> Answer | None:
         """Return the answer to a recognised question, or None."""
@@ -38,63 +69,142 @@ class Answerer:
             return self.area_scores(u)
         if u.question == "count" and len(u.kinds) == 1:
             return self.count(u)
+        if u.question == "superlative":
+            return self.superlative(u)
+        if u.question == "definition":
+            return self.definition(u)
         return None
 
+    # -- ratings ----------------------------------------------------------------------
+
     def ratings(self, u: Understanding, areas: tuple[str, ...] = ()) -> list[RatingRow]:
-        """Return the ratings of the criteria (or Parts) a query names, for some or all Areas."""
-        rows = []
-        for entry in self.entries:
-            if entry.kind != "rating" or not entry.areas or (areas and entry.areas[0] not in areas):
-                continue
-            for rating in entry.ratings:
-                if u.criteria:
-                    wanted = rating.code in u.criteria
-                elif u.parts:
-                    wanted = entry.part in u.parts and (len(rating.code) == 1 or bool(areas))
-                else:
-                    wanted = True
-                if wanted:
-                    slug = entry.areas[0]
-                    rows.append(
-                        RatingRow(
-                            slug, self.area_name(slug), rating.code, rating.criterion, rating.rating, entry.id
-                        )
-                    )
+        """Return the ratings of the criteria named, or of every criterion of the Parts named."""
+        rows = [r for r in self.rows if not areas or r.area in areas]
+        if u.criteria:
+            return [r for r in rows if r.code in u.criteria]
+        if u.parts:
+            return [r for r in rows if self.part_of[r.entry_id] in u.parts]
         return rows
 
-    def which_areas(self, u: Understanding) -> Answer | None:
-        """Answer "which Areas were rated Excellent for resource management?"."""
-        rows = [r for r in self.ratings(u) if r.rating in u.ratings]
+    def which_areas(self, u: Understanding) -> Answer:
+        """Answer "which Areas were rated Poor on casework?": every criterion, grouped, overall named."""
         values = " or ".join(u.ratings)
-        by_criterion: dict[tuple[str, str], list[RatingRow]] = {}
-        for row in rows:
-            by_criterion.setdefault((row.code, row.criterion), []).append(row)
+        if u.every and u.parts and not u.criteria:
+            return self.rated_on_every_criterion(u)
+        rows = [r for r in self.ratings(u) if r.rating in u.ratings]
         if not rows:
-            named = criteria_label(u) or "any criterion"
-            text = f"No Area was rated {values} for {named}."
-        else:
-            sentences = []
-            for (code, criterion), group in by_criterion.items():
-                names = ", ".join(r.area_name for r in group)
-                verb = "Area was" if len(group) == 1 else "Areas were"
-                sentences.append(f"{len(group)} {verb} rated {values} for {code} {criterion}: {names}.")
-            text = " ".join(sentences)
-        return Answer("ratings", u.question, text, tuple(rows), len({r.area for r in rows}), ids(rows))
+            return Answer(
+                "ratings", u.question, f"No Area was rated {values} for {self.named(u) or 'any criterion'}."
+            )
+        sentences = []
+        for (code, criterion), group in grouped(rows).items():
+            names = ", ".join(r.area_name for r in group)
+            verb = "Area was" if len(group) == 1 else "Areas were"
+            sentences.append(
+                f"{len(group)} {verb} rated {values} for {criterion_name(code, criterion)}: {names}."
+            )
+        areas = {r.area for r in rows}
+        if u.parts and not u.criteria and len(sentences) > 1:
+            sentences.append(f"{len(areas)} {'Area' if len(areas) == 1 else 'Areas'} in all.")
+        return Answer("ratings", u.question, " ".join(sentences), tuple(rows), len(areas), ids(rows))
 
-    def area_scores(self, u: Understanding) -> Answer | None:
+    def rated_on_every_criterion(self, u: Understanding) -> Answer:
+        """Answer "which Area was rated Good for every part of casework?"."""
+        values = " or ".join(u.ratings)
+        rows = self.ratings(u)
+        by_area: dict[str, list[RatingRow]] = {}
+        for row in rows:
+            by_area.setdefault(row.area, []).append(row)
+        chosen = [a for a, own in by_area.items() if all(r.rating in u.ratings for r in own)]
+        kept = [r for r in rows if r.area in chosen]
+        parts = " and ".join(PART_LABELS[p] for p in u.parts)
+        if not chosen:
+            text = f"No Area was rated {values} on every criterion of Part {parts}."
+        else:
+            names = ", ".join(self.area_name(a) for a in chosen)
+            verb = "Area was" if len(chosen) == 1 else "Areas were"
+            text = f"{len(chosen)} {verb} rated {values} on every criterion of Part {parts}, overall score included: {names}."
+        return Answer("ratings", u.question, text, tuple(kept), len(chosen), ids(kept))
+
+    def area_scores(self, u: Understanding) -> Answer:
         """Answer "how did Wessex score on victims?"."""
         rows = self.ratings(u, u.areas)
         if not rows:
             names = ", ".join(self.area_name(a) for a in u.areas)
-            text = f"The report's scores tables give no rating for {names} on {criteria_label(u) or 'these criteria'}."
+            text = f"The report's scores tables give no rating for {names} on {self.named(u) or 'these criteria'}."
             return Answer("ratings", u.question, text)
         parts = []
         for area in u.areas:
             own = [r for r in rows if r.area == area]
             if own:
-                scores = "; ".join(f"{r.code} {r.criterion}: {r.rating}" for r in own)
+                scores = "; ".join(f"{criterion_name(r.code, r.criterion)}: {r.rating}" for r in own)
                 parts.append(f"{own[0].area_name} — {scores}.")
         return Answer("ratings", u.question, " ".join(parts), tuple(rows), None, ids(rows))
+
+    # -- the most and the fewest -----------------------------------------------------------
+
+    def superlative(self, u: Understanding) -> Answer | None:
+        """Answer "which Area had the most issues to address?" or "rated highest for leadership"."""
+        if len(u.kinds) == 1:
+            return self.most_entries(u)
+        if u.criteria or u.parts:
+            return self.best_rated(u)
+        return None
+
+    def most_entries(self, u: Understanding) -> Answer:
+        """Name the Areas with the most (or fewest) Annex B rows of a kind, ties included."""
+        kind = u.kinds[0]
+        counted = [e for e in self.entries if e.kind == kind and (not u.parts or e.part in u.parts)]
+        per_area = Counter({a.slug: 0 for a in self.areas.areas})
+        per_area.update(a for e in counted for a in e.areas if a in per_area)
+        best = (max if u.superlative == "max" else min)(per_area.values())
+        winners = [a for a, n in per_area.items() if n == best]
+        label = PLURAL_LABELS[kind] if best != 1 else KIND_LABELS[kind].lower()
+        amount = f"{best} {label}" if best else "none"
+        names = join(self.area_name(a) for a in winners)
+        most = "most" if u.superlative == "max" else "fewest"
+        each = " each" if len(winners) > 1 else ""
+        scope = f" in Part {' or '.join(PART_LABELS[p] for p in u.parts)}" if u.parts else ""
+        text = f"{names} had the {most} {PLURAL_LABELS[kind]}{scope}: {amount}{each} (Annex B)."
+        ranked = sorted(per_area.items(), key=lambda an: (-an[1] if u.superlative == "max" else an[1], an[0]))
+        nxt = next(((a, n) for a, n in ranked if n != best), None)
+        if nxt:
+            text += f" Next: {self.area_name(nxt[0])}, {nxt[1]}."
+        notes = self.gap_notes(kind, set(winners))
+        entries = [e.id for e in counted if set(e.areas) & set(winners)]
+        search = {"kind": [kind], "area": winners, "part": list(u.parts)}
+        return Answer(
+            "ranking", u.question, text, count=best, entry_ids=tuple(entries),
+            search={k: v for k, v in search.items() if v}, notes=notes,
+        )  # fmt: skip
+
+    def best_rated(self, u: Understanding) -> Answer:
+        """Name the Areas rated highest (or lowest) on each criterion named, or on a Part's overall score."""
+        # Without a criterion named, a Part is ranked on its overall score.
+        rows = self.ratings(u) if u.criteria else [r for r in self.ratings(u) if len(r.code) == 1]
+        chosen: list[RatingRow] = []
+        sentences = []
+        for (code, criterion), group in grouped(rows).items():
+            pick = min if u.superlative == "max" else max
+            best = pick(RANK[r.rating] for r in group)
+            top = [r for r in group if RANK[r.rating] == best]
+            chosen += top
+            way = "highest" if u.superlative == "max" else "lowest"
+            names = ", ".join(r.area_name for r in top)
+            count = f"{len(top)} Areas" if len(top) > 1 else "1 Area"
+            sentences.append(
+                f"Rated {way} for {criterion_name(code, criterion)}: {RATINGS[best]}, {count} — {names}."
+            )
+        return Answer(
+            "ratings",
+            u.question,
+            " ".join(sentences),
+            tuple(chosen),
+            len({r.area for r in chosen}),
+            ids(chosen),
+        )
+
+    # -- counts and definitions -------------------------------------------------------
 
     def count(self, u: Understanding) -> Answer:
         """Answer "how many issues to address does North East have?"."""
@@ -112,14 +222,7 @@ class Answerer:
         label = PLURAL_LABELS[kind] if len(counted) != 1 else KIND_LABELS[kind].lower()
         text = f"The report lists {len(counted)} {label} for {scope} (Annex B)."
         by_area = Counter(a for e in counted for a in e.areas)
-        notes = tuple(
-            f"{self.area_name(g['area'])}: {KIND_LABELS[kind].lower()} numbers "
-            f"{', '.join(str(n) for n in g['missing'])} are missing from the report's numbering."
-            for g in self.gaps
-            if g.get("entry_kind") == kind
-            and g.get("area") in by_area
-            and (not u.areas or g["area"] in u.areas)
-        )
+        notes = self.gap_notes(kind, {a for a in by_area if not u.areas or a in u.areas})
         if not u.areas:
             notes += tuple(
                 f"The report itself states {f['stated']} for Part {f['part'].upper()} ({f['cited_by']}); "
@@ -138,15 +241,83 @@ class Answerer:
             notes=notes,
         )
 
+    def definition(self, u: Understanding) -> Answer | None:
+        """Answer "what does IQA stand for?" from the glossary, with the entries that use the term.
+
+        Only a term the glossary holds is answered, and only when the question asks about
+        it alone ("what does AAP pilot mean" asks about more than AAP).
+        """
+        found = []
+        for word in u.topic:
+            for tok in word_tokens(word):
+                if (acronym := self.glossary.lookup(tok.word)) and acronym not in found:
+                    found.append(acronym)
+        topic = tuple(s for w in u.topic for s in stems(w))
+        for acronym in self.glossary.expansions_in(topic):
+            if acronym not in found:
+                found.append(acronym)
+        covered = {s for a in found for s in (a.key, *a.expansion_stems)}
+        if not found or not set(topic) <= covered:
+            return None
+        sentences, using = [], []
+        typed = {tok.word.lower() for word in u.topic for tok in word_tokens(word)}
+        for a in found:
+            where = f"; the report defines it in {a.defined_in}" if a.defined_in else ""
+            if a.acronym.lower() in typed or a.key in typed:
+                sentences.append(f"{a.acronym} stands for {a.expansion}{where}.")
+            else:  # the expansion was asked about: its acronym is what else to look for
+                sentences.append(f"“{a.expansion}” is written {a.acronym} for short{where}.")
+            for form in ((a.key,), a.expansion_stems):
+                using += [self.entries[d].id for d in self.uses(form)] if form else []
+        defined = [a.defined_in for a in found if a.defined_in]
+        entries = tuple(dict.fromkeys(defined + using))
+        text = (
+            " ".join(sentences)
+            + f" {len(entries)} {'entry uses' if len(entries) == 1 else 'entries use'} it."
+        )
+        return Answer("definition", u.question, text, count=len(entries), entry_ids=entries,
+                      search={"q": [found[0].acronym]})  # fmt: skip
+
+    # -- helpers ---------------------------------------------------------------------
+
+    def gap_notes(self, kind: str, areas: set[str]) -> tuple[str, ...]:
+        """Say which Areas' rows of a kind are missing from the report's numbering."""
+        return tuple(
+            f"{self.area_name(g['area'])}: {KIND_LABELS[kind].lower()} numbers "
+            f"{', '.join(str(n) for n in g['missing'])} are missing from the report's numbering."
+            for g in self.gaps
+            if g.get("entry_kind") == kind and g.get("area") in areas
+        )
+
+    def named(self, u: Understanding) -> str:
+        """Name what a query asked about: criteria codes, or Parts."""
+        if u.criteria:
+            return ", ".join(u.criteria)
+        return " or ".join(f"Part {p.upper()}" for p in u.parts)
+
     def area_name(self, slug: str) -> str:
         return self.areas.label(slug) if slug in self.areas.by_slug else slug
 
 
-def criteria_label(u: Understanding) -> str:
-    """Name what a query asked about: criteria codes, or Parts."""
-    if u.criteria:
-        return ", ".join(u.criteria)
-    return " or ".join(f"Part {p.upper()}" for p in u.parts)
+def criterion_name(code: str, criterion: str) -> str:
+    """Name a criterion; a one-letter code is a Part's overall score, and is called that."""
+    if len(code) == 1:
+        return f"the overall score for Part {code} ({code})"
+    return f"{code} {criterion}"
+
+
+def grouped(rows: list[RatingRow]) -> dict[tuple[str, str], list[RatingRow]]:
+    """Group rows by criterion, in the tables' order with each Part's overall score last."""
+    groups: dict[tuple[str, str], list[RatingRow]] = {}
+    for row in sorted(rows, key=lambda r: (r.code[0], len(r.code) == 1, r.code)):
+        groups.setdefault((row.code, row.criterion), []).append(row)
+    return groups
+
+
+def join(names) -> str:
+    """Join names as a sentence does: "A", "A and B", "A, B and C"."""
+    names = list(names)
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def ids(rows: list[RatingRow]) -> tuple[str, ...]:

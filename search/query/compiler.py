@@ -21,7 +21,6 @@ from search.query.clauses import Clause, Expansion, Gathered, phrase_query, text
 from search.query.corrections import Correction
 from search.query.expanders import (
     Acronyms,
-    Definitions,
     LayWords,
     Proximity,
     QueryWords,
@@ -41,6 +40,8 @@ ENTRY_ID = re.compile(r"^[a-z]+(?:-[a-z0-9.]+)+$")
 NUMBER_BOOST = 3.0
 TYPED_PHRASE_BOOST = 3.0
 COMPOUND_BOOST = 1.5
+# A word in this share of entries or more counts by its best field, not the sum of its fields.
+COMMON_WORD_SHARE = 0.05
 # A word with no topic here, or one of a lay phrase, still counts beside the others: never lost.
 WEAK_WORD_BOOST = 0.3
 
@@ -71,7 +72,6 @@ class QueryCompiler:
             Acronyms(lexicon),
             self.lay_words,
             WordFamilies(lexicon),
-            Definitions(lexicon),
         )
         self.theme = ThemeSignals(lexicon)
 
@@ -95,7 +95,6 @@ class QueryCompiler:
             said=tuple(s for word in understanding.said for s in stems(word)),
             phrases=tuple(plan.phrases[:MAX_OPERATORS]),
             scoped=bool(understanding.areas),
-            question=understanding.question,
             switches=switches,
         )
         lay = self.lay_words.weakened(q) if switches.on(self.lay_words.name) else set()
@@ -125,8 +124,12 @@ class QueryCompiler:
             excluded,
             [c.query for c in clauses if c.only_scores],
         )
-        if query is None and (understanding.areas or understanding.kinds):
-            # Only an Area or a kind was named: every entry in scope, ranked by subject.
+        if query is None and understanding.kinds:
+            # Only kinds were named ("how many strengths"): every entry of those kinds.
+            query = wq.Or([wq.ConstantScoreQuery(wq.Term("kind", k), 1.0) for k in understanding.kinds])
+            clauses.append(Clause(f"every entry of the kinds named: {', '.join(understanding.kinds)}", query))
+        elif query is None and understanding.areas:
+            # Only an Area was named: every entry in scope, ranked by subject.
             clauses.append(Clause("every entry about what the query names", wq.Every()))
             query = wq.Every()
         return CompiledQuery(
@@ -140,8 +143,7 @@ class QueryCompiler:
             understanding,
         )
 
-    @staticmethod
-    def word_clauses(q: QueryWords, best_field: bool = True) -> Expansion:
+    def word_clauses(self, q: QueryWords, best_field: bool = True) -> Expansion:
         """Return each word's clause over the fields (weak for a word with no topic here), a
         compound's phrase, a number's clause."""
         clauses, marks = [], set()
@@ -152,13 +154,20 @@ class QueryCompiler:
             for s in seq:
                 marks.add(s)
                 if word in q.topical:
-                    clauses.append(Clause(f"word {word!r}", word_query(s, 1.0, best_field)))
+                    clauses.append(
+                        Clause(f"word {word!r}", word_query(s, 1.0, best_field and self.common(s)))
+                    )
                 else:
-                    weak = word_query(s, WEAK_WORD_BOOST, best_field)
+                    weak = word_query(s, WEAK_WORD_BOOST, best_field and self.common(s))
                     clauses.append(Clause(f"word {word!r}, beside the others", weak, True))
             if NUMBER.match(word):
                 clauses.append(Clause(f"number {word}", wq.Term("number", word.lower(), boost=NUMBER_BOOST)))
         return Expansion(tuple(clauses), frozenset(marks))
+
+    def common(self, s: str) -> bool:
+        """Tell whether a stem is common enough that its matches in several fields say little:
+        in one entry in twenty or more, in some field. Such a word counts by its best field only."""
+        return self.lex.spread.get(s, 0.0) >= COMMON_WORD_SHARE
 
     @staticmethod
     def typed_phrases(plan: QueryPlan) -> Expansion:

@@ -62,6 +62,7 @@ class Corrector:
         replacements.update(self.misplaced(words, replacements))
         for word in replacements:
             offered.pop(word, None)
+        offered = self.plausible(words, offered)
         suggested = rewrite(rewrite(text, replacements), offered) if offered else None
         if not replacements:
             return Correction(words, None, {}, offered, suggested)
@@ -98,6 +99,24 @@ class Corrector:
             else:
                 replacements[tok.word] = better
         return replacements, offered
+
+    def plausible(self, words: list[str], offered: dict[str, str]) -> dict[str, str]:
+        """Keep the offers the words around them support: the report word makes a pair the
+        report uses with a neighbour ("cracked trails" → "trials"), where the word typed makes
+        none. A real word alone ("jury") is not offered another ("july")."""
+        toks = [t for word in words for t in word_tokens(word)]
+        kept = {}
+        for i, tok in enumerate(toks):
+            better = offered.get(tok.word)
+            if better is None:
+                continue
+            neighbours = [(toks[i - 1].stem, 0)] if i else []
+            neighbours += [(toks[i + 1].stem, 1)] if i + 1 < len(toks) else []
+            for other, after in neighbours:
+                pair = (other, stem(better)) if after == 0 else (stem(better), other)
+                if self.lex.words.pair_count(*pair):
+                    kept[tok.word] = better
+        return kept
 
     def misplaced(self, words: list[str], done: dict[str, str]) -> dict[str, str]:
         """Return replacements for words that make a pair the report never uses, beside a word it does."""

@@ -24,11 +24,7 @@ ACRONYM_BOOST = 1.0
 LAY_BOOST = 1.0
 EXPANSION_WORD_BOOST = 0.2
 FAMILY_BOOST = 0.3
-# A definition question: the entry that defines the term, and those that spell it out, lead.
-DEFINED_IN_SCORE = 30.0
-DEFINITION_BOOST = 1.0
 THEME_SCORE = 1.0
-COMMON_ACRONYM_SHARE = 0.1
 # Proximity is measured over at most this many words: beyond, "together" means little.
 PROXIMITY_WORDS = 8
 
@@ -43,7 +39,6 @@ class QueryWords:
     said: tuple[str, ...] = ()  # stems of the words as said, question words included
     phrases: tuple[str, ...] = ()  # "quoted phrases", as typed
     scoped: bool = False  # the query names an Area
-    question: str = ""  # the kind of question (`Understanding.question`)
     switches: Switches = Switches()
 
     @property
@@ -75,10 +70,12 @@ class Acronyms:
                 if acronym is None or acronym.key in expanded or len(expanded) >= MAX_ACRONYMS:
                     continue
                 expanded.add(acronym.key)
-                # An acronym in a good share of the entries ("CPS") is the report's everyday
-                # word: its spelled-out form would only add noise.
-                common = self.lex.words.share(tok.stem) > COMMON_ACRONYM_SHARE
-                if acronym.expansion_stems and not common:
+                # An acronym the index holds finds itself (in the text, or as the alias of an
+                # entry spelling it out); only one it has nowhere (a reader's "QC", "RUI") is
+                # searched for in the report's words for it.
+                if tok.stem in self.lex.indexed_stems:
+                    continue
+                if acronym.expansion_stems:
                     why = f"acronym {acronym.acronym}: {acronym.expansion}"
                     clauses.append(
                         Clause(why, phrase_query(acronym.expansion_stems, boost=ACRONYM_BOOST, slop=1))
@@ -222,45 +219,6 @@ class Proximity:
                 for a, b in zip(seq, seq[1:], strict=False)
             ]
         return Expansion(tuple(clauses))
-
-
-class Definitions:
-    """A question asking what a term means ("what does IQA stand for", "define NFS") finds first
-    the entries that spell it out: the one the report defines it in, then those that use its
-    expanded form (for a phrase, those that use it whole)."""
-
-    name = "definitions"
-
-    def __init__(self, lexicon: Lexicon):
-        self.lex = lexicon
-
-    def expand(self, q: QueryWords) -> Expansion:
-        if q.question != "definition":
-            return Expansion()
-        acronyms = [
-            a for word in q.words for t in word_tokens(word) if (a := self.lex.glossary.lookup(t.word))
-        ]
-        acronyms += self.lex.glossary.expansions_in(q.stems)
-        covered = {s for a in acronyms for s in (a.key, *a.expansion_stems)}
-        if any(not set(stems(w)) <= covered for w in q.topical):
-            acronyms = []  # "AAP pilot areas": the term is the whole phrase, not the acronym in it
-        clauses, phrases = [], []
-        for acronym in dict.fromkeys(acronyms):
-            if acronym.defined_in:
-                query = wq.ConstantScoreQuery(wq.Term("id", acronym.defined_in), DEFINED_IN_SCORE)
-                clauses.append(Clause(f"where the report defines {acronym.acronym}", query))
-            if acronym.expansion_stems:
-                why = f"spells out {acronym.acronym}: {acronym.expansion}"
-                clauses.append(Clause(why, phrase_query(acronym.expansion_stems, boost=DEFINITION_BOOST)))
-                phrases.append(acronym.expansion_stems)
-        if not acronyms and len(q.stems) > 1:
-            clauses.append(
-                Clause(
-                    f"uses the term whole: {' '.join(q.stems)}", phrase_query(q.stems, boost=DEFINITION_BOOST)
-                )
-            )
-            phrases.append(q.stems)
-        return Expansion(tuple(clauses), phrases=tuple(phrases))
 
 
 class ThemeSignals:

@@ -46,6 +46,8 @@ class Lexicon:
     lay_terms: tuple[tuple[tuple[tuple[str, ...], ...], tuple[tuple[str, ...], ...], str], ...] = ()
     # English words and names (wordfreq, at build time): never "corrected" into report words.
     english: frozenset[str] = frozenset()
+    # The share of entries using each stem in its most used field (title, text or context).
+    spread: dict[str, float] = field(default_factory=dict)
 
     def is_english(self, word: str) -> bool:
         """Tell whether a word is a real English word or name, whether or not the report uses it."""
@@ -129,6 +131,12 @@ def make_lexicon(build: OpenBuild, reader) -> Lexicon:
     indexed = set()
     for name in ("text", "title", "aliases"):
         indexed.update(reader.field_terms(name))
+    # How many entries use each stem in their most used field (title, text or context).
+    spread: dict[str, int] = {}
+    for name in ("text", "title", "context"):
+        for term, info in reader.iter_field(name):
+            word = term.decode() if isinstance(term, bytes) else term
+            spread[word] = max(spread.get(word, 0), info.doc_frequency())
     by_prefix: dict[str, list[str]] = {}
     for term in sorted(indexed):
         by_prefix.setdefault(term[:5], []).append(term)
@@ -175,6 +183,7 @@ def make_lexicon(build: OpenBuild, reader) -> Lexicon:
         ),
         lay_terms=lay_terms,
         english=build.english,
+        spread={s: n / max(1, len(build.entries)) for s, n in spread.items()},
     )
 
 

@@ -2,11 +2,11 @@
 
 Every step that changes what a query finds or how it ranks — a way of reading the
 words, an expansion, a prior or a lift — is a named part that can be switched off:
-`python -m search query --without lay-words,kind-priors …`, and the same on the
+`python -m search query --without lay-words,proximity …`, and the same on the
 relevance benchmark, which switches each off in turn (`--ablate`) to show what it is
 worth. The lay thesaurus's families switch off one by one too (`lay-words:money`).
 The parts themselves live with their stage: reading in `understanding`, expansions in
-`expanders`, priors and lifts in `adjusters`.
+`expanders`, scope and lifts in `adjustments`.
 """
 
 from __future__ import annotations
@@ -38,9 +38,7 @@ PARTS = (
     PartInfo("lay-words", "expand", "a reader's words also find the report's words for the same thing"),
     PartInfo("word-families", "expand", "a word also finds the longer words of its family (budget → budgetary)"),
     PartInfo("proximity", "expand", "entries where the words stand together rank higher"),
-    PartInfo("definitions", "expand", "a question asking what a term means finds first the entries that spell it out"),
     PartInfo("theme-signals", "expand", "a query naming a theme also finds the entries tagged with it"),
-    PartInfo("kind-priors", "adjust", "scores rows, criteria, report links and tables rank below the findings"),
     PartInfo("answer-rows", "adjust", "the scores rows an answer rests on lead"),
     PartInfo("quantities", "adjust", "for \"how many\", the entries that give a number of the topic lead"),
 )  # fmt: skip

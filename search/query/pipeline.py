@@ -13,14 +13,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from search.models import Answer, SearchRequest
+from search.query.adjustments import Adjuster, Adjustments
 from search.query.answers import Answerer
 from search.query.compiler import MAX_WORDS, CompiledQuery, QueryCompiler
 from search.query.corrections import Correction, Corrector
 from search.query.lexicon import Lexicon
 from search.query.parts import ALL_ON, Switches
-from search.query.priors import Adjustments, PriorTable
 from search.query.syntax import QueryPlan, parse_query
 from search.query.understanding import QueryReader, Understanding
+from search.text.analysis import stems
 
 
 @dataclass(frozen=True)
@@ -35,10 +36,12 @@ class PreparedQuery:
     answered: tuple[int, ...]
     adjustments: Adjustments
     switches: Switches = ALL_ON
+    correction: Correction | None = None
+    missing: tuple[str, ...] = ()
 
 
 class QueryPipeline:
-    """The query stage of one build: its reader, corrector, compiler, answerer and priors.
+    """The query stage of one build: its reader, corrector, compiler, answerer and adjuster.
 
     `quantities(understanding)` gives, for a "how many" question, the documents that
     give a number of its topic (it needs the build's postings, so the searcher lends it).
@@ -48,7 +51,7 @@ class QueryPipeline:
         self,
         lexicon: Lexicon,
         answerer: Answerer,
-        priors: PriorTable,
+        adjuster: Adjuster,
         by_id: dict[str, int],
         quantities: Callable[[Understanding], tuple[int, ...]] = lambda u: (),
     ):
@@ -57,12 +60,14 @@ class QueryPipeline:
         self.corrector = Corrector(lexicon)
         self.compiler = QueryCompiler(lexicon)
         self.answerer = answerer
-        self.priors = priors
+        self.adjuster = adjuster
         self.by_id = by_id
         self.quantities = quantities
 
     def prepare(self, request: SearchRequest, switches: Switches = ALL_ON) -> PreparedQuery:
         """Read, correct, compile, answer and adjust a request's query."""
+        if request.verbatim:
+            switches = Switches(switches.off | {"spelling"})
         plan = parse_query(request.q)
         understanding = self.reader.read(plan.words, switches)
         correction = self.correct(plan, understanding, switches)
@@ -71,8 +76,40 @@ class QueryPipeline:
         answered = self.answered(answer) if switches.on("answer-rows") else ()
         quantities = self.quantities(understanding) if switches.on("quantities") else ()
         counted = self.counted(answer)
-        adjustments = self.priors.adjust(understanding, answered, quantities, switches, counted)
-        return PreparedQuery(request, plan, understanding, compiled, answer, answered, adjustments, switches)
+        adjustments = self.adjuster.adjust(understanding, answered, quantities, switches, counted)
+        missing = self.missing(correction.words, switches)
+        return PreparedQuery(
+            request,
+            plan,
+            understanding,
+            compiled,
+            answer,
+            answered,
+            adjustments,
+            switches,
+            correction,
+            missing,
+        )
+
+    def missing(self, words: list[str], switches: Switches) -> tuple[str, ...]:
+        """Return the words that match no entry and stand for nothing the report holds.
+
+        A word the report never uses is not missing when it is an acronym of the glossary
+        or a word of a lay phrase that finds the report's own words.
+        """
+        lay = {
+            s for phrase, *_ in self.lex.groups_in(tuple(s for w in words for s in stems(w))) for s in phrase
+        }
+        lay = lay if switches.on("lay-words") else set()
+        return tuple(
+            dict.fromkeys(
+                w
+                for w in words
+                if stems(w)
+                and not any(s in self.lex.indexed_stems or s in lay for s in stems(w))
+                and not self.lex.glossary.lookup(w)
+            )
+        )
 
     def correct(self, plan: QueryPlan, understanding: Understanding, switches: Switches) -> Correction:
         """Correct the words to search for, unless spelling is off."""
@@ -82,8 +119,8 @@ class QueryPipeline:
         return self.corrector.correct(plan.text, words)
 
     def counted(self, answer: Answer | None) -> tuple[int, ...]:
-        """Return the entries a count counted (none for other answers)."""
-        if not answer or answer.kind != "count":
+        """Return the entries a count counted, or a ranking's leaders' (none for other answers)."""
+        if not answer or answer.kind not in ("count", "ranking"):
             return ()
         return tuple(self.by_id[i] for i in answer.entry_ids)
 

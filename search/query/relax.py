@@ -15,9 +15,11 @@ The first step that finds something is the answer, and the result says which it 
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from whoosh import query as wq
+
+from search.models import KIND_LABELS
 
 STEPS = ("theme", "area", "everywhere")
 # The themes of a topic: those of the first results found in every Area …
@@ -34,6 +36,7 @@ class Relaxed:
     step: str
     message: str
     themes: tuple[str, ...] = ()
+    query: wq.Query | None = field(default=None, compare=False)  # what was run instead
 
     def to_dict(self) -> dict:
         return {"step": self.step, "message": self.message, "themes": list(self.themes)}
@@ -61,22 +64,30 @@ def relax(index, prepared, allowed: int):
     applied). `index` is the `SearchIndex` running it.
     """
     adjust = prepared.adjustments
-    names = " and ".join(index.areas.label(a) for a in prepared.understanding.areas)
+    u = prepared.understanding
+    names = " and ".join(index.areas.label(a) for a in u.areas)
     missing = f"No entry about {names} matches these words"
+    if u.kinds and not u.topic:
+        kinds = " or ".join(KIND_LABELS[k].lower() for k in u.kinds)
+        missing = f"{names} {'has' if len(u.areas) == 1 else 'have'} no entries of the kind {kinds}"
     scope = adjust.scope & allowed
     searcher = index.searcher()
-    everywhere = index.ranker.run(prepared.compiled.query, searcher, allowed, adjust.priors)
-    themes = topic_themes(everywhere, index.entries, allowed)
+    everywhere = index.ranker.run(prepared.compiled.query, searcher, allowed)
+    themes = topic_themes(everywhere, index.entries, allowed) if u.topic else ()
     if themes:
-        ranking = index.ranker.run(theme_query(themes), searcher, scope, adjust.priors, adjust.lifts)
+        ranking = index.ranker.run(theme_query(themes), searcher, scope, None, adjust.lifts)
         if ranking.matched:
             labels = " and ".join(index.taxonomy.label(t) for t in themes)
             whose = "its" if len(prepared.understanding.areas) == 1 else "their"
             message = f"{missing}; showing {whose} entries on {labels}."
-            return ranking, ranking.matched, Relaxed("theme", message, themes)
+            return ranking, ranking.matched, Relaxed("theme", message, themes, theme_query(themes))
     if scope:
-        ranking = index.ranker.run(wq.Every(), searcher, scope, adjust.priors, adjust.lifts)
-        return ranking, ranking.matched, Relaxed("area", f"{missing}; showing every entry about {names}.")
+        ranking = index.ranker.run(wq.Every(), searcher, scope, None, adjust.lifts)
+        return (
+            ranking,
+            ranking.matched,
+            Relaxed("area", f"{missing}; showing every entry about {names}.", query=wq.Every()),
+        )
     return (
         everywhere,
         everywhere.matched,

@@ -77,7 +77,10 @@ def parse_request(params: Mapping[str, Sequence[str]]) -> SearchRequest:
     if sort not in SORTS:
         raise QueryError(f"sort must be one of {', '.join(SORTS)}", "sort")
     explain = parse_flag("explain", first("explain"))
-    return SearchRequest(q=q, page=page, per_page=per_page, sort=sort, explain=explain, **facets)
+    verbatim = parse_flag("verbatim", first("verbatim"))
+    return SearchRequest(
+        q=q, page=page, per_page=per_page, sort=sort, explain=explain, verbatim=verbatim, **facets
+    )
 
 
 def parse_flag(name: str, raw: str | None) -> bool:

@@ -27,16 +27,17 @@ from search.models import (
     SearchResult,
     Suggestion,
 )
+from search.query.adjustments import Adjuster
 from search.query.answers import Answerer
+from search.query.clauses import Clause
 from search.query.engine.bitsets import docnums_of, mask_of
 from search.query.engine.facets import FacetIndex
-from search.query.engine.ranking import Ranker
+from search.query.engine.ranking import Ranker, phrase_occurs
 from search.query.engine.scoring import make_weighting
 from search.query.explain import explain_entry, explain_query
 from search.query.lexicon import make_lexicon
 from search.query.parts import ALL_ON, Switches
 from search.query.pipeline import PreparedQuery, QueryPipeline
-from search.query.priors import PriorTable
 from search.query.related import (
     CANDIDATES,
     counterpart_candidates,
@@ -87,9 +88,9 @@ class SearchIndex:
             },
         )
         self.selection = Selection(self.areas, self.taxonomy, self.facets)
-        self.priors = PriorTable(self.entries)
-        self.answerer = Answerer(self.entries, self.areas, self.quality)
-        self.pipeline = QueryPipeline(self.lexicon, self.answerer, self.priors, self.by_id, self.quantities)
+        self.adjuster = Adjuster(self.entries)
+        self.answerer = Answerer(self.entries, self.areas, self.quality, self.glossary, self.entries_using)
+        self.pipeline = QueryPipeline(self.lexicon, self.answerer, self.adjuster, self.by_id, self.quantities)
         if self.forward is not None:
             self.ranker = Ranker(WEIGHTING, len(self.entries), self.forward.positions, FORWARD_FIELDS)
         else:  # a build from before the forward index: titles and texts are analysed anew
@@ -171,9 +172,7 @@ class SearchIndex:
         if compiled.query is None:
             ranking, matched = None, allowed
         else:
-            ranking = self.ranker.run(
-                compiled.query, self.searcher(), allowed, adjustments.priors, adjustments.lifts
-            )
+            ranking = self.ranker.run(compiled.query, self.searcher(), allowed, None, adjustments.lifts)
             matched = ranking.matched
             if not matched and adjustments.scope is not None:
                 ranking, matched, relaxed = relax(self, prepared, unscoped)
@@ -193,7 +192,11 @@ class SearchIndex:
             hits = tuple(self.make_hit(d, s, compiled.highlight) for d, s in page)
         explanation = None
         if request.explain and snippets and ranking is not None:
-            explanation = explain_query(compiled, adjustments)
+            explanation = explain_query(prepared)
+            if relaxed is not None and relaxed.query is not None:
+                # The relaxed scope ran another query: its hits are explained by it.
+                clause = Clause(f"relaxed to {relaxed.step}: {relaxed.message}", relaxed.query)
+                compiled = replace(compiled, query=relaxed.query, clauses=(clause,), required=())
             explained = [
                 replace(hit, explanation=explain_entry(ranking.run, compiled, adjustments, d, hit.entry))
                 for hit, (d, _) in zip(hits[:MAX_EXPLAINED], page, strict=False)
@@ -215,6 +218,8 @@ class SearchIndex:
                 (name, slugs, self.place_note(name, slugs)) for name, slugs in prepared.understanding.places
             ),
             relaxed=relaxed,
+            suggested_query=prepared.correction.suggested if prepared.correction else None,
+            missing_words=prepared.missing,
         )
 
     def export(self, request: SearchRequest, limit: int = MAX_DEPTH) -> SearchResult:
@@ -252,7 +257,7 @@ class SearchIndex:
         doc = self.by_id[entry_id]
         prepared = self.prepare(request, without)
         compiled, adjustments = prepared.compiled, prepared.adjustments
-        query = explain_query(compiled, adjustments)
+        query = explain_query(prepared)
         query["query_clauses"] = query.pop("clauses")
         body = {"id": entry_id, "query": request.q, **query}
         if compiled.query is None:
@@ -264,9 +269,7 @@ class SearchIndex:
         if adjustments.scope is not None and not adjustments.scope >> doc & 1:
             areas = ", ".join(self.areas.label(a) for a in prepared.understanding.areas)
             return {**body, "matched": False, "why": f"the query is about {areas}, and this entry is not"}
-        ranking = self.ranker.run(
-            compiled.query, self.searcher(), 1 << doc, adjustments.priors, adjustments.lifts
-        )
+        ranking = self.ranker.run(compiled.query, self.searcher(), 1 << doc, None, adjustments.lifts)
         if not ranking.matched >> doc & 1:
             return {**body, "matched": False, "why": "none of the query's clauses matches this entry"}
         detail = explain_entry(ranking.run, compiled, adjustments, doc, entry)
@@ -289,6 +292,22 @@ class SearchIndex:
         for stem in topic:
             candidates |= self.ranker.postings_mask(self.searcher(), "text", stem)
         return tuple(d for d in docnums_of(candidates) if self.forward.counted(d, topic))
+
+    def entries_using(self, form: tuple[str, ...]) -> tuple[int, ...]:
+        """Return the entries whose title or text holds a stem sequence, words side by side."""
+        searcher = self.searcher()
+        found = 0
+        for field in ("title", "text"):
+            candidates = self.facets.everything
+            for stem in form:
+                candidates &= self.ranker.postings_mask(searcher, field, stem)
+            if len(form) > 1:
+                positions = self.forward.positions if self.forward is not None else self.analysed_positions
+                candidates = mask_of(
+                    d for d in docnums_of(candidates) if phrase_occurs(positions(field, d, form), slop=1)
+                )
+            found |= candidates
+        return tuple(docnums_of(found))
 
     def highlight_terms(self, q: str) -> HighlightTerms:
         """Return what a query marks in text: its words, expansions and phrases, as a search would."""

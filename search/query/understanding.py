@@ -54,6 +54,10 @@ class Understanding:
     criteria: tuple[str, ...] = ()
     ratings: tuple[str, ...] = ()
     question: str = ""
+    # "max" or "min" for a question asking for the most or the fewest ("which Area had the most …").
+    superlative: str = ""
+    # The question asks about every criterion of a Part ("rated good for every part of casework").
+    every: bool = False
     # Places named ("Leeds"), each with the CPS Areas that cover it; their Areas are in `areas`.
     places: tuple[tuple[str, tuple[str, ...]], ...] = ()
     # The words as said, question words included: lay phrases ("too many emails") are read here.
@@ -95,7 +99,19 @@ class QueryReader:
         self.lex = lexicon
 
     def read(self, words: list[str], switches: Switches = ALL_ON) -> Understanding:
-        """Return what the words of a query ask for; a step whose part is off is skipped."""
+        """Return what the words of a query ask for; a step whose part is off is skipped.
+
+        Words of extent ("most", "every") are taken out only for a question they shape (the
+        most issues, every criterion of a Part); otherwise the question is read with them.
+        """
+        understanding = self.read_words(words, switches, extent=True)
+        uses_extent = understanding.question == "superlative" or (
+            understanding.every and understanding.question == "which-areas"
+        )
+        return understanding if uses_extent else self.read_words(words, switches, extent=False)
+
+    def read_words(self, words: list[str], switches: Switches, extent: bool) -> Understanding:
+        """Read the words, with or without taking words of extent out."""
         words = [w for w in (w.strip("?!.,;:") for w in words) if w]
         frames = switches.on("question-frames")
         frame, words = self.take_frame(words) if frames else ([], words)
@@ -104,7 +120,10 @@ class QueryReader:
         areas, words = self.take_areas(words) if switches.on("areas") else ([], words)
         places, words = self.take_places(words) if switches.on("places") else ([], words)
         areas += [a for _, slugs in places for a in slugs if a not in areas]
-        counting = frame[:2] == ["how", "many"]
+        superlative, every, counted, words = (
+            self.take_extent(words) if frame and extent else ("", False, False, words)
+        )
+        counting = frame[:2] == ["how", "many"] or counted
         # "what is meant by an issue to address" asks what the kind's name means.
         defining = bool(set(frame) & self.lex.language.definition_words)
         kinds, words = (
@@ -139,6 +158,8 @@ class QueryReader:
             ratings=tuple(ratings),
             places=tuple(places),
             said=said,
+            superlative=superlative,
+            every=every,
         )
         named = frozenset(
             s
@@ -161,6 +182,28 @@ class QueryReader:
         get": "get", once the kind and the Area are taken).
         """
         return strip(words, self.lex.language.question_endings, at_end=True, whole=whole)
+
+    def take_extent(self, words: list[str]) -> tuple[str, bool, bool, list[str]]:
+        """Take the words asking for the most or fewest ("most", "lowest"), or for every criterion
+        ("every", "all"), out of a question's words; say whether a kind is what is counted ("the
+        most issues", not "the most common issues")."""
+        language = self.lex.language
+        superlatives = language.superlatives or {}
+        # A word of a kind's name ("best practice") is the kind, not a superlative.
+        naming = self.find_phrases(words, self.lex.kind_phrases, [])
+        extent = [
+            i
+            for i, w in enumerate(words)
+            if i not in naming and (w.lower() in superlatives or w.lower() in language.universal_words)
+        ]
+        ways = [superlatives[words[i].lower()] for i in extent if words[i].lower() in superlatives]
+        every = any(words[i].lower() in language.universal_words for i in extent)
+        firsts = [[phrase[0]] for phrase in {**self.lex.count_phrases, **self.lex.kind_phrases}]
+        counted = any(
+            words[i].lower() in superlatives and i + 1 < len(words) and stems(words[i + 1])[:1] in firsts
+            for i in extent
+        )
+        return (ways[0] if ways else ""), every, counted, [w for i, w in enumerate(words) if i not in extent]
 
     def take_reporting(self, words: list[str]) -> tuple[list[str], list[str]]:
         """Take clauses saying who reported ("did inspectors raise") out of a question's words."""
@@ -271,6 +314,7 @@ class QueryReader:
         cues = {s for phrase in self.lex.structural_cues for s in phrase}
         topical = {s for s in seq if not self.lex.words.is_generic(s) and s not in cues}
         topical -= {value.lower() for value in self.lex.rating_values.values()}
+        topical -= {"part"}  # "every part of casework": the word that names Parts, not a topic
         if topical and (areas or frame) and not criteria and not parts:
             criteria = [code for code, name in self.lex.criteria.items() if topical <= set(name)]
             parts = [part for part, name in self.lex.part_names.items() if topical <= set(name)]
@@ -388,6 +432,8 @@ def question_kind(
     opening = " ".join(u.frame[:2])
     if opening == "how many" and u.kinds and all(set(stems(w)) <= named for w in u.topic):
         return "count"
+    if u.superlative and (u.kinds or u.criteria or u.parts or u.ratings or "rating" in u.asks_for):
+        return "superlative"
     if set(u.frame) & definition_words or (
         u.frame
         in (("what", "is"), ("what", "are"), ("what", "is", "a"), ("what", "is", "an"), ("what", "is", "the"))

@@ -120,8 +120,7 @@ def test_explanations_add_up_to_the_scores(search_index, q):
     for hit in hits:
         explanation = hit.explanation
         parts = sum(c["score"] for c in explanation["clauses"])
-        factor = explanation["prior"]["factor"] if explanation["prior"] else 1.0
-        total = parts * factor + sum(lift["value"] for lift in explanation["lifts"])
+        total = parts + sum(lift["value"] for lift in explanation["lifts"])
         assert total == pytest.approx(hit.score, abs=2e-3), hit.entry.id
         assert explanation["score"] == pytest.approx(hit.score, abs=2e-3)
 
@@ -138,18 +137,18 @@ def test_explain_is_given_for_the_first_hits_of_a_page_only(search_index, monkey
     assert result.explanation["clauses"]  # how the query was read, for the whole result
 
 
-def test_explain_names_words_fields_expansions_and_priors(search_index):
+def test_explain_names_words_fields_expansions_and_lifts(search_index):
     explained = search_index.explain(parse_request({"q": ["IQA leadership"]}), "criterion-a-1")
     reasons = [c["reason"] for c in explained["clauses"]]
     assert "word 'leadership'" in reasons
-    assert explained["prior"] == {
-        "factor": 0.8,
-        "reason": "framework criteria rank below the findings unless the framework is asked for",
-    }
     word = next(c for c in explained["clauses"] if c["reason"] == "word 'leadership'")
     assert set(word["fields"]) <= {"title", "text", "aliases", "context"}
-    iqa = search_index.explain(parse_request({"q": ["IQA"]}), "para-3.8")
-    assert any(c["reason"].startswith("acronym IQA") for c in iqa["clauses"])
+    qc = search_index.explain(parse_request({"q": ["QC"]}), "good-practice-london-north-6")
+    assert any(c["reason"].startswith("the report's words for QC") for c in qc["clauses"])
+    counted = search_index.explain(
+        parse_request({"q": ["how many strengths does wessex have"]}), "strength-wessex-1"
+    )
+    assert {"reason": "one of the entries counted", "value": 30.0} in counted["lifts"]
 
 
 def test_explain_says_why_an_entry_does_not_match(search_index):

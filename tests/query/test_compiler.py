@@ -81,10 +81,16 @@ def test_words_are_or_ed_over_weighted_fields():
     assert compiled.highlight.stems == {"disclosur", "letter"}
 
 
-def test_acronym_adds_its_expansion_as_a_phrase():
-    compiled = compile_text("IQA")
-    assert ("individu", "qualiti", "assess") in compiled.highlight.phrases
-    assert ("text", "assess") in terms(compiled.query)
+def test_an_acronym_the_index_holds_finds_itself_and_one_it_lacks_its_expansion():
+    held = compile_text("IQA")  # "iqa" is indexed: the acronym is found as written
+    assert ("individu", "qualiti", "assess") not in held.highlight.phrases
+    assert ("text", "iqa") in terms(held.query)
+    lexicon = compiler().lex
+    lexicon.indexed_stems = lexicon.indexed_stems - {"iqa"}  # a reader's acronym the report never writes
+    plan = parse_query("IQA")
+    lacked = QueryCompiler(lexicon).compile(plan, QueryReader(lexicon).read(plan.words))
+    assert ("individu", "qualiti", "assess") in lacked.highlight.phrases
+    assert ("text", "assess") in terms(lacked.query)
 
 
 def test_expansion_adds_its_acronym():

@@ -59,6 +59,8 @@ def test_filter_only_search_body(client):
     assert body == {
         "query": "",
         "corrected_query": None,
+        "suggested_query": None,
+        "missing_words": [],
         "total": 1,
         "page": 1,
         "per_page": 10,
@@ -109,6 +111,8 @@ def test_phrase_search_body(client):
     assert body == {
         "query": '"unused material"',
         "corrected_query": None,
+        "suggested_query": None,
+        "missing_words": [],
         "total": 1,
         "page": 1,
         "per_page": 10,
@@ -173,6 +177,8 @@ def test_no_hits_body(client):
     assert body == {
         "query": "xylophone",
         "corrected_query": None,
+        "suggested_query": None,
+        "missing_words": ["xylophone"],
         "total": 0,
         "page": 1,
         "per_page": 10,
@@ -1066,7 +1072,18 @@ def test_openapi_document_comes_from_the_models(document):
     """Parameters and bodies are the pydantic models' own schemas: one source for both."""
     search = document["paths"]["/api/search"]["get"]
     params = {p["name"]: p for p in search["parameters"]}
-    assert list(params) == ["q", "area", "theme", "part", "kind", "page", "per_page", "sort", "explain"]
+    assert list(params) == [
+        "q",
+        "area",
+        "theme",
+        "part",
+        "kind",
+        "page",
+        "per_page",
+        "sort",
+        "explain",
+        "verbatim",
+    ]
     assert params["page"]["schema"] == {"default": 1, "maximum": 1000, "minimum": 1, "type": "integer"}
     assert params["area"]["schema"]["maxItems"] == 20 and params["area"]["explode"] is True
     assert params["sort"]["schema"]["enum"] == ["relevance", "document"]
@@ -1218,8 +1235,8 @@ def test_scope_body_says_how_to_search_every_area(client):
 def test_explain_is_off_by_default_and_adds_up_when_asked(client):
     plain = get_json(client, "/api/search?q=victim+letters")
     assert "explanation" not in plain and all("explanation" not in r for r in plain["results"])
-    body = get_json(client, "/api/search?q=victim+letters+IQA&explain=1")
-    assert body["explanation"]["understood"]["topic"] == "victim letters IQA"
-    assert "acronym IQA: individual quality assessments" in body["explanation"]["clauses"]
+    body = get_json(client, "/api/search?q=victim+letters+QC&explain=1")
+    assert body["explanation"]["understood"]["topic"] == "victim letters QC"
+    assert "acronym QC: Queen's Counsel" in body["explanation"]["clauses"]
     for result in body["results"]:
         assert result["explanation"]["score"] == pytest.approx(result["score"], abs=2e-3)

@@ -1,14 +1,11 @@
-"""What a query's understanding does to ranking: scope, priors by kind, and lifts.
+"""What a query's understanding does to ranking: its scope, and the lifts of some entries.
 
 Each adjustment is a small named part (`search.query.parts`) that reads the same
-`AdjustContext` and returns what it adds — a scope, score factors by kind, or lifts,
+`AdjustContext` and returns what it adds — a scope or lifts,
 each lift with the reason `explain` gives for it:
 
 - `areas` (scope): a query that names an Area is about that Area: only entries about
   it match (its own and the national text that names it);
-- `kind-priors`: scores rows, framework criteria, report links and tables repeat the
-  words of many topics; they rank below the entries that carry the findings unless the
-  query asks for them ("rated", "criteria", "table") or names what is scored;
   and, named with no topic, lists its own entries (Annex B rows, scores, report) before
   the national text that names it;
 - `kinds` and `structural-cues`: a kind of entry a query names ("good practice") or
@@ -19,23 +16,14 @@ each lift with the reason `explain` gives for it:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from functools import lru_cache
+from dataclasses import dataclass
 
 from search.models import KINDS, Entry
 from search.query.engine.bitsets import docnums_of, mask_of
 from search.query.parts import ALL_ON, Switches
 from search.query.understanding import Understanding
 
-# Score factors of the structural kinds when a query does not ask for them.
-KIND_PRIORS = {"rating": 0.3, "criterion": 0.8, "report": 0.3, "table": 0.6}
-STRUCTURAL_KINDS = frozenset(KIND_PRIORS)
-PRIOR_REASONS = {
-    "rating": "scores rows rank below the findings unless scores are asked for",
-    "criterion": "framework criteria rank below the findings unless the framework is asked for",
-    "report": "links to Area reports rank below the findings unless reports are asked for",
-    "table": "tables rank below the findings unless a table is asked for",
-}
+STRUCTURAL_KINDS = frozenset({"rating", "criterion", "report", "table"})
 # The entries that are an Area's own, not national text that names it.
 OWN_KINDS = frozenset({"issue", "good-practice", "strength", "rating", "report"})
 SUBJECT_LIFT = 30.0
@@ -64,21 +52,18 @@ class AdjustContext:
 
 @dataclass(frozen=True)
 class Adjustment:
-    """What one part adds: a scope (None: everything), score factors by kind, lifts."""
+    """What one part adds: a scope (None: everything) and lifts."""
 
     scope: int | None = None
-    factors: dict[str, float] = field(default_factory=dict)
     lifts: tuple[Lift, ...] = ()
 
 
 @dataclass(frozen=True)
 class Adjustments:
-    """A query's scope (a bitset, None for everything), score factors and lifts."""
+    """A query's scope (a bitset, None for everything) and lifts."""
 
     scope: int | None
-    priors: dict[int, float] | None
     lifts: dict[int, float]
-    factors: dict[str, float]
     rules: tuple[Lift, ...] = ()
     quantities: frozenset[int] = frozenset()
 
@@ -87,7 +72,7 @@ class Adjustments:
         return [(rule.reason, rule.value) for rule in self.rules if rule.docs >> doc & 1]
 
 
-class PriorTable:
+class Adjuster:
     """Per-document kinds and Areas of one build, for turning understandings into adjustments."""
 
     def __init__(self, entries: list[Entry]):
@@ -99,10 +84,8 @@ class PriorTable:
                 self.by_area[area] = self.by_area.get(area, 0) | 1 << n
                 if entry.kind in OWN_KINDS:
                     self.own[area] = self.own.get(area, 0) | 1 << n
-        self.priors_for_factors = lru_cache(maxsize=32)(self._priors)
         self.parts = (
             ("areas", self.area_scope),
-            ("kind-priors", self.kind_priors),
             ("areas", self.own_entries),
             ("kinds", self.kinds_named),
             ("kinds", self.kinds_asked),
@@ -125,21 +108,19 @@ class PriorTable:
         `counted`, for a count of a kind, the entries counted.
         """
         context = AdjustContext(understanding, answer, quantities, counted)
-        scope, factors, rules = None, {}, []
+        scope, rules = None, []
         for name, part in self.parts:
             if not switches.on(name):
                 continue
             made = part(context)
             if made.scope is not None:
                 scope = made.scope if scope is None else scope & made.scope
-            factors.update(made.factors)
             rules += made.lifts
         lifts: dict[int, float] = {}
         for rule in rules:
             for doc in docnums_of(rule.docs):
                 lifts[doc] = lifts.get(doc, 0.0) + rule.value
-        priors = self.priors_for_factors(tuple(sorted(factors.items()))) if factors else None
-        return Adjustments(scope, priors, lifts, factors, tuple(rules), frozenset(quantities))
+        return Adjustments(scope, lifts, tuple(rules), frozenset(quantities))
 
     # -- the parts ------------------------------------------------------------------------
 
@@ -151,11 +132,6 @@ class PriorTable:
         for area in c.understanding.areas:
             scope |= self.by_area.get(area, 0)
         return Adjustment(scope=scope)
-
-    @staticmethod
-    def kind_priors(c: AdjustContext) -> Adjustment:
-        """Rank the structural kinds below the findings unless the query asks for them."""
-        return Adjustment(factors=kind_factors(c.understanding))
 
     def own_entries(self, c: AdjustContext) -> Adjustment:
         """For an Area named with no topic ("Wessex"), put its own record (Annex B rows, scores,
@@ -211,18 +187,3 @@ class PriorTable:
         reason = "it gives a number of what the question asks about"
         value = QUANTITY_LIFT + (SUBJECT_LIFT if c.understanding.kinds else 0.0)
         return Adjustment(lifts=(Lift(reason, mask_of(c.quantities), value),))
-
-    def _priors(self, factors: tuple[tuple[str, float], ...]) -> dict[int, float]:
-        """Return the factor of every document whose kind has one (the rest keep 1)."""
-        priors: dict[int, float] = {}
-        for kind, factor in factors:
-            priors.update(dict.fromkeys(docnums_of(self.by_kind[kind]), factor))
-        return priors
-
-
-def kind_factors(understanding: Understanding) -> dict[str, float]:
-    """Return the score factor of each structural kind the query does not ask for."""
-    asked = set(understanding.asks_for) | set(understanding.kinds)
-    if understanding.wants_ratings:
-        asked.add("rating")
-    return {kind: factor for kind, factor in KIND_PRIORS.items() if kind not in asked}
