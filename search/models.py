@@ -200,7 +200,7 @@ class Answer:
     notes: tuple[str, ...] = ()
 
 
-SUGGESTION_KINDS = ("area", "theme", "kind", "part", "acronym", "phrase")
+SUGGESTION_KINDS = ("area", "place", "theme", "kind", "part", "acronym", "phrase")
 
 
 @dataclass(frozen=True)

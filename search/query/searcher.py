@@ -97,7 +97,13 @@ class SearchIndex:
             self.ranker = Ranker(WEIGHTING, len(self.entries), self.analysed_positions, ("title", "text"))
         self.sentence_spans = lru_cache(maxsize=4096)(SentenceSplitter(self.build.sentences).spans)
         self.suggester = Suggester.from_build(
-            self.entries, self.areas, self.taxonomy, self.glossary, self.build.vocabulary, self.build.phrases
+            self.entries,
+            self.areas,
+            self.taxonomy,
+            self.glossary,
+            self.build.vocabulary,
+            self.build.phrases,
+            self.lexicon.places,
         )
 
     @classmethod

@@ -1,4 +1,5 @@
-"""Suggestions as you type: Areas, themes, kinds, Parts, acronyms and the report's frequent phrases.
+"""Suggestions as you type: Areas, places and police forces, themes, kinds, Parts, acronyms and the
+report's frequent phrases.
 
 Every candidate is kept under each of its word starts ("Victim Liaison Unit" under
 "victim liaison unit", "liaison unit" and "unit"), in one sorted list, so the text
@@ -42,6 +43,7 @@ class Candidate:
     forms: tuple[str, ...]
     count: int
     value: str | None = None  # the facet value of an Area, theme, kind or Part
+    detail: str | None = None  # what is shown beside it, if not its other form
 
 
 class Suggester:
@@ -68,6 +70,7 @@ class Suggester:
         glossary: Glossary,
         vocabulary: dict[str, int],
         phrases: list[dict],
+        places=None,
     ) -> Suggester:
         """Gather the candidates of one build, weighted by how many entries use each."""
         area_counts = Counter(a for e in entries for a in e.areas)
@@ -75,6 +78,16 @@ class Suggester:
         kind_counts = Counter(e.kind for e in entries)
         part_counts = Counter(e.part for e in entries)
         candidates = [Candidate("area", (a.name,), area_counts[a.slug], a.slug) for a in areas.areas]
+        # A place or police force, with the CPS Area that covers it: chosen, it scopes the search.
+        candidates += [
+            Candidate(
+                "place",
+                (p.name, *p.aliases),
+                min(area_counts[a] for a in p.areas),
+                detail=" and ".join(f"CPS {areas.label(a)}" for a in p.areas),
+            )
+            for p in (places.places if places is not None else ())
+        ]
         candidates += [Candidate("theme", (t.label,), theme_counts[t.slug], t.slug) for t in taxonomy.themes]
         candidates += [
             Candidate("kind", (label,), kind_counts[kind], kind)
@@ -140,7 +153,7 @@ def make_suggestion(text: str, candidate: Candidate, form: int, head: str = "") 
     return Suggestion(
         text=text,
         kind=candidate.kind,
-        detail=others[0] if others else None,
+        detail=candidate.detail or (others[0] if others else None),
         count=candidate.count,
         value=candidate.value,
         rest=head if candidate.value is not None else "",

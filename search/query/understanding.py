@@ -278,9 +278,14 @@ class QueryReader:
         cue = stems(words[i])
         before = stems(words[i - 1]) if i > 0 else []
         after = stems(words[i + 1]) if i + 1 < len(words) else []
+        # "advices were rated worse": what was rated is the sentence's subject, not an Area.
+        subject = next((stems(w) for w in reversed(words[max(0, i - 3) : i]) if stems(w)), [])
+        if not before and subject and subject[-1] not in self.lex.scored_stems | {"area"}:
+            return False
         if cue and before and not self.is_rating_word(words[i - 1]):
             pair = (before[-1], cue[0])
-            if not any(contains(name, pair) for name in self.lex.overall_names):  # "overall score"
+            # "overall score", "areas rated": what is scored, named as the report names it.
+            if pair[0] != "area" and not any(contains(name, pair) for name in self.lex.overall_names):
                 if self.lex.words.pair_count(*pair):
                     return False  # the report's own compound: "engagement score"
                 if pair[0] not in self.lex.scored_stems and self.is_topical(words[i - 1]):

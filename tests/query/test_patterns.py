@@ -146,6 +146,13 @@ def test_a_definition_question_is_answered_from_the_glossary_with_where_the_term
     [
         ("engagement score 2018", False),  # the People Survey's score: the report's own compound
         ("a marked improvement in casework", False),  # an adjective
+        # The report's own sentences, where the words rate or score something other than an Area:
+        ("inspectors noted a marked improvement in the morale culture", False),
+        ("the overall engagement index score remained the same", False),
+        ("differences between local units scores", False),
+        ("scored consistently high figures in the civil service engagement survey", False),
+        ("advices were rated worse than those delivered by CPS Direct", False),
+        ("were any areas rated excellent", True),
         ("casework scores", True),
         ("case progression scores", True),
         ("wessex overall score", True),

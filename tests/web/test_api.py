@@ -624,9 +624,16 @@ def test_suggest_body_completes_areas_and_phrases(client):
                 "url": "/?area=london-south",
                 "filter": {"facet": "area", "value": "london-south", "query": ""},
             },
-            # Matches at the start come first; then a word further in ("CPS London").
+            # A place, with the CPS Areas that cover it: chosen, it scopes the search.
+            {
+                "text": "London",
+                "kind": "place",
+                "detail": "CPS London North and CPS London South",
+                "count": 39,
+                "url": "/?q=London",
+            },
+            # Matches at the start come first; then a word further in.
             {"text": "London Areas", "kind": "phrase", "detail": None, "count": 8, "url": "/?q=London+Areas"},
-            {"text": "CPS London", "kind": "phrase", "detail": None, "count": 13, "url": "/?q=CPS+London"},
         ],
     }
 

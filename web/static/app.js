@@ -216,7 +216,7 @@ document.documentElement.classList.add("js");
   // Suggestions as you type, as an ARIA 1.2 combobox: the box keeps focus, the arrows move
   // through the list (aria-activedescendant), Enter takes the one chosen and searches,
   // Escape closes the list. Without this file the box is a plain search field.
-  var KIND_NAMES = { area: "Area", theme: "Theme", acronym: "Acronym", phrase: "Phrase" };
+  var KIND_NAMES = { area: "Area", place: "Place", theme: "Theme", acronym: "Acronym", phrase: "Phrase" };
   document.querySelectorAll("input[data-suggest]").forEach(function (input) {
     if (!window.fetch) return;
     var list = document.createElement("ul");

@@ -1,0 +1,120 @@
+"""Every answer against the data it comes from, for every case the data holds.
+
+Generated from the tables themselves, not hand-picked: every criterion × rating value,
+every Part × rating value, every Area × Annex B kind, the most and the fewest of every
+kind, the highest and lowest on every criterion, and every acronym of the glossary. An
+answer either matches the data completely or there is none.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+from search.models import ANNEX_B_KINDS, PARTS, RATINGS
+from search.query.request import parse_request
+
+PLURAL = {"issue": "issues to address", "good-practice": "good practice", "strength": "strengths"}
+
+
+def answer(index, q: str):
+    return index.prepare(parse_request({"q": [q]})).answer
+
+
+def rating_rows(index):
+    """(area, code, criterion, rating, part) for every rating the scores tables hold."""
+    return [
+        (e.areas[0], r.code, r.criterion, r.rating, e.part)
+        for e in index.entries
+        if e.kind == "rating"
+        for r in e.ratings
+    ]
+
+
+def criteria(index):
+    return sorted({(code, criterion) for _, code, criterion, _, _ in rating_rows(index) if len(code) > 1})
+
+
+def test_every_criterion_and_rating_value_is_answered_completely(search_index):
+    asked = 0
+    for code, criterion in criteria(search_index):
+        for value in RATINGS:
+            got = answer(search_index, f"which areas were rated {value} for {criterion}")
+            expected = {a for a, c, _, r, _ in rating_rows(search_index) if c == code and r == value}
+            assert got is not None and got.kind == "ratings", (code, value)
+            assert {r.area for r in got.rows if r.code == code} == expected, (code, value)
+            assert all(r.rating == value for r in got.rows), (code, value)
+            if not expected:
+                assert got.text.startswith(f"No Area was rated {value}"), (code, value)
+            asked += 1
+    assert asked == len(criteria(search_index)) * len(RATINGS)
+
+
+@pytest.mark.parametrize("part", [p for p in PARTS if p != "general"])
+def test_every_part_and_rating_value_covers_every_criterion_of_the_part(search_index, part):
+    rows = [row for row in rating_rows(search_index) if row[4] == part]
+    for value in RATINGS:
+        got = answer(search_index, f"which areas were rated {value} on part {part}")
+        expected = {(a, c) for a, c, _, r, _ in rows if r == value}
+        assert {(r.area, r.code) for r in got.rows} == expected, (part, value)
+        overall = part.upper()
+        if any(c == overall for _, c in expected):
+            assert f"overall score for Part {overall}" in got.text, (part, value)
+
+
+def test_every_area_and_kind_is_counted_as_annex_b_lists_it(search_index):
+    for area in search_index.areas.areas:
+        for kind in ANNEX_B_KINDS:
+            got = answer(search_index, f"how many {PLURAL[kind]} does {area.name} have")
+            expected = [e.id for e in search_index.entries if e.kind == kind and area.slug in e.areas]
+            assert got.kind == "count" and got.count == len(expected), (area.slug, kind)
+            assert list(got.entry_ids) == expected, (area.slug, kind)
+
+
+@pytest.mark.parametrize("kind", ANNEX_B_KINDS)
+@pytest.mark.parametrize(("word", "pick"), [("most", max), ("fewest", min)])
+def test_the_most_and_the_fewest_of_every_kind_name_every_area_tied(search_index, kind, word, pick):
+    per_area = Counter({a.slug: 0 for a in search_index.areas.areas})
+    per_area.update(a for e in search_index.entries if e.kind == kind for a in e.areas)
+    best = pick(per_area.values())
+    tied = {a for a, n in per_area.items() if n == best}
+    got = answer(search_index, f"which area had the {word} {PLURAL[kind]}")
+    assert got.kind == "ranking" and got.count == best
+    assert set(got.search["area"]) == tied
+    for slug in tied:
+        assert search_index.areas.label(slug) in got.text
+
+
+@pytest.mark.parametrize(("word", "pick"), [("highest", min), ("lowest", max)])
+def test_the_highest_and_lowest_on_every_criterion_name_every_area_with_that_rating(search_index, word, pick):
+    rank = {r: n for n, r in enumerate(RATINGS)}
+    for code, criterion in criteria(search_index):
+        rows = [(a, r) for a, c, _, r, _ in rating_rows(search_index) if c == code]
+        best = pick(rank[r] for _, r in rows)
+        expected = {a for a, r in rows if rank[r] == best}
+        got = answer(search_index, f"which area was rated {word} for {criterion}")
+        assert {r.area for r in got.rows if r.code == code} == expected, (code, word)
+        assert RATINGS[best] in got.text, (code, word)
+
+
+def test_every_acronym_of_the_glossary_is_defined(search_index):
+    for acronym in search_index.glossary.items:
+        got = answer(search_index, f"what does {acronym.acronym} stand for")
+        assert got is not None and got.kind == "definition", acronym.acronym
+        assert f"{acronym.acronym} stands for {acronym.expansion}" in got.text
+        if acronym.defined_in:
+            assert got.entry_ids[0] == acronym.defined_in
+
+
+@pytest.mark.parametrize(
+    "q",
+    [
+        "what does the inspectorate think of wessex",  # a question, but nothing structured answers it
+        "which areas were rated",  # no rating value, no criterion: nothing to answer from
+        "what does xylophone stand for",  # not in the glossary
+        "what does AAP pilot areas mean",  # more than the acronym is asked about
+    ],
+)
+def test_where_the_data_cannot_answer_there_is_no_answer(search_index, q):
+    assert answer(search_index, q) is None
