@@ -92,6 +92,7 @@ document.documentElement.classList.add("js");
         var show = function () {
           if (options.history === "push") window.history.pushState({ search: true }, "", url);
           if (options.history === "replace") window.history.replaceState({ search: true }, "", url);
+          shown = url;
           swap(doc, options);
         };
         if (options.typing && doc.querySelector(".no-results")) {
@@ -142,8 +143,13 @@ document.documentElement.classList.add("js");
     navigate(url.pathname + url.search, { history: "push", focusResults: true });
   });
 
+  // A link to a place in the page ("Skip to filters") changes only the fragment: the results
+  // on show are still the ones asked for, so nothing is fetched and the focus stays put.
+  var shown = window.location.pathname + window.location.search;
   window.addEventListener("popstate", function () {
-    navigate(window.location.pathname + window.location.search, { history: "none", fromHistory: true });
+    var wanted = window.location.pathname + window.location.search;
+    if (wanted === shown) return;
+    navigate(wanted, { history: "none", fromHistory: true });
   });
 
   // On a phone the filters open over the results from the "Filters" link, and "Show N results"
