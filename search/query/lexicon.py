@@ -54,6 +54,11 @@ class Lexicon:
         return word.lower() in self.english
 
     @cached_property
+    def counting_phrases(self) -> dict[tuple[str, ...], str]:
+        """The kinds' names, and how a count names them ("issues" alone counts issues)."""
+        return {**self.kind_phrases, **self.count_phrases}
+
+    @cached_property
     def scored_stems(self) -> frozenset[str]:
         """Every stem of the names of what is scored: criteria, Parts, overall scores ("casework",
         "leadership", "overall")."""

@@ -104,6 +104,10 @@ class QueryReader:
         Words of extent ("most", "every") are taken out only for a question they shape (the
         most issues, every criterion of a Part); otherwise the question is read with them.
         """
+        language = self.lex.language
+        extent = (language.superlatives or {}).keys() | language.universal_words
+        if not any(w.lower().strip("?!.,;:") in extent for w in words):
+            return self.read_words(words, switches, extent=False)
         understanding = self.read_words(words, switches, extent=True)
         uses_extent = understanding.question == "superlative" or (
             understanding.every and understanding.question == "which-areas"
@@ -241,9 +245,7 @@ class QueryReader:
         "issues" alone names issues to address only in a count ("how many issues …"):
         elsewhere it is an ordinary word ("disclosure issues").
         """
-        phrases = dict(self.lex.kind_phrases)
-        if counting:
-            phrases.update(self.lex.count_phrases)
+        phrases = self.lex.counting_phrases if counting else self.lex.kind_phrases
         kinds: list[str] = []
         used = self.find_phrases(words, phrases, kinds)
         return kinds, [w for i, w in enumerate(words) if i not in used]
@@ -364,7 +366,7 @@ class QueryReader:
         present = set(stem_seq)
         used: set[int] = set()
         found = []
-        for phrase, value in sorted(phrases.items(), key=lambda kv: -len(kv[0])):
+        for phrase, value in longest_first(phrases):
             if phrase[0] not in present:
                 continue
             n = len(phrase)
@@ -376,6 +378,17 @@ class QueryReader:
                     found.append((value, positions))
                     used |= positions
         return found
+
+
+_ORDERED: dict[int, tuple[dict, list]] = {}
+
+
+def longest_first(phrases: dict[tuple[str, ...], str]) -> list[tuple[tuple[str, ...], str]]:
+    """Return a phrase table's items, the longer phrases first (sorted once per table)."""
+    known = _ORDERED.get(id(phrases))
+    if known is None or known[0] is not phrases:
+        known = _ORDERED[id(phrases)] = (phrases, sorted(phrases.items(), key=lambda kv: -len(kv[0])))
+    return known[1]
 
 
 def words_outside(words: list[str], spans: list[tuple[int, int]]) -> list[str]:
