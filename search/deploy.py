@@ -88,9 +88,12 @@ def render_site(site: NginxSite, access_log: Path) -> str:
     if not (site.static_root / "style.css").is_file():
         raise SearchError(f"{site.static_root} is not the web service's static folder")
     servers = "\n".join(
-        # One failure (refused, or no answer within proxy_read_timeout) marks a replica down
-        # for 10 s: its requests go to the others meanwhile, then one is tried on it again.
-        f"    server {address(r, 'a replica')} max_fails=1 fail_timeout=10s;"
+        # Three failures (refused, or no answer within proxy_read_timeout) within 5 s mark a
+        # replica down for 5 s: its requests go to the others meanwhile, then one is tried
+        # on it again. A dead or hung replica fails many requests at once and is skipped
+        # within a moment; one slow answer from the last live replica, while another is
+        # down, does not leave nginx with none ("no live upstreams").
+        f"    server {address(r, 'a replica')} max_fails=3 fail_timeout=5s;"
         for r in site.replicas
     )
     return fill(

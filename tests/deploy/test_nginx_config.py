@@ -33,7 +33,7 @@ def test_the_rendered_configuration_is_whole_and_nginx_accepts_it(tmp_path):
     site = (folder / "aap-search.conf").read_text()
     main = (folder / "nginx.conf").read_text()
     assert not re.search(r"@[A-Z_]+@", site + main)  # every placeholder filled
-    assert "server 127.0.0.1:18001 max_fails=1" in site and "server 127.0.0.1:18002" in site
+    assert "server 127.0.0.1:18001 max_fails=3 fail_timeout=5s" in site and "server 127.0.0.1:18002" in site
     assert "server_name search.example.org;" in site and f"alias {REPO / 'web' / 'static'}/;" in site
     assert f"pid {folder.resolve()}/nginx.pid;" in main and "daemon off;" in main
     assert "worker_processes auto;" in main and "worker_connections 8192;" in main
