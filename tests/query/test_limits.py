@@ -15,7 +15,6 @@ from search.query.limits import (
     cut_to_stems,
 )
 from search.query.request import MAX_QUERY
-from search.query.syntax import parse_query
 
 JOINERS = ["-", "/", "'", ",", "–", "·", "+", "&", "|"]
 # More clauses than this from 500 characters means a limit was walked around.
