@@ -29,7 +29,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from search.bench.live import HOST, LiveServer
+from search.bench.live import HOST, LiveServer, index_to_serve
 from search.bench.load import run_load
 from search.bench.peers import LivePeer
 from search.bench.stats import cpu_seconds, load_average, machine
@@ -179,13 +179,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--out", type=Path, help="also write every figure as JSON")
     args = parser.parse_args(argv)
-    with tempfile.TemporaryDirectory(prefix="aap-limit-index-") as tmp:
-        index = args.index
-        if index is None:
-            from search.index.build import build_index
-
-            index = Path(tmp) / "index"
-            build_index(args.corpus, index)
+    with index_to_serve(args.corpus, args.index) as index:
         report = measure_limit(
             args.corpus, index, args.rounds, args.seconds, args.workers,
             args.baseline.resolve() if args.baseline else None,

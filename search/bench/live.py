@@ -7,20 +7,36 @@ timer stops it after `lifetime` seconds whatever happens, so none outlives a run
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import os
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 from search.bench.stats import children, rss_kib
 from search.index.build import die_with_parent
 
 HOST = "127.0.0.1"
+
+
+@contextlib.contextmanager
+def index_to_serve(corpus: Path, index: Path | None) -> Iterator[Path]:
+    """Yield the index given, or one built now from the corpus into a temporary folder."""
+    if index is not None:
+        yield index
+        return
+    from search.index.build import build_index
+
+    with tempfile.TemporaryDirectory(prefix="aap-bench-index-") as tmp:
+        build_index(corpus, Path(tmp) / "index")
+        yield Path(tmp) / "index"
 
 
 def free_port() -> int:

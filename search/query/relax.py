@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from whoosh import query as wq
+from search.query.nodes import Constant, Every, Node, Or, Term
 
 STEPS = ("theme", "area", "everywhere")
 # The themes of a topic: those of the first results found in every Area …
@@ -49,9 +49,9 @@ def topic_themes(ranking, entries, allowed: int) -> tuple[str, ...]:
     return tuple(common[:MAX_THEMES])
 
 
-def theme_query(themes: tuple[str, ...]) -> wq.Query:
+def theme_query(themes: tuple[str, ...]) -> Node:
     """Return a query matching the entries tagged with any of the themes, all scored alike."""
-    return wq.Or([wq.ConstantScoreQuery(wq.Term("themes", t), 1.0) for t in themes])
+    return Or(tuple(Constant(Term("themes", t), 1.0) for t in themes))
 
 
 def relax(index, prepared, allowed: int):
@@ -75,7 +75,7 @@ def relax(index, prepared, allowed: int):
             message = f"{missing}; showing {whose} entries on {labels}."
             return ranking, ranking.matched, Relaxed("theme", message, themes)
     if scope:
-        ranking = index.ranker.run(wq.Every(), searcher, scope, adjust.priors, adjust.lifts)
+        ranking = index.ranker.run(Every(), searcher, scope, adjust.priors, adjust.lifts)
         return ranking, ranking.matched, Relaxed("area", f"{missing}; showing every entry about {names}.")
     return (
         everywhere,
