@@ -62,9 +62,13 @@ def search_links(result: SearchResult, path: str = SEARCH_PATH) -> dict:
     """Return the URLs of this page of results, the first, the last and its neighbours."""
     req = result.request
     last = last_page(result.total, req.per_page)
+    # The parameters are the same on every link but the page: encoded once.
+    pairs = request_pairs(req, page=DEFAULTS.page)
+    explain = "explain=1" if req.explain else ""
+    head = urlencode(pairs[:-1] if explain else pairs)
 
     def url(page: int) -> str:
-        query = urlencode(request_pairs(req, page=page))
+        query = "&".join(p for p in (head, f"page={page}" if page != DEFAULTS.page else "", explain) if p)
         return f"{path}?{query}" if query else path
 
     return make(

@@ -9,6 +9,7 @@ matched the same way whichever part added it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from search.index.schema import FIELD_BOOSTS
 from search.query.nodes import BestOf, Node, Or, Phrase, Term
@@ -61,6 +62,9 @@ def field_terms(s: str) -> list[Node]:
     return [Term(name, s, boost=boost) for name, boost in FIELD_BOOSTS.items()]
 
 
+# Nodes are values: a word's or a phrase's node is made once and shared by every query
+# asking for it, with what it has worked out about itself (`Or.by_cost`).
+@lru_cache(maxsize=20_000)
 def word_query(s: str, boost: float = 1.0, best_field: bool = True) -> Node:
     """Return a word's query: its best field counts, so a word is worth no more than its rarity.
 
@@ -73,6 +77,7 @@ def word_query(s: str, boost: float = 1.0, best_field: bool = True) -> Node:
     return BestOf(terms) if best_field else Or(terms)
 
 
+@lru_cache(maxsize=20_000)
 def phrase_query(seq: tuple[str, ...], boost: float = 1.0, slop: int = 1) -> Node:
     """Return a query for a stem sequence in the text, title and aliases.
 
