@@ -48,6 +48,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(discovery.bp)
     errors.register_error_handlers(app)
     # After-request hooks run last-registered first: headers (ETags) before compression.
+    headers.install_last(app)
     compression.install(app)
     headers.install(app)
     app.jinja_env.globals.update(
