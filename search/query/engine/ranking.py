@@ -86,6 +86,8 @@ class QueryRun:
     scored: list[Scored] = field(default_factory=list)
     phrases: list[PhraseLeaf] = field(default_factory=list)
     _postings: dict[tuple[str, str], Postings] = field(default_factory=dict)
+    # Phrase states and best fields by node id, each kept with its node (so no id is reused).
+    _shared: dict[int, tuple[Node, PhraseState | Postings]] = field(default_factory=dict)
     _base: list[float] | None = None
     # A document's score is multiplied by its prior (1 for documents not listed), then its
     # lift is added: a factor that is never negative keeps every bound an upper bound.
@@ -111,12 +113,18 @@ class QueryRun:
         return found
 
     def phrase(self, node: Phrase) -> PhraseState:
-        """Return what is known of a phrase on this build."""
-        return self.ranker.phrase_state(self.segments, node)
+        """Return what is known of a phrase on this build (asked of the ranker once per query)."""
+        found = self._shared.get(id(node))
+        if found is None:
+            found = self._shared[id(node)] = (node, self.ranker.phrase_state(self.segments, node))
+        return found[1]
 
     def best_of(self, node: BestOf) -> Postings:
         """Return every document a word's terms match, with its best field's boosted score."""
-        return self.ranker.best_of(self, node)
+        found = self._shared.get(id(node))
+        if found is None:
+            found = self._shared[id(node)] = (node, self.ranker.best_of(self, node))
+        return found[1]
 
     def phrase_leaf(self, state: PhraseState, weight: float) -> PhraseLeaf:
         return PhraseLeaf(state, weight)
