@@ -63,6 +63,7 @@ class Node:
             yield from child.leaves()
 
     def candidates(self, run) -> int:
+        """Return every document the node may match, no phrase checked (a leaf: its bitset so)."""
         return self.bitset(run, 0)
 
     def matches(self, run, doc: int) -> bool:
@@ -196,6 +197,12 @@ class Or(Node):
             found |= clause.bitset(run, care & ~found)
         return found
 
+    def candidates(self, run) -> int:
+        found = 0
+        for clause in self.clauses:
+            found |= clause.candidates(run)
+        return found
+
     @cached_property
     def by_cost(self) -> tuple[Node, ...]:
         """The clauses, those holding phrases last."""
@@ -264,6 +271,9 @@ class AndMaybe(Node):
     def bitset(self, run, care: int) -> int:
         return self.required.bitset(run, care)
 
+    def candidates(self, run) -> int:
+        return self.required.candidates(run)
+
     def contribution(self, run, doc: int, weight: float = 1.0) -> tuple[float, dict[str, float]]:
         if not self.matches(run, doc):
             return 0.0, {}
@@ -298,6 +308,9 @@ class AndNot(Node):
         positive = self.positive.bitset(run, care)
         return positive & ~self.negative.bitset(run, care & positive)
 
+    def candidates(self, run) -> int:
+        return self.positive.candidates(run)  # what the excluded side matches is not known unchecked
+
     def contribution(self, run, doc: int, weight: float = 1.0) -> tuple[float, dict[str, float]]:
         if not self.matches(run, doc):
             return 0.0, {}
@@ -325,6 +338,9 @@ class Constant(Node):
 
     def bitset(self, run, care: int) -> int:
         return self.child.bitset(run, care)
+
+    def candidates(self, run) -> int:
+        return self.child.candidates(run)
 
     def contribution(self, run, doc: int, weight: float = 1.0) -> tuple[float, dict[str, float]]:
         return (weight * self.score, {}) if self.child.matches(run, doc) else (0.0, {})
