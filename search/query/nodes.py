@@ -53,6 +53,7 @@ class Node:
 
     @property
     def children(self) -> tuple[Node, ...]:
+        """The nodes this one is made of (none for a leaf)."""
         return ()
 
     def leaves(self):
@@ -76,12 +77,15 @@ class Node:
         run.add_scored(ids, [self.contribution(run, d)[0] for d in ids], 0.0, weight)
 
     def bitset(self, run, care: int) -> int:
+        """Return the documents matched: exact within `care`, a superset outside it."""
         raise NotImplementedError
 
     def contribution(self, run, doc: int, weight: float = 1.0) -> tuple[float, dict[str, float]]:
+        """Return what the node adds to one document's score, in all and per field."""
         raise NotImplementedError
 
     def to_whoosh(self) -> wq.Query:
+        """Return the same query in Whoosh (the tests' oracle ranks it)."""
         raise NotImplementedError
 
 

@@ -127,6 +127,7 @@ class QueryRun:
         return found[1]
 
     def phrase_leaf(self, state: PhraseState, weight: float) -> PhraseLeaf:
+        """Return a phrase's place in the score, for one document's contribution."""
         return PhraseLeaf(state, weight)
 
     def add_scored(self, ids, scores, constant: float, weight: float) -> None:
@@ -138,6 +139,7 @@ class QueryRun:
         self.phrases.append(PhraseLeaf(state, weight))
 
     # -- scores ---------------------------------------------------------------------
+
     def base(self) -> list[float]:
         """Return every document's score from its fully known leaves."""
         if self._base is None:
