@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 # Exact versions with hashes, compiled from pyproject.toml by `make lock`: dev.txt has the
-# runtime, test and lock tools (for this venv); runtime.txt only what a server needs.
+# runtime, test, lock and profiling tools (for this venv); runtime.txt only what a server needs.
 LOCK := requirements/dev.txt
 RUNTIME_LOCK := requirements/runtime.txt
 # Locks resolve against PyPI itself, whatever index this machine's pip is set up with.
@@ -31,7 +31,7 @@ $(STAMP): pyproject.toml $(LOCK)
 lock:
 	@test -x $(BIN)/uv || { test -x $(BIN)/python || $(PYTHON) -m venv $(VENV); \
 		$(BIN)/python -m pip install --quiet "$$(sed -n 's/^lock = \["\(.*\)"\]/\1/p' pyproject.toml)"; }
-	$(COMPILE) --extra test --extra lock -o $(LOCK)
+	$(COMPILE) --extra test --extra lock --extra bench -o $(LOCK)
 	$(COMPILE) --constraint $(LOCK) -o $(RUNTIME_LOCK)
 
 run: venv

@@ -87,10 +87,14 @@ def send_whole_responses() -> None:
 
 
 class Server(BaseApplication):
-    """A gunicorn application configured in code rather than by command-line flags."""
+    """A gunicorn application configured in code rather than by command-line flags.
 
-    def __init__(self, options: dict):
+    `app` names the WSGI application by import string, loaded in each worker.
+    """
+
+    def __init__(self, options: dict, app: str = APP):
         self.options = options
+        self.app = app
         super().__init__()
 
     def load_config(self):
@@ -98,7 +102,7 @@ class Server(BaseApplication):
             self.cfg.set(key, value)
 
     def load(self):
-        return import_app(APP)
+        return import_app(self.app)
 
 
 def on_starting(host: str, port: int):
@@ -114,6 +118,14 @@ def serve(corpus: Path, index: Path, host: str, port: int, workers: int, public_
     os.environ["AAP_INDEX_DIR"] = str(index.resolve())
     os.environ["AAP_CORPUS_DIR"] = str(corpus.resolve())
     os.environ["AAP_PUBLIC_URL"] = public_url
+    return run_gunicorn(APP, host, port, workers)
+
+
+def run_gunicorn(app: str, host: str, port: int, workers: int) -> int:
+    """Run a WSGI app (an import string) on gunicorn with the service's layout until interrupted.
+
+    The benchmark's peers (`search.bench.peers`) run on exactly this layout too.
+    """
     send_whole_responses()
     Server(
         {
@@ -132,6 +144,7 @@ def serve(corpus: Path, index: Path, host: str, port: int, workers: int, public_
             "errorlog": "-",
             "loglevel": "warning",
             "when_ready": on_starting(host, port),
-        }
+        },
+        app,
     ).run()
     return 0

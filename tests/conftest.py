@@ -66,7 +66,7 @@ class WhooshReference:
     @staticmethod
     def ranking(index, query) -> list[tuple[int, float]]:
         """Return every match of a compiled query with its score, best first, as Whoosh ranks it."""
-        results = index.searcher().search(query, limit=None, terms=False)
+        results = index.searcher().search(query.to_whoosh(), limit=None, terms=False)
         return sorted(((d, s) for s, d in results.top_n), key=lambda ds: (-ds[1], ds[0]))
 
     def ranked(self, index, q: str):
@@ -91,6 +91,12 @@ class WhooshReference:
         query, reference = self.ranked(index, q)
         if query is None:
             return
+        self.assert_same_query(index, query, reference, depth, q)
+
+    def assert_same_query(self, index, query, reference=None, depth: int = 30, q: str = "") -> None:
+        """Assert that the engine runs a query (its nodes) as Whoosh runs `query.to_whoosh()`."""
+        reference = self.ranking(index, query) if reference is None else reference
+        q = q or repr(query)
         ranking = index.ranker.run(query, index.searcher(), index.facets.everything)
         assert ranking.matched == mask_of(d for d, _ in reference), q
         top = ranking.top(ranking.matched, depth)

@@ -10,7 +10,7 @@ from flask import Flask, current_app, url_for
 from search.analytics import DEFAULT_KEEP_DAYS
 from search.output import serialize
 from search.public import default_public_url, normalise_public_url, trusted_hosts
-from web import analytics, api, compression, discovery, errors, headers, holder, present, views
+from web import analytics, api, compression, discovery, errors, headers, holder, jsonout, present, views
 from web.holder import CHECK_INTERVAL
 
 DEFAULT_PUBLIC_URL = default_public_url("localhost", 8000)
@@ -40,8 +40,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config["TRUSTED_HOSTS"] = trusted_hosts(
             app.config["PUBLIC_URL"], os.environ.get("AAP_TRUSTED_HOSTS", "")
         )
-    app.json.ensure_ascii = False
-    app.json.sort_keys = False
+    jsonout.init_app(app)
     holder.init_app(app)
     analytics.init_app(app)
     app.register_blueprint(views.bp)
@@ -49,6 +48,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(discovery.bp)
     errors.register_error_handlers(app)
     # After-request hooks run last-registered first: headers (ETags) before compression.
+    headers.install_last(app)
     compression.install(app)
     headers.install(app)
     app.jinja_env.globals.update(

@@ -58,6 +58,14 @@ class NegotiatedCompress(Compress):
 
     def after_request(self, response: Response) -> Response:
         chosen = request.accept_encodings.best_match(self.enabled_algorithms)
+        if chosen is None and response:
+            # Nothing to compress for this client: only the Vary that Flask-Compress adds.
+            vary = response.headers.get("Vary")
+            if not vary:
+                response.headers["Vary"] = "Accept-Encoding"
+            elif "accept-encoding" not in vary.lower():
+                response.headers["Vary"] = f"{vary}, Accept-Encoding"
+            return response
         # Flask-Compress reads the header itself: it is shown only the choice ("identity"
         # for none) while it runs, and the request's own header is put back afterwards.
         environ = request.environ

@@ -8,15 +8,16 @@ pure aggregates of `search.output`.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+from functools import cached_property
 
-from flask import g
+from flask import g, request
 
 from search.api.params import CompareParams, RatingsParams, SearchParams, read
 from search.curated.areas import Area
 from search.curated.taxonomy import Theme
 from search.errors import NotFound, QueryError
-from search.models import KINDS, PARTS, Entry, Hit, SearchRequest, SearchResult
+from search.models import FACETS, KINDS, PARTS, Entry, Hit, SearchRequest, SearchResult
 from search.output.citation import citation, citation_formats
 from search.output.overview import (
     AreaProfile,
@@ -33,6 +34,7 @@ from search.output.overview import (
 )
 from search.output.ratings import RATINGS, RatingTable, rating_table
 from search.output.serialize import permalink
+from search.query.backend import SearchBackend
 from search.query.request import parse_compare
 from web.holder import get_index
 from web.present import absolute_url
@@ -63,6 +65,11 @@ def run_search(params: Params, explain: bool = True) -> SearchResult:
     Without `explain`, an explain=1 in the request is ignored (a page shows no explanations).
     """
     req = search_request(params)
+    if request.method == "HEAD":
+        # The body is thrown away: the parameters are checked, nothing is searched (and
+        # nothing is recorded); the headers say what a GET would, but its length.
+        g.headless = True
+        return SearchResult(req, None, 0, (), {facet: () for facet in FACETS}, 0.0, get_index().name)
     g.search_result = get_index().search(
         req if explain else replace(req, explain=False)
     )  # for web/analytics.py
@@ -80,16 +87,29 @@ def search_context(params: Params) -> SearchRequest | None:
 
 @dataclass(frozen=True)
 class EntryView:
-    """An entry with its place in the report, citation and related entries."""
+    """An entry with its place in the report, citation and related entries.
+
+    The related entries and counterparts are ranked when first asked for: a citation
+    download shows neither.
+    """
 
     entry: Entry
     previous: Entry | None
     next: Entry | None
-    related: list[Hit]
-    counterparts: list[Hit]
     citation: str
     citations: dict[str, str]
     position: int
+    index: SearchBackend = field(repr=False, compare=False)
+
+    @cached_property
+    def related(self) -> list[Hit]:
+        """The most similar entries from other Areas."""
+        return self.index.related(self.entry.id, limit=RELATED_LIMIT)
+
+    @cached_property
+    def counterparts(self) -> list[Hit]:
+        """What answers the entry in other Areas on its themes."""
+        return self.index.counterparts(self.entry.id)
 
 
 def find_entry(entry_id: str) -> EntryView:
@@ -101,13 +121,12 @@ def find_entry(entry_id: str) -> EntryView:
         entry=entry,
         previous=previous,
         next=following,
-        related=index.related(entry.id, limit=RELATED_LIMIT),
-        counterparts=index.counterparts(entry.id),
         citation=citation(entry, index.documents, index.areas.label),
         citations=citation_formats(
             entry, index.documents, index.areas.label, absolute_url(permalink(entry.id))
         ),
         position=index.by_id[entry.id],
+        index=index,
     )
 
 

@@ -111,7 +111,24 @@ def relative_location(location: str) -> str:
     return location
 
 
+def drop_skipped_length(response: Response) -> Response:
+    """Leave out the length of a HEAD answer whose body was never made (`web.data.run_search`).
+
+    HTTP lets a HEAD answer omit a header only the content determines; a length that
+    is not the GET's would be wrong.
+    """
+    if g.get("headless"):
+        response.headers.pop("Content-Length", None)
+        response.automatically_set_content_length = False
+    return response
+
+
 def install(app: Flask) -> None:
-    """Register the request hooks on the app."""
+    """Register the request hooks on the app (call `install_last` before compression is installed)."""
     app.before_request(answer_if_unchanged)
     app.after_request(add_headers)
+
+
+def install_last(app: Flask) -> None:
+    """Register the hook that must run after every other one, compression included."""
+    app.after_request(drop_skipped_length)

@@ -7,20 +7,36 @@ timer stops it after `lifetime` seconds whatever happens, so none outlives a run
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import os
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 from search.bench.stats import children, rss_kib
 from search.index.build import die_with_parent
 
 HOST = "127.0.0.1"
+
+
+@contextlib.contextmanager
+def index_to_serve(corpus: Path, index: Path | None) -> Iterator[Path]:
+    """Yield the index given, or one built now from the corpus into a temporary folder."""
+    if index is not None:
+        yield index
+        return
+    from search.index.build import build_index
+
+    with tempfile.TemporaryDirectory(prefix="aap-bench-index-") as tmp:
+        build_index(corpus, Path(tmp) / "index")
+        yield Path(tmp) / "index"
 
 
 def free_port() -> int:
@@ -31,12 +47,13 @@ def free_port() -> int:
 
 
 def start_session(
-    command: list[str], out, lifetime: float, on_expiry, env: dict | None = None
+    command: list[str], out, lifetime: float, on_expiry, env: dict | None = None, cwd: Path | None = None
 ) -> tuple[subprocess.Popen, threading.Timer]:
     """Start a command in a session of its own that dies with this process; call on_expiry after lifetime s."""
     process = subprocess.Popen(
         command,
         env=env,
+        cwd=cwd,
         stdout=out,
         stderr=subprocess.STDOUT,
         start_new_session=True,
@@ -63,7 +80,11 @@ def stop_session(process: subprocess.Popen | None, first: signal.Signals, grace:
 
 
 class LiveServer:
-    """`python -m search serve` on 127.0.0.1, started and stopped by its owner."""
+    """`python -m search serve` on 127.0.0.1, started and stopped by its owner.
+
+    With `code`, the server runs the code of another checkout of the project (its
+    `search` and `web` packages), for comparing two versions in one run.
+    """
 
     def __init__(
         self,
@@ -75,8 +96,10 @@ class LiveServer:
         log: Path | None = None,
         port: int | None = None,
         serve_options: tuple[str, ...] = (),
+        code: Path | None = None,
     ):
-        self.corpus, self.index, self.workers = Path(corpus), Path(index), workers
+        self.corpus, self.index, self.workers = Path(corpus).resolve(), Path(index).resolve(), workers
+        self.code = code
         self.lifetime = lifetime
         self.env = env or {}
         self.log = log
@@ -89,20 +112,29 @@ class LiveServer:
         self._timer: threading.Timer | None = None
         self._log_handle = None
 
+    ready_path = "/api/search?q="
+
     @property
     def base_url(self) -> str:
         return f"http://{HOST}:{self.port}"
 
-    def start(self, ready_timeout: float = 120.0) -> LiveServer:
-        """Start the server and wait until it answers /api/search."""
-        command = [
+    def command(self) -> list[str]:
+        """Return the command that runs the server."""
+        return [
             sys.executable, "-m", "search", "--corpus", str(self.corpus), "--index", str(self.index),
             "serve", "--host", HOST, "--port", str(self.port), "--workers", str(self.workers),
             *self.serve_options,
         ]  # fmt: skip
+
+    def start(self, ready_timeout: float = 120.0) -> LiveServer:
+        """Start the server and wait until it answers /api/search."""
         self._log_handle = open(self.log, "ab") if self.log else subprocess.DEVNULL  # noqa: SIM115
+        env = {**os.environ, **self.env}
+        if self.code is not None:
+            # `python -m` puts the working folder first on the path: that checkout's packages load.
+            env["PYTHONPATH"] = str(self.code)
         self.process, self._timer = start_session(
-            command, self._log_handle, self.lifetime, self.stop, {**os.environ, **self.env}
+            self.command(), self._log_handle, self.lifetime, self.stop, env, self.code
         )
         self.wait_ready(ready_timeout)
         return self
@@ -113,7 +145,7 @@ class LiveServer:
             if self.process.poll() is not None:
                 raise RuntimeError(f"server exited with {self.process.returncode} before answering")
             try:
-                if self.get("/api/search?q=")[0] == 200:
+                if self.get(self.ready_path)[0] == 200:
                     return
             except OSError:
                 pass

@@ -8,7 +8,9 @@ search/bench/workload.py):
    the /api/suggest work for every prefix of the queries as typed;
 3. FTS5 peer — the same requests answered by SQLite FTS5 over the same entries;
 4. HTTP — the real server (gunicorn gthread) at concurrency 1, 8 and 32, with its memory;
-5. scale (`--sizes 10000,100000`) — synthetic corpora: build, index size, memory, search.
+5. limit — the service against a no-op Flask endpoint (same layout, same body size) and
+   FTS5 in Flask, on distinct queries, in interleaved rounds (`search.bench.limit`);
+6. scale (`--sizes 10000,100000`) — synthetic corpora: build, index size, memory, search.
 
 `--quick` runs a short version of 1–4 (the test suite's smoke test); `--out FILE`
 also writes every figure as JSON.
@@ -22,7 +24,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from search.bench import scale, serving
+from search.bench import limit, scale, serving
 from search.bench.fts5 import Fts5Peer
 from search.bench.stats import machine, summarise, tree_size
 from search.bench.workload import requests
@@ -38,6 +40,8 @@ TARGETS = {
     "sustained requests/s, zero errors": 300.0,
     "100k build (s)": 90.0,
     "100k search p95 (ms)": 150.0,
+    "throughput ÷ no-op endpoint's": 0.5,
+    "p50 one at a time ÷ FTS5 in Flask's": 0.8,
 }
 WORKER_CHOICES = (1, 2, 3, 4)
 DEFAULT_WORKERS = 2
@@ -62,6 +66,12 @@ def run_bench(args) -> int:
         report["fts5"] = measure_fts5(index, passes=3 if quick else 21, progress=progress)
         report["ratio"] = ratio(report["inprocess"]["warm"], report["fts5"]["warm"])
         report["http"] = measure_http(corpus, index, quick, progress)
+        step("limit: the service, a no-op endpoint and FTS5 in Flask, distinct queries, interleaved rounds")
+        progress("limit rounds", 0, 1)
+        report["limit"] = limit.measure_limit(
+            corpus, index, rounds=1 if quick else 3, seconds=2.0 if quick else 8.0, say=step
+        )
+        progress("limit rounds", 1, 1)
     if sizes:
         workdir.mkdir(parents=True, exist_ok=True)
         report["scale"] = []
@@ -183,6 +193,9 @@ def check_targets(report: dict) -> list[dict]:
             "min",
         ),
     ]
+    if "limit" in report:
+        rows.append(("throughput ÷ no-op endpoint's", report["limit"]["ratio_to_noop"], "min"))
+        rows.append(("p50 one at a time ÷ FTS5 in Flask's", report["limit"]["p50_to_fts5"], "max"))
     big = [s for s in report.get("scale", []) if s["entries"] >= 100_000]
     if big:
         rows.append(("100k build (s)", big[0]["build_s"], "max"))
@@ -236,6 +249,8 @@ def print_report(report: dict) -> None:
             f"c8 {by[8]['rps']} req/s", f"c8 p95 {by[8]['latency_ms']['p95']} ms",
             f"c32 {by[32]['rps']} req/s, p95 {by[32]['latency_ms']['p95']} ms",
         ))  # fmt: skip
+    if "limit" in report:
+        rows += limit_rows(report["limit"])
     for s in report.get("scale", []):
         w = s["search"]
         rows.append((f"scale: {s['entries']} entries, build", f"{s['documents']} documents", f"{s['build_s']} s",
@@ -251,6 +266,23 @@ def print_report(report: dict) -> None:
             for t in report["targets"]
         ],
     )
+
+
+def limit_rows(found: dict) -> list[tuple]:
+    """Return the limit section's rows: each server's medians, then the two ratios."""
+    rows = []
+    names = {"service": "limit: the service", "baseline": "limit: baseline code",
+             "noop": "limit: no-op endpoint", "fts5": "limit: FTS5 in Flask"}  # fmt: skip
+    for name, levels in found["median"].items():
+        c8, c1 = levels["c8"], levels["c1"]
+        rows.append((
+            f"{names[name]}, distinct queries",
+            f"c8 {c8['rps']} req/s", f"c1 {c1['p50']:.2f} / {c1['p95']:.2f} ms",
+            f"{c8['cpu_ms_per_request']} ms CPU a request",
+        ))  # fmt: skip
+    rows.append(("ratio service / no-op, req/s at c8", "", f"×{found['ratio_to_noop']}", ""))
+    rows.append(("ratio service / FTS5 in Flask, p50 at c1", "", f"×{found['p50_to_fts5']}", ""))
+    return rows
 
 
 def ms(summary: dict) -> str:

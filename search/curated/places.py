@@ -23,6 +23,7 @@ from search.curated.areas import AreaRegistry, normalise_name
 from search.curated.jsonfile import read_json
 from search.errors import CorpusError
 
+WORD = re.compile(r"\w+")
 PLACE_KINDS = ("police-force", "county", "unitary-authority", "london-borough", "city", "town", "region")
 
 
@@ -63,6 +64,10 @@ class Gazetteer:
         self._pattern = (
             re.compile(r"\b(" + "|".join(alternatives) + r")\b", re.IGNORECASE) if alternatives else None
         )
+        # A name's match starts with its first word: a query holding none of them names no
+        # place, and is not run through the long pattern at all.
+        firsts = [WORD.match(n.split()[0]) for n in names]
+        self._first_words = frozenset(m.group(0) for m in firsts if m) if all(firsts) else None
 
     def lookup(self, name: str) -> Place | None:
         """Return the place of a name (any spelling), or None."""
@@ -74,6 +79,10 @@ class Gazetteer:
         An ambiguous name counts only with its capital letter ("Reading", not "reading").
         """
         if self._pattern is None:
+            return []
+        if self._first_words is not None and self._first_words.isdisjoint(
+            WORD.findall(text.lower().replace("&", "and"))
+        ):
             return []
         found = []
         for m in self._pattern.finditer(text.replace("&", "and")):

@@ -16,6 +16,7 @@ import multiprocessing
 import os
 import shutil
 import signal
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -72,7 +73,11 @@ def context_text(entry, catalogue: Catalogue) -> str:
 
 
 def write_whoosh(
-    folder: Path, catalogue: Catalogue, processes: int | None = None, progress: Progress = silent
+    folder: Path,
+    catalogue: Catalogue,
+    processes: int | None = None,
+    progress: Progress = silent,
+    meanwhile: Callable[[], None] | None = None,
 ) -> Counter:
     """Write the Whoosh index of every entry, in document order (docnum = position).
 
@@ -80,6 +85,8 @@ def write_whoosh(
     large corpus is written by several processes, one segment each over a run of
     consecutive entries; the segments are then listed in entry order in one table
     of contents, so document n is still entry n and no merge pass is needed.
+    `meanwhile` runs while they write (in a thread of this process, which would
+    otherwise only wait for them), or after the index is written when one process does.
     """
     total = len(catalogue.entries)
     runs = split_runs(total, processes or writer_processes(total))
@@ -91,6 +98,8 @@ def write_whoosh(
         )
         progress(SEGMENTS, 1, 1)
         save_single(forward, folder.parent)
+        if meanwhile is not None:
+            meanwhile()
         return vocabulary
     parts = folder.parent / f"{folder.name}-parts"
     context = multiprocessing.get_context("fork")  # the catalogue is inherited, not pickled
@@ -102,7 +111,10 @@ def write_whoosh(
         )
         worker.start()
         workers.append(worker)
+    # Started once every writer is forked: a process is never forked while a thread runs.
+    beside = Beside(meanwhile)
     watch_writers(workers, indexed, total, progress)
+    beside.finish()
     failed = [w.exitcode for w in workers if w.exitcode != 0]
     if failed:
         raise RuntimeError(f"{len(failed)} of {len(workers)} index writer processes failed ({failed})")
@@ -113,6 +125,28 @@ def write_whoosh(
     join_parts([parts / str(n) for n in range(len(runs))], folder.parent)
     shutil.rmtree(parts)
     return vocabulary
+
+
+class Beside:
+    """Run a function in a thread now; `finish()` waits for it and raises what it raised."""
+
+    def __init__(self, work: Callable[[], None] | None):
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self.run, args=(work,), daemon=True) if work else None
+        if self.thread is not None:
+            self.thread.start()
+
+    def run(self, work: Callable[[], None]) -> None:
+        try:
+            work()
+        except BaseException as exc:  # handed to the thread that waits for it
+            self.error = exc
+
+    def finish(self) -> None:
+        if self.thread is not None:
+            self.thread.join()
+        if self.error is not None:
+            raise self.error
 
 
 def watch_writers(workers: list, indexed, total: int, progress: Progress) -> None:
@@ -150,8 +184,9 @@ def write_segment(
 
     `indexed(n)` is told how many of them are indexed, every PROGRESS_EVERY entries.
 
-    The titles', texts' and aliases' terms also go to the forward index, as the
-    analyzer (which mirrors `search.text.analysis.tokens`) indexes them.
+    The titles', texts' and aliases' terms also go to the forward index. Whoosh is given
+    the terms themselves, which are what its analyzer would make of the text
+    (`search.index.schema` mirrors `search.text.analysis.tokens`; a test holds them equal).
     """
     ix = whoosh_index.create_in(str(folder), make_schema())
     writer = ix.writer(limitmb=256)
@@ -160,17 +195,19 @@ def write_segment(
         title_tokens, text_tokens = tokens(entry.title), tokens(entry.text)
         vocabulary.update(t.word for t in title_tokens)
         vocabulary.update(t.word for t in text_tokens)
-        text_stems = [t.stem for t in text_tokens]
-        aliases = catalogue.glossary.aliases(text_stems)
-        forward.add([t.stem for t in title_tokens], text_stems, stems(" ".join(aliases)))
+        title_stems, text_stems = [t.stem for t in title_tokens], [t.stem for t in text_tokens]
+        alias_stems = stems(" ".join(catalogue.glossary.aliases(text_stems)))
+        forward.add(title_stems, text_stems, alias_stems)
+        # Each field is analysed once: Whoosh takes a list of terms as the analyzer's output
+        # (positions in order), so the text is not tokenised and stemmed a second time.
         writer.add_document(
             id=entry.id,
             order=entry.order,
             number=entry.number or "",
-            title=entry.title,
-            text=entry.text,
-            aliases=" ".join(aliases),
-            context=context_text(entry, catalogue),
+            title=title_stems,
+            text=text_stems,
+            aliases=alias_stems,
+            context=stems(context_text(entry, catalogue)),
             areas=",".join(entry.areas),
             themes=",".join(entry.themes),
             part=entry.part,
@@ -245,9 +282,13 @@ def build_index(
         )
         tmp = builds / f"{TEMPORARY_PREFIX}{name}"
         try:
-            vocabulary = write_whoosh(tmp / "whoosh", catalogue, progress=progress)
+            tmp.mkdir()
+            # What is learnt from the entries is written while the writer processes index them.
+            vocabulary = write_whoosh(
+                tmp / "whoosh", catalogue, progress=progress, meanwhile=lambda: write_sidecars(tmp, catalogue)
+            )
             indexed = time.perf_counter()
-            write_sidecars(tmp, catalogue, vocabulary)
+            write_json(tmp / "vocabulary.json", dict(vocabulary.most_common()))
             meta = {
                 "name": name,
                 "fingerprint": source,
@@ -276,14 +317,13 @@ def build_index(
         return meta
 
 
-def write_sidecars(folder: Path, catalogue: Catalogue, vocabulary: Counter) -> None:
-    """Write the entries, glossary, data quality, vocabulary, phrases, sentence model, word statistics
-    and the English word list."""
+def write_sidecars(folder: Path, catalogue: Catalogue) -> None:
+    """Write the entries, glossary, data quality, phrases, sentence model, word statistics
+    and the English word list (the vocabulary is counted by the index writers)."""
     write_json(folder / "entries.json", [e.to_dict() for e in catalogue.entries])
     write_json(folder / PHRASES, learn_phrases(e.text for e in catalogue.entries))
     write_json(folder / "glossary.json", catalogue.glossary.to_list())
     write_json(folder / "quality.json", catalogue.quality_report())
-    write_json(folder / "vocabulary.json", dict(vocabulary.most_common()))
     params = train_parameters(sentence_sample(catalogue.entries), catalogue.language.abbreviations)
     write_json(folder / "sentences.json", parameters_to_dict(params))
     write_json(folder / WORDS, measure_words(catalogue.entries).to_dict())

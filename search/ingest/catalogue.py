@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -95,18 +96,21 @@ def check_lay_terms(language: Language, entries: list[Entry], acronyms: list[Acr
     - a lay phrase is not the reports' own vocabulary: one the reports use in several
       entries already means something there, and mapping it elsewhere misleads.
     """
-    by_document: dict[str, list[list[str]]] = {}
-    for e in entries:
-        by_document.setdefault(e.source, []).append(
-            stems(" ".join([e.title, e.text, *(f.text for f in e.footnotes)]))
-        )
+    sequences = [stems(" ".join([e.title, e.text, *(f.text for f in e.footnotes)])) for e in entries]
+    # Which entries hold each stem: a phrase is looked for only in those holding all its stems.
+    holding: dict[str, set[int]] = {}
+    for n, seq in enumerate(sequences):
+        for s in set(seq):
+            holding.setdefault(s, set()).add(n)
 
     def entries_using(phrase: str) -> int:
         """Return how many entries of one report use a phrase, at most (reports are read alike)."""
         seq = tuple(stems(phrase))
-        return max(
-            sum(1 for s in sequences if seq and contains(s, seq)) for sequences in by_document.values()
-        )
+        if not seq:
+            return 0
+        candidates = set.intersection(*(holding.get(s, set()) for s in seq))
+        per_document = Counter(entries[n].source for n in candidates if contains(sequences[n], seq))
+        return max(per_document.values(), default=0)
 
     counts: dict[str, int] = {}
     for term in language.lay_terms:

@@ -15,7 +15,7 @@ from dataclasses import replace
 from urllib.parse import urlencode
 
 from search.api import bodies
-from search.api.bodies import dump
+from search.api.bodies import dump, make
 from search.curated.areas import Area
 from search.curated.taxonomy import Theme
 from search.models import FACETS, KINDS, Answer, Entry, Hit, SearchRequest, SearchResult, Suggestion
@@ -60,16 +60,21 @@ def last_page(total: int, per_page: int) -> int:
     return max(1, min(math.ceil(total / per_page), reachable))
 
 
-def search_links(result: SearchResult, path: str = SEARCH_PATH) -> bodies.Links:
+def search_links(result: SearchResult, path: str = SEARCH_PATH) -> dict:
     """Return the URLs of this page of results, the first, the last and its neighbours."""
     req = result.request
     last = last_page(result.total, req.per_page)
+    # The parameters are the same on every link but the page: encoded once.
+    pairs = request_pairs(req, page=DEFAULTS.page)
+    explain = "explain=1" if req.explain else ""
+    head = urlencode(pairs[:-1] if explain else pairs)
 
     def url(page: int) -> str:
-        query = urlencode(request_pairs(req, page=page))
+        query = "&".join(p for p in (head, f"page={page}" if page != DEFAULTS.page else "", explain) if p)
         return f"{path}?{query}" if query else path
 
-    return bodies.Links(
+    return make(
+        bodies.Links,
         self_=url(req.page),
         first=url(1),
         prev=url(min(req.page - 1, last)) if req.page > 1 else None,
@@ -78,10 +83,10 @@ def search_links(result: SearchResult, path: str = SEARCH_PATH) -> bodies.Links:
     )
 
 
-def snippet_parts(snippet: str) -> tuple[str, list[bodies.Highlight]]:
+def snippet_parts(snippet: str) -> tuple[str, list[dict]]:
     """Return a snippet (text escaped, matches in <mark>) as plain text and the spans marked in it."""
     text: list[str] = []
-    spans: list[bodies.Highlight] = []
+    spans: list[dict] = []
     length, start = 0, None
     pieces = MARK.split(snippet)
     tags = MARK.findall(snippet)
@@ -93,12 +98,12 @@ def snippet_parts(snippet: str) -> tuple[str, list[bodies.Highlight]]:
             if tags[n] == "<mark>":
                 start = length
             elif start is not None:
-                spans.append(bodies.Highlight(start=start, end=length))
+                spans.append(make(bodies.Highlight, start=start, end=length))
                 start = None
     return "".join(text), spans
 
 
-def hit_body(hit: Hit) -> bodies.Hit:
+def hit_body(hit: Hit) -> dict:
     """Return one search result (with its explanation when one was asked for)."""
     entry = hit.entry
     snippet_text, highlights = snippet_parts(hit.snippet)
@@ -119,7 +124,7 @@ def hit_body(hit: Hit) -> bodies.Hit:
     }
     if hit.explanation is not None:
         fields["explanation"] = hit.explanation
-    return bodies.Hit(**fields)
+    return make(bodies.Hit, **fields)
 
 
 def hit_to_json(hit: Hit) -> dict:
@@ -140,15 +145,17 @@ def ratings_href(answer: Answer) -> str | None:
     return "/ratings?" + urlencode(pairs)
 
 
-def answer_body(answer: Answer) -> bodies.Answer:
+def answer_body(answer: Answer) -> dict:
     """Return an answer from the scores or the Annex B rows, with links to what it rests on."""
-    return bodies.Answer(
+    return make(
+        bodies.Answer,
         kind=answer.kind,
         question=answer.question,
         text=answer.text,
         count=answer.count,
         ratings=[
-            bodies.AnswerRating(
+            make(
+                bodies.AnswerRating,
                 area=row.area,
                 area_name=row.area_name,
                 code=row.code,
@@ -206,7 +213,7 @@ def result_to_json(result: SearchResult) -> dict:
     }
     if result.explanation is not None:
         fields["explanation"] = result.explanation
-    return dump(bodies.SearchResult(**fields))
+    return make(bodies.SearchResult, **fields)
 
 
 def download_to_json(result: SearchResult, entry_url: str) -> dict:

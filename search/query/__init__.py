@@ -10,9 +10,10 @@ answer → adjust) is what search, explain, downloads and the tests' oracle all 
 - `lexicon`        what the build knows about its words (acronyms, spelling, stems, themes, lay terms, English)
 - `corrections`    typos corrected, real words left as typed, slips in context
 - `parts`          the switchable parts by name: `--without` and the benchmark's ablation
-- `clauses`        the labelled Whoosh queries every part builds from (a word over its best field)
+- `nodes`          the query representation: small nodes that match and score themselves
+- `clauses`        the labelled queries every part builds from (a word over its best field)
 - `expanders`      what the parts add around the words: acronyms, lay words, families, proximity, definitions, themes
-- `compiler`       an understood plan → a Whoosh query of labelled clauses, without touching an index
+- `compiler`       an understood plan → query nodes of labelled clauses, without touching an index
 - `adjustments`    an understanding → scope and lifts (an answer's rows, kinds named, quantities)
 - `answers`        a question about ratings or counts → an `Answer` from the structured data
 - `pipeline`       the route above, and the `PreparedQuery` it gives
@@ -22,7 +23,7 @@ answer → adjust) is what search, explain, downloads and the tests' oracle all 
 - `related`        the entries most like one, from other Areas; an issue's counterparts
 - `suggest`        completions of what is being typed
 - `searcher`       `SearchIndex`: one open build answering requests (`backend` is its protocol)
-- `engine`         running a compiled query: postings, ranking, facet bitsets
+- `engine`         running compiled nodes: postings, phrases, ranking, facet bitsets
 """
 
 from search.query.backend import SearchBackend

@@ -1,19 +1,18 @@
-"""The pieces a compiled query is made of: labelled clauses and the Whoosh queries they hold.
+"""The pieces a compiled query is made of: labelled clauses and the query nodes they hold.
 
 A clause is one part of a query's score and the reason it is there ("word 'disclosure'",
 "acronym IQA: Individual Quality Assessment"); `explain` lists them by those reasons.
-The helpers here build the Whoosh queries every stage uses, so a word is matched the
-same way whichever part added it.
+The helpers here build the nodes (`search.query.nodes`) every stage uses, so a word is
+matched the same way whichever part added it.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-
-from whoosh import query as wq
-from whoosh.matching import DisjunctionMaxMatcher
+from functools import lru_cache
 
 from search.index.schema import FIELD_BOOSTS
+from search.query.nodes import BestOf, Node, Or, Phrase, Term
 
 
 @dataclass(frozen=True)
@@ -25,7 +24,7 @@ class Clause:
     """
 
     reason: str
-    query: wq.Query
+    query: Node
     only_scores: bool = False
 
 
@@ -53,68 +52,44 @@ class Gathered:
         self.phrases += expansion.phrases
 
 
-def text_and_title(s: str) -> list[wq.Query]:
+def text_and_title(s: str) -> list[Node]:
     """Return a stem's term in the text and the title."""
-    return [wq.Term("text", s), wq.Term("title", s, boost=FIELD_BOOSTS["title"])]
+    return [Term("text", s), Term("title", s, boost=FIELD_BOOSTS["title"])]
 
 
-def field_terms(s: str) -> list[wq.Query]:
+def field_terms(s: str) -> list[Node]:
     """Return a stem's term in every searchable field, boosted by field weight."""
-    return [wq.Term(name, s, boost=boost) for name, boost in FIELD_BOOSTS.items()]
+    return [Term(name, s, boost=boost) for name, boost in FIELD_BOOSTS.items()]
 
 
-class BestMatcher(DisjunctionMaxMatcher):
-    """Whoosh's DisjunctionMaxMatcher, scoring only the sub-matchers on the current document.
-
-    Whoosh 2.7's `score()` takes the max of both sides whenever both are active, even
-    when one stands on a later document, so a document can take another's score.
-    """
-
-    def score(self):
-        a, b = self.a, self.b
-        if not a.is_active():
-            return b.score()
-        if not b.is_active():
-            return a.score()
-        if a.id() != b.id():
-            return a.score() if a.id() < b.id() else b.score()
-        return max(a.score(), b.score())
-
-
-class BestOf(wq.DisjunctionMax):
-    """The best-scoring of some queries (a word over its fields), scored right by Whoosh too."""
-
-    def _matcher(self, subs, searcher, context):
-        reader = searcher.reader()
-        return self._tree_matcher(subs, BestMatcher, searcher, context, lambda q: q.estimate_size(reader))
-
-
-def word_query(s: str, boost: float = 1.0, best_field: bool = True) -> wq.Query:
+# Nodes are values: a word's or a phrase's node is made once and shared by every query
+# asking for it, with what it has worked out about itself (`Or.by_cost`).
+@lru_cache(maxsize=20_000)
+def word_query(s: str, boost: float = 1.0, best_field: bool = True) -> Node:
     """Return a word's query: its best field counts, so a word is worth no more than its rarity.
 
     Summed over fields, a common word matched in an entry's title, text and context
-    outscores a rare word matched once; taking the best field (Whoosh's
-    DisjunctionMax, as `BestOf`) keeps each word's share bounded by its inverse document frequency.
+    outscores a rare word matched once; taking the best field (`BestOf`, Whoosh's
+    DisjunctionMax) keeps each word's share bounded by its inverse document frequency.
     Without `best_field`, the fields' scores add up.
     """
-    terms = [wq.Term(name, s, boost=b * boost) for name, b in FIELD_BOOSTS.items()]
-    return BestOf(terms) if best_field else wq.Or(terms)
+    terms = tuple(Term(name, s, boost=b * boost) for name, b in FIELD_BOOSTS.items())
+    return BestOf(terms) if best_field else Or(terms)
 
 
-def phrase_query(seq: tuple[str, ...], boost: float = 1.0, slop: int = 1) -> wq.Query:
+@lru_cache(maxsize=20_000)
+def phrase_query(seq: tuple[str, ...], boost: float = 1.0, slop: int = 1) -> Node:
     """Return a query for a stem sequence in the text, title and aliases.
 
     Whoosh's slop counts positions, so 1 means "adjacent", the tightest there is.
     """
     if len(seq) == 1:
-        return wq.Or(
-            [wq.Term("text", seq[0]), wq.Term("title", seq[0], boost=FIELD_BOOSTS["title"])], boost=boost
-        )
-    return wq.Or(
-        [
-            wq.Phrase("text", list(seq), slop=slop),
-            wq.Phrase("title", list(seq), slop=slop, boost=FIELD_BOOSTS["title"]),
-            wq.Phrase("aliases", list(seq), slop=slop, boost=0.8),
-        ],
+        return Or((Term("text", seq[0]), Term("title", seq[0], boost=FIELD_BOOSTS["title"])), boost=boost)
+    return Or(
+        (
+            Phrase("text", tuple(seq), slop=slop),
+            Phrase("title", tuple(seq), slop=slop, boost=FIELD_BOOSTS["title"]),
+            Phrase("aliases", tuple(seq), slop=slop, boost=0.8),
+        ),
         boost=boost,
     )

@@ -1,4 +1,4 @@
-"""Compile a read query into a Whoosh query of labelled clauses, without running it.
+"""Compile a read query into query nodes of labelled clauses, without running it.
 
 Takes the parsed query (`syntax`), what it asks for (`understanding`) and its spelling
 (`corrections`); gives a `CompiledQuery`. Every word searched for gets a clause of its
@@ -15,8 +15,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
-from whoosh import query as wq
-
 from search.query.clauses import Clause, Expansion, Gathered, phrase_query, text_and_title, word_query
 from search.query.corrections import Correction
 from search.query.expanders import (
@@ -29,6 +27,7 @@ from search.query.expanders import (
 )
 from search.query.lexicon import Lexicon
 from search.query.limits import MAX_EXPANSIONS, MAX_OPERATORS, MAX_WORDS
+from search.query.nodes import And, AndMaybe, AndNot, Constant, Every, Node, Or, Term
 from search.query.parts import ALL_ON, Switches
 from search.query.syntax import QueryPlan
 from search.query.understanding import Understanding
@@ -48,9 +47,9 @@ WEAK_WORD_BOOST = 0.3
 
 @dataclass
 class CompiledQuery:
-    """A Whoosh query with its clauses, what to highlight, corrections and filters."""
+    """A query (`search.query.nodes`) with its clauses, what to highlight, corrections and filters."""
 
-    query: wq.Query | None
+    query: Node | None
     highlight: HighlightTerms
     corrected: str | None
     filters: dict[str, list[str]]
@@ -61,7 +60,7 @@ class CompiledQuery:
 
 
 class QueryCompiler:
-    """Build the Whoosh query for a read plan against a lexicon."""
+    """Build the query for a read plan against a lexicon."""
 
     def __init__(self, lexicon: Lexicon):
         self.lex = lexicon
@@ -126,12 +125,12 @@ class QueryCompiler:
         )
         if query is None and understanding.kinds:
             # Only kinds were named ("how many strengths"): every entry of those kinds.
-            query = wq.Or([wq.ConstantScoreQuery(wq.Term("kind", k), 1.0) for k in understanding.kinds])
+            query = Or(tuple(Constant(Term("kind", k), 1.0) for k in understanding.kinds))
             clauses.append(Clause(f"every entry of the kinds named: {', '.join(understanding.kinds)}", query))
         elif query is None and understanding.areas:
             # Only an Area was named: every entry in scope, ranked by subject.
-            clauses.append(Clause("every entry about what the query names", wq.Every()))
-            query = wq.Every()
+            clauses.append(Clause("every entry about what the query names", Every()))
+            query = Every()
         return CompiledQuery(
             query,
             HighlightTerms(frozenset(gathered.marks), tuple(gathered.phrases)),
@@ -161,7 +160,7 @@ class QueryCompiler:
                     weak = word_query(s, WEAK_WORD_BOOST, best_field and self.common(s))
                     clauses.append(Clause(f"word {word!r}, beside the others", weak, True))
             if NUMBER.match(word):
-                clauses.append(Clause(f"number {word}", wq.Term("number", word.lower(), boost=NUMBER_BOOST)))
+                clauses.append(Clause(f"number {word}", Term("number", word.lower(), boost=NUMBER_BOOST)))
         return Expansion(tuple(clauses), frozenset(marks))
 
     def common(self, s: str) -> bool:
@@ -190,19 +189,19 @@ class QueryCompiler:
             terms = self.lex.starting_with(low, MAX_EXPANSIONS)
             if terms:
                 clauses.append(
-                    Clause(f"words starting {low!r}", wq.Or([t for s in terms for t in text_and_title(s)]))
+                    Clause(f"words starting {low!r}", Or(tuple(t for s in terms for t in text_and_title(s))))
                 )
                 marks.update(terms)
         for word in plan.fuzzy[:MAX_OPERATORS]:
             terms = self.lex.near(stem(word.lower()), MAX_EXPANSIONS)
             if terms:
                 clauses.append(
-                    Clause(f"words near {word!r}", wq.Or([t for s in terms for t in text_and_title(s)]))
+                    Clause(f"words near {word!r}", Or(tuple(t for s in terms for t in text_and_title(s))))
                 )
                 marks.update(terms)
         text = plan.text.strip()
         if ENTRY_ID.match(text):
-            clauses.append(Clause(f"id {text}", wq.Term("id", text, boost=10.0)))
+            clauses.append(Clause(f"id {text}", Term("id", text, boost=10.0)))
         return Expansion(tuple(clauses), frozenset(marks))
 
     @staticmethod
@@ -219,30 +218,29 @@ class QueryCompiler:
 
 def distinct(clauses: list[Clause]) -> list[Clause]:
     """Return the clauses without repeats: a word or an acronym said twice is searched for once."""
-    first: dict[tuple[str, wq.Query], Clause] = {}
+    first: dict[Node, Clause] = {}
     for clause in clauses:
-        # Keyed by the text first: Whoosh's hashes of similar Or queries collide.
-        first.setdefault((repr(clause.query), clause.query), clause)
+        first.setdefault(clause.query, clause)
     return list(first.values())
 
 
-def combine(optional: list, required: list, excluded: list, scoring: list = ()) -> wq.Query | None:
+def combine(optional: list, required: list, excluded: list, scoring: list = ()) -> Node | None:
     """Join the clauses; None means "every entry".
 
-    `scoring` clauses add to what the others match (Whoosh's AndMaybe); alone, they match.
+    `scoring` clauses add to what the others match (`AndMaybe`); alone, they match.
     """
     if required:
-        core = wq.And(required)
+        core = And(tuple(required))
         optional = optional + list(scoring)
-        query = wq.AndMaybe(core, wq.Or(optional)) if optional else core
+        query = AndMaybe(core, Or(tuple(optional))) if optional else core
     elif optional:
-        query = wq.Or(optional)
+        query = Or(tuple(optional))
         if scoring:
-            query = wq.AndMaybe(query, wq.Or(list(scoring)))
+            query = AndMaybe(query, Or(tuple(scoring)))
     elif scoring:
-        query = wq.Or(list(scoring))
+        query = Or(tuple(scoring))
     else:
         query = None
     if excluded:
-        query = wq.AndNot(query or wq.Every(), wq.Or(excluded))
+        query = AndNot(query or Every(), Or(tuple(excluded)))
     return query

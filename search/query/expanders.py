@@ -10,11 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from whoosh import query as wq
-
 from search.query.clauses import Clause, Expansion, phrase_query
 from search.query.lexicon import Lexicon
 from search.query.limits import MAX_ACRONYMS, MAX_ALTERNATIVES
+from search.query.nodes import Constant, Or, Term
 from search.query.parts import FAMILY, Switches
 from search.text.analysis import contains, stems, word_tokens
 
@@ -83,8 +82,10 @@ class Acronyms:
                     phrases.append(acronym.expansion_stems)
                     # The expansion's words, loosely: entries on the same subject that
                     # use neither form ("quality of police files" for NFS) still surface.
-                    loose = [wq.Term("text", s, boost=EXPANSION_WORD_BOOST) for s in acronym.expansion_stems]
-                    clauses.append(Clause(f"words of {acronym.acronym}'s expansion", wq.Or(loose)))
+                    loose = tuple(
+                        Term("text", s, boost=EXPANSION_WORD_BOOST) for s in acronym.expansion_stems
+                    )
+                    clauses.append(Clause(f"words of {acronym.acronym}'s expansion", Or(loose)))
                 if acronym.related:
                     # A reader's acronym also finds the report's wider words for what it names.
                     related = tuple(tuple(stems(p)) for p in acronym.related)
@@ -95,7 +96,7 @@ class Acronyms:
                     phrases += found.phrases
                     marks |= found.marks
         for acronym in self.lex.glossary.expansions_in(q.item_stems):
-            query = wq.Or([wq.Term(name, acronym.key, boost=ACRONYM_BOOST) for name in ("text", "title")])
+            query = Or(tuple(Term(name, acronym.key, boost=ACRONYM_BOOST) for name in ("text", "title")))
             clauses.append(Clause(f"acronym of {acronym.expansion!r}: {acronym.acronym}", query))
             marks.add(acronym.key)
         return Expansion(tuple(clauses), frozenset(marks), tuple(phrases))
@@ -187,7 +188,7 @@ class WordFamilies:
                     clauses.append(
                         Clause(
                             f"{other!r}, of the family of {word!r}",
-                            wq.Term("text", other, boost=FAMILY_BOOST),
+                            Term("text", other, boost=FAMILY_BOOST),
                         )
                     )
                     marks.add(other)
@@ -240,5 +241,5 @@ class ThemeSignals:
             slugs = tuple(dict.fromkeys(slugs + self.lex.taxonomy.tag(text)))
         if not slugs:
             return Expansion()
-        query = wq.Or([wq.ConstantScoreQuery(wq.Term("themes", s), THEME_SCORE) for s in slugs])
+        query = Or(tuple(Constant(Term("themes", s), THEME_SCORE) for s in slugs))
         return Expansion((Clause(f"theme {', '.join(slugs)}", query),))

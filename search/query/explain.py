@@ -42,7 +42,7 @@ def explain_entry(
     """Return why one matching entry scored as it did."""
     clauses = []
     for clause, required in [(c, False) for c in compiled.clauses] + [(c, True) for c in compiled.required]:
-        score, fields = run.contribution(clause.query, doc)
+        score, fields = clause.query.contribution(run, doc)
         if score:
             row = {"reason": clause.reason, "score": round(score, 4)}
             if fields:

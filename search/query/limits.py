@@ -26,7 +26,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from search.text.analysis import tokens
+from search.text.analysis import SHORT_TEXT, tokens, word_tokens
 
 if TYPE_CHECKING:
     from search.query.syntax import QueryPlan
@@ -51,7 +51,8 @@ def cut_to_stems(text: str, limit: int) -> tuple[str, tuple[str, ...]]:
     ("IQA-CPS-NFS", 2) gives ("IQA-CPS", ("iqa", "cps")): the stems are what a piece of
     a query searches for, and what makes two pieces the same.
     """
-    found = tokens(text)
+    # A query's words repeat from query to query: short ones are kept, as `stems` keeps them.
+    found = word_tokens(text) if len(text) <= SHORT_TEXT else tokens(text)
     if len(found) > limit:
         text, found = text[: found[limit - 1].end], found[:limit]
     return text, tuple(t.stem for t in found)

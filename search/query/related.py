@@ -17,9 +17,8 @@ import math
 from collections import Counter
 from collections.abc import Callable
 
-from whoosh import query as wq
-
 from search.models import Entry
+from search.query.nodes import Node, Or, Term
 from search.text.analysis import stems
 
 RELATED_KINDS = frozenset({"paragraph", "issue", "good-practice", "strength", "finding"})
@@ -44,9 +43,9 @@ def distinctive_terms(text: str, doc_frequency: Callable[[str], int], total: int
     return sorted(weights.items(), key=lambda kv: -kv[1])[:RELATED_TERMS]
 
 
-def related_query(terms: list[tuple[str, float]]) -> wq.Query:
+def related_query(terms: list[tuple[str, float]]) -> Node:
     """Return the query for an entry's distinctive terms, each boosted by its weight."""
-    return wq.Or([wq.Term("text", t, boost=w) for t, w in terms])
+    return Or(tuple(Term("text", t, boost=w) for t, w in terms))
 
 
 def pick_related(

@@ -17,9 +17,8 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from whoosh import query as wq
-
 from search.models import KIND_LABELS
+from search.query.nodes import Constant, Every, Node, Or, Term
 
 STEPS = ("theme", "area", "everywhere")
 # The themes of a topic: those of the first results found in every Area …
@@ -36,7 +35,7 @@ class Relaxed:
     step: str
     message: str
     themes: tuple[str, ...] = ()
-    query: wq.Query | None = field(default=None, compare=False)  # what was run instead
+    query: Node | None = field(default=None, compare=False)  # what was run instead
 
     def to_dict(self) -> dict:
         return {"step": self.step, "message": self.message, "themes": list(self.themes)}
@@ -52,9 +51,9 @@ def topic_themes(ranking, entries, allowed: int) -> tuple[str, ...]:
     return tuple(common[:MAX_THEMES])
 
 
-def theme_query(themes: tuple[str, ...]) -> wq.Query:
+def theme_query(themes: tuple[str, ...]) -> Node:
     """Return a query matching the entries tagged with any of the themes, all scored alike."""
-    return wq.Or([wq.ConstantScoreQuery(wq.Term("themes", t), 1.0) for t in themes])
+    return Or(tuple(Constant(Term("themes", t), 1.0) for t in themes))
 
 
 def relax(index, prepared, allowed: int):
@@ -82,11 +81,11 @@ def relax(index, prepared, allowed: int):
             message = f"{missing}; showing {whose} entries on {labels}."
             return ranking, ranking.matched, Relaxed("theme", message, themes, theme_query(themes))
     if scope:
-        ranking = index.ranker.run(wq.Every(), searcher, scope, None, adjust.lifts)
+        ranking = index.ranker.run(Every(), searcher, scope, None, adjust.lifts)
         return (
             ranking,
             ranking.matched,
-            Relaxed("area", f"{missing}; showing every entry about {names}.", query=wq.Every()),
+            Relaxed("area", f"{missing}; showing every entry about {names}.", query=Every()),
         )
     return (
         everywhere,

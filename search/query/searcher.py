@@ -32,7 +32,8 @@ from search.query.answers import Answerer
 from search.query.clauses import Clause
 from search.query.engine.bitsets import docnums_of, mask_of
 from search.query.engine.facets import FacetIndex
-from search.query.engine.ranking import Ranker, phrase_occurs
+from search.query.engine.phrases import phrase_occurs
+from search.query.engine.ranking import Ranker
 from search.query.engine.scoring import make_weighting
 from search.query.explain import explain_entry, explain_query
 from search.query.lexicon import make_lexicon

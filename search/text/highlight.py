@@ -35,18 +35,32 @@ class HighlightTerms:
 cached_tokens = lru_cache(maxsize=8192)(tokens)
 
 
+@lru_cache(maxsize=8192)
+def stem_places(text: str) -> dict[str, tuple[int, ...]]:
+    """Return where each stem stands among a text's tokens (kept, as its tokens are)."""
+    found: dict[str, list[int]] = {}
+    for i, tok in enumerate(cached_tokens(text)):
+        found.setdefault(tok.stem, []).append(i)
+    return {stem: tuple(places) for stem, places in found.items()}
+
+
 def find_marks(text: str, terms: HighlightTerms) -> list[tuple[int, int, str]]:
-    """Return (start, end, key) character spans of matched words and phrases in text."""
+    """Return (start, end, key) character spans of matched words and phrases in text.
+
+    Only the places of the stems asked for are visited, not every token of the text.
+    """
     toks = cached_tokens(text)
+    places = stem_places(text)
     marks = []
-    starting = terms.phrases_by_first
-    for i, tok in enumerate(toks):
-        if tok.stem in terms.stems:
-            marks.append((tok.start, tok.end, tok.stem))
-        for phrase in starting.get(tok.stem, ()):
-            n = len(phrase)
-            if tuple(t.stem for t in toks[i : i + n]) == phrase:
-                marks.append((tok.start, toks[i + n - 1].end, " ".join(phrase)))
+    for stem in terms.stems:
+        for i in places.get(stem, ()):
+            marks.append((toks[i].start, toks[i].end, stem))
+    for first, phrases in terms.phrases_by_first.items():
+        for i in places.get(first, ()):
+            for phrase in phrases:
+                n = len(phrase)
+                if tuple(t.stem for t in toks[i : i + n]) == phrase:
+                    marks.append((toks[i].start, toks[i + n - 1].end, " ".join(phrase)))
     marks.sort()
     merged: list[tuple[int, int, str]] = []
     for start, end, key in marks:

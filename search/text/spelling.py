@@ -11,6 +11,8 @@ from __future__ import annotations
 from itertools import combinations
 
 MIN_LENGTH = 4
+# Words whose neighbours are kept between queries, at most (then forgotten all at once).
+NEIGHBOURS_KEPT = 50_000
 
 
 def max_distance(word: str) -> int:
@@ -55,6 +57,7 @@ class SpellingCorrector:
         self.vocabulary = vocabulary
         self.protected = protected
         self._deletes: dict[str, list[str]] = {}
+        self._neighbours: dict[str, tuple[str, ...]] = {}
         self.longest = 0
         for word in vocabulary:
             if len(word) >= MIN_LENGTH - 1 and word.isalpha():
@@ -67,12 +70,23 @@ class SpellingCorrector:
         return MIN_LENGTH <= len(word) <= self.longest + 2 and word.isalpha() and word not in self.protected
 
     def neighbours(self, word: str) -> list[str]:
-        """Return the report's words one edit from a word it uses, most frequent first."""
+        """Return the report's words one edit from a word it uses, most frequent first.
+
+        Asked of every word of every query, and fixed for a build: kept once found.
+        """
+        found = self._neighbours.get(word)
+        if found is None:
+            found = self._neighbours[word] = self.find_neighbours(word)
+            if len(self._neighbours) > NEIGHBOURS_KEPT:
+                self._neighbours.clear()  # a bound on what hostile queries can make it hold
+        return list(found)
+
+    def find_neighbours(self, word: str) -> tuple[str, ...]:
         if not self.can_correct(word):
-            return []
+            return ()
         candidates = {c for variant in deletions(word, 1) for c in self._deletes.get(variant, ())}
         close = [c for c in candidates if c != word and edit_distance(word, c) == 1]
-        return sorted(close, key=lambda c: (-self.vocabulary[c], c))
+        return tuple(sorted(close, key=lambda c: (-self.vocabulary[c], c)))
 
     def known(self, word: str) -> bool:
         """Tell whether the report uses the word."""

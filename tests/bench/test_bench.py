@@ -7,12 +7,13 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
 from search.bench.fts5 import Fts5Peer, translate
 from search.bench.stats import percentile, summarise
-from search.bench.workload import QUERIES, api_path, requests, typed_prefixes
+from search.bench.workload import QUERIES, api_path, distinct_paths, requests, typed_prefixes
 from search.query.request import parse_request
 
 REPO = Path(__file__).resolve().parents[2]
@@ -41,6 +42,12 @@ def test_bench_quick_prints_the_table_and_writes_json(tmp_path):
         "in-process p95 (ms)",
         "in-process suggest p95 (ms)",
         "sustained requests/s, zero errors",
+        "limit: the service, distinct queries",
+        "limit: no-op endpoint, distinct queries",
+        "limit: FTS5 in Flask, distinct queries",
+        "ratio service / no-op, req/s at c8",
+        "ratio service / FTS5 in Flask, p50 at c1",
+        "throughput ÷ no-op endpoint's",
     ):
         assert row in table, row
     report = json.loads(out.read_text())
@@ -52,6 +59,38 @@ def test_bench_quick_prints_the_table_and_writes_json(tmp_path):
     assert all(r["errors"] == 0 and r["requests"] > 0 for r in runs)
     assert all(rss > 0 for rss in report["http"]["main"]["rss_mib"]["workers"])
     assert report["machine"]["nproc"] >= 1
+    limit = report["limit"]
+    assert limit["errors"] == 0 and limit["ratio_to_noop"] > 0 and limit["p50_to_fts5"] > 0
+    assert 1000 < limit["body_bytes"] < 100_000
+
+
+def test_distinct_paths_never_repeat_and_are_valid_requests():
+    paths = distinct_paths(3000)
+    assert len(set(paths)) == 3000 and paths == distinct_paths(3000)
+    assert distinct_paths(100, seed=1) != paths[:100]
+    for path in paths[:500]:
+        params = parse_qs(urlsplit(path).query, keep_blank_values=True)
+        parse_request(params)  # raises on anything the API would refuse
+
+
+def test_the_noop_peer_answers_the_size_it_is_given(monkeypatch):
+    from web.peers import create_noop_app
+
+    monkeypatch.setenv("AAP_BENCH_BODY_BYTES", "7649")
+    client = create_noop_app().test_client()
+    for path in ("/api/search?q=disclosure", "/anything"):
+        response = client.get(path)
+        assert response.status_code == 200 and len(response.data) == 7649
+        assert json.loads(response.data)
+
+
+def test_the_fts5_peer_app_answers_searches(index_dir, monkeypatch):
+    from web.peers import create_fts5_app
+
+    monkeypatch.setenv("AAP_INDEX_DIR", str(index_dir))
+    body = create_fts5_app().test_client().get("/api/search?q=victim+letters&kind=issue").get_json()
+    assert body["total"] > 0 and len(body["results"]) <= 10
+    assert {"area", "theme", "part", "kind"} == set(body["facets"])
 
 
 def test_every_workload_request_is_valid():

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from whoosh import query as wq
-
 from search.curated.taxonomy import load_taxonomy
+from search.query import nodes
 from search.query.compiler import QueryCompiler
 from search.query.corrections import Corrector
 from search.query.lexicon import Lexicon
@@ -44,7 +43,8 @@ def compile_text(text: str):
 
 
 def terms(query):
-    return {(t[0], t[1].decode() if isinstance(t[1], bytes) else t[1]) for t in query.iter_all_terms()}
+    found = query.to_whoosh().iter_all_terms()
+    return {(t[0], t[1].decode() if isinstance(t[1], bytes) else t[1]) for t in found}
 
 
 def test_parse_words_phrases_filters_and_operators():
@@ -70,7 +70,7 @@ def test_unknown_fields_and_stray_syntax_are_words():
 
 def test_words_are_or_ed_over_weighted_fields():
     compiled = compile_text("disclosure letters")
-    assert isinstance(compiled.query, wq.Or)
+    assert isinstance(compiled.query, nodes.Or)
     found = terms(compiled.query)
     assert {
         ("title", "disclosur"),
@@ -106,9 +106,9 @@ def test_unknown_word_is_corrected():
 
 def test_required_and_excluded_clauses():
     compiled = compile_text("+disclosure -letters")
-    assert isinstance(compiled.query, wq.AndNot)
-    assert terms(compiled.query.a) == {("text", "disclosur"), ("title", "disclosur")}
-    assert terms(compiled.query.b) == {("text", "letter"), ("title", "letter")}
+    assert isinstance(compiled.query, nodes.AndNot)
+    assert terms(compiled.query.positive) == {("text", "disclosur"), ("title", "disclosur")}
+    assert terms(compiled.query.negative) == {("text", "letter"), ("title", "letter")}
     assert [c.reason for c in compiled.required] == ["required 'disclosure'"]
 
 

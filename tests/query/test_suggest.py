@@ -52,7 +52,11 @@ def test_build_candidates_areas_themes_acronyms_and_phrases(search_index):
     leeds = search_index.suggest("leed", 1)[0]  # a place, with the CPS Area that covers it
     assert (leeds.text, leeds.kind, leeds.detail) == ("Leeds", "place", "CPS Yorkshire and Humberside")
     force = search_index.suggest("thames valley pol", 1)[0]
-    assert (force.text, force.kind, force.detail) == ("Thames Valley Police", "place", "CPS Thames and Chiltern")
+    assert (force.text, force.kind, force.detail) == (
+        "Thames Valley Police",
+        "place",
+        "CPS Thames and Chiltern",
+    )
     assert "unused material" in texts(search_index.suggest("unused", 8))
     phrases = [c.forms[0].lower() for c in search_index.suggester.candidates if c.kind == "phrase"]
     assert "london north" not in phrases  # an Area already offers it
@@ -71,7 +75,14 @@ def test_a_build_without_phrases_still_opens_and_suggests(tmp_path, index_dir):
     (folder / "meta.json").write_text(json.dumps(meta))
     index = SearchIndex.open(copy)
     try:
-        assert {c.kind for c in index.suggester.candidates} == {"area", "place", "theme", "kind", "part", "acronym"}
+        assert {c.kind for c in index.suggester.candidates} == {
+            "area",
+            "place",
+            "theme",
+            "kind",
+            "part",
+            "acronym",
+        }
         assert texts(index.suggest("london", 2)) == ["London North", "London South"]
     finally:
         index.close()

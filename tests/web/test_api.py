@@ -1247,3 +1247,37 @@ def test_explain_is_off_by_default_and_adds_up_when_asked(client):
     assert "acronym QC: Queen's Counsel" in body["explanation"]["clauses"]
     for result in body["results"]:
         assert result["explanation"]["score"] == pytest.approx(result["score"], abs=2e-3)
+
+
+@pytest.fixture()
+def served(app):
+    """The index the app serves, held for the test."""
+    holder = app.extensions["aap_index"]
+    index = holder.acquire()
+    yield index
+    holder.release(index)
+
+
+def refuse(*_args, **_kwargs):
+    raise AssertionError("work whose result the response throws away")
+
+
+def test_head_checks_the_search_but_does_not_run_it(client, served, monkeypatch):
+    got = client.get("/api/search?q=disclosure")
+    monkeypatch.setattr(served, "search", refuse)
+    for url in ("/api/search?q=disclosure", "/?q=disclosure"):
+        head = client.head(url)
+        assert head.status_code == 200 and head.data == b"", url
+        assert "Content-Length" not in head.headers
+    assert client.head("/api/search?q=disclosure").headers["ETag"] == got.headers["ETag"]
+    assert client.head("/api/search?q=disclosure").mimetype == "application/json"
+    assert client.head("/api/search?page=0").status_code == 400
+    assert client.head("/api/search?kind=issues").status_code == 400
+
+
+def test_citation_downloads_rank_no_related_entries(client, served, monkeypatch):
+    monkeypatch.setattr(served, "related", refuse)
+    monkeypatch.setattr(served, "counterparts", refuse)
+    for extension in ("txt", "ris", "bib"):
+        response = client.get(f"/entries/issue-wessex-1.{extension}")
+        assert response.status_code == 200 and b"issue-wessex-1" in response.data, extension

@@ -1,7 +1,8 @@
-"""The engine: a compiled Whoosh query + an index → matching documents, scores, facet counts.
+"""The engine: compiled query nodes + an index → matching documents, scores, facet counts.
 
 - `postings`  a term's documents and BM25F scores, read once from Whoosh and cached
-- `ranking`   the query as sets and sums: which documents match, the top k by score
+- `phrases`   a phrase's candidates, checked on positions where it matters, kept per build
+- `ranking`   a query run: the nodes' leaves as sets and sums, the top k by score
 - `scoring`   BM25F with one IDF shared by every text field
 - `bitsets`   sets of documents as integers
 - `facets`    per facet value, its documents; filters and disjunctive counts

@@ -8,7 +8,7 @@ and popcounts instead of Whoosh's grouped facet collection.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from search.models import Entry, FacetValue
 from search.query.engine.bitsets import mask_of
@@ -23,6 +23,14 @@ class FacetIndex:
     values: dict[str, dict[str, int]]
     everything: int
     labels: dict[str, Callable[[str], str]]
+    _labelled: dict[tuple[str, str], str] = field(default_factory=dict)
+
+    def label(self, facet: str, value: str) -> str:
+        """Return a value's label, looked up once per build."""
+        found = self._labelled.get((facet, value))
+        if found is None:
+            found = self._labelled[(facet, value)] = self.labels[facet](value)
+        return found
 
     @classmethod
     def from_entries(cls, entries: list[Entry], labels: dict[str, Callable[[str], str]]):
@@ -65,9 +73,9 @@ class FacetIndex:
             for value, docs in values.items():
                 count = (base & docs).bit_count()
                 if count or value in chosen:
-                    rows.append(FacetValue(value, self.labels[facet](value), count, value in chosen))
+                    rows.append(FacetValue(value, self.label(facet, value), count, value in chosen))
             # A selected value no entry has stays listed, at zero, so it can be removed.
-            rows += [FacetValue(v, self.labels[facet](v), 0, True) for v in chosen if v not in values]
+            rows += [FacetValue(v, self.label(facet, v), 0, True) for v in chosen if v not in values]
             rows.sort(key=lambda r: (-r.count, r.label))
             out[facet] = tuple(rows)
         return out

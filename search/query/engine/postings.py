@@ -11,7 +11,7 @@ import threading
 from array import array
 from bisect import bisect_left, bisect_right
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from whoosh.scoring import BM25FScorer, bm25
@@ -61,7 +61,7 @@ class PostingsCache:
         self.weighting = weighting
         self.budget = budget
         self.held = 0
-        self._items: OrderedDict[tuple[str, bytes], Postings] = OrderedDict()
+        self._items: OrderedDict[tuple, Postings] = OrderedDict()
         self._lengths: dict[tuple[int, str], array] = {}
         self._lock = threading.Lock()
 
@@ -73,7 +73,19 @@ class PostingsCache:
             if found is not None:
                 self._items.move_to_end(key)
                 return found
-        postings = self.read(segments, fieldname, text)
+        return self.keep(key, self.read(segments, fieldname, text))
+
+    def remember(self, key: tuple, make: Callable[[], Postings]) -> Postings:
+        """Return postings derived from others (a word's best field), made once and kept like them."""
+        with self._lock:
+            found = self._items.get(key)
+            if found is not None:
+                self._items.move_to_end(key)
+                return found
+        return self.keep(key, make())
+
+    def keep(self, key: tuple, postings: Postings) -> Postings:
+        """Keep postings under a key within the budget, least recently used out first."""
         with self._lock:
             if key not in self._items:
                 self._items[key] = postings

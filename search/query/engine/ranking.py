@@ -4,21 +4,22 @@ Whoosh runs a query by walking a tree of Python matchers over every matching
 document and scoring each one, so its cost grows with matches × clauses, and the
 query builder's many clauses (every word in four fields, proximity phrases,
 expansions) make that tens of milliseconds on the report and seconds at 100,000
-entries. Here the compiled Whoosh query is read for what it means instead:
+entries. Here the compiled query (`search.query.nodes`) is read for what it means:
 
-- which documents match: big-int bitsets, built from postings that are read once
-  per term and cached (phrases are checked on positions only where membership is
-  in doubt, i.e. where no cheaper clause already matched the document);
+- which documents match: big-int bitsets, from postings read once per term and kept
+  while the build is current (phrases are checked on positions only where
+  membership is in doubt, i.e. where no cheaper clause already matched the document);
 - what each match scores: a weighted sum of its leaves' scores — a term's BM25F,
   a phrase's terms where the phrase occurs, a constant — accumulated from the
   cached postings; phrase bonuses are bounded from above, so only the documents
   that can reach the requested page have their phrases checked.
 
-Scores are Whoosh's own: term scores come from Whoosh's scorer (its `bm25`, idf,
-average and quantised field lengths); phrases are matched with the span rule of
-Whoosh's `SpanNear2` on the positions the analyzer gave (the forward index, or the
-postings); a query type not listed here is run by Whoosh itself.
-`tests/query/test_ranker.py` checks rankings against `Searcher.search(limit=None)`. One
+Each node gives its own bitset, leaves and contribution; a `QueryRun` holds what one
+query learns, and a `Ranker` what every query on the build shares: postings, a word's
+best field over its terms, and what was learnt about each phrase. Scores are Whoosh's
+own (its `bm25`, idf, average and quantised field lengths); phrases are matched with
+the span rule of Whoosh's `SpanNear2`. `tests/query/test_ranker.py` checks rankings
+against Whoosh's `Searcher.search(limit=None)` on each node's `to_whoosh()`. One
 difference: an excluded clause (`-word`) is applied to every match, where Whoosh's
 AndNotMatcher lets the first match through unchecked when the excluded side starts
 earlier (`_find_first`).
@@ -27,123 +28,26 @@ earlier (`_find_first`).
 from __future__ import annotations
 
 import heapq
+import threading
 from array import array
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from whoosh import query as wq
-from whoosh.query.spans import Span, bisect_spans
-
 from search.query.engine.bitsets import docnums_of, mask_of
+from search.query.engine.phrases import PhraseLeaf, PhraseState
 from search.query.engine.postings import EMPTY, POSTINGS_BUDGET, Postings, PostingsCache, Segments
+from search.query.nodes import BestOf, Node, Phrase, Term
 
-SAFETY = 1 + 1e-9  # float sums in another order may differ in the last bit
-
-
-def phrase_occurs(positions: list[list[int]], slop: int) -> bool:
-    """Tell whether the words occur in order within `slop` (Whoosh's SpanNear2 rule)."""
-    aspans = [Span(p) for p in positions[0]]
-    for word_positions in positions[1:]:
-        if not aspans:
-            return False
-        bspans = [Span(p) for p in word_positions]
-        spans = set()
-        for aspan in aspans:
-            j = bisect_spans(bspans, aspan.start)
-            while j < len(bspans):
-                bspan = bspans[j]
-                j += 1
-                if bspan.end < aspan.start - slop or aspan.start > bspan.start:
-                    continue
-                if bspan.start > aspan.end + slop:
-                    break
-                if 1 <= aspan.distance_to(bspan) <= slop:
-                    spans.add(aspan.to(bspan))
-        aspans = sorted(spans)
-    return bool(aspans)
-
-
-@dataclass
-class PhraseState:
-    """A phrase in one field: candidates from its terms, and what checking them found."""
-
-    query: wq.Phrase
-    terms: list[Postings]
-    texts: list[bytes | None]
-    candidates: int
-    checked: set[int] = field(default_factory=set)
-    matching: set[int] = field(default_factory=set)
-    _bits: bytes | None = None
-
-    def is_candidate(self, doc: int) -> bool:
-        """Tell whether a document has every word of the phrase (a byte lookup, not a shift)."""
-        if self._bits is None:
-            self._bits = self.candidates.to_bytes((self.candidates.bit_length() + 7) >> 3, "little")
-        byte = doc >> 3
-        return byte < len(self._bits) and bool(self._bits[byte] >> (doc & 7) & 1)
-
-    def unknown(self, doc: int) -> bool:
-        """Tell whether the phrase may occur in a document but was not checked there."""
-        return doc not in self.checked and self.is_candidate(doc)
-
-    def check(self, run: QueryRun, docs: list[int]) -> None:
-        """Check the phrase in the given documents (ascending), remembering the answers."""
-        todo = [d for d in docs if self.unknown(d)]
-        if not todo:
-            return
-        words = self.query.words
-        fieldname = self.query.fieldname
-        if fieldname in run.fields:
-            for doc in todo:
-                if phrase_occurs(run.positions_of(fieldname, doc, words), self.query.slop):
-                    self.matching.add(doc)
-        else:
-            matchers: dict[int, list] = {}
-            for doc in todo:
-                sub, local = run.segments.locate(doc)
-                if id(sub) not in matchers:
-                    reader = sub.reader()
-                    matchers[id(sub)] = [reader.postings(fieldname, t) for t in self.texts]
-                positions = []
-                for m in matchers[id(sub)]:
-                    m.skip_to(local)
-                    positions.append(m.value_as("positions"))
-                if phrase_occurs(positions, self.query.slop):
-                    self.matching.add(doc)
-        self.checked.update(todo)
-
-
-@dataclass
-class PhraseLeaf:
-    """A phrase's place in the score: its state and the weight of its path."""
-
-    state: PhraseState
-    weight: float
-
-    @property
-    def bound(self) -> float:
-        """Return the most the phrase can add to any document's score."""
-        return self.weight * self.state.query.boost * sum(t.top for t in self.state.terms) * SAFETY
-
-    def if_present(self, doc: int) -> float:
-        """Return what the phrase adds to a document's score if it occurs there."""
-        return self.weight * self.state.query.boost * sum(t.score_of(doc) for t in self.state.terms)
-
-    def score_of(self, doc: int) -> float:
-        """Return the phrase's contribution to a checked document."""
-        return self.if_present(doc) if doc in self.state.matching else 0.0
-
-    def ceiling(self, doc: int) -> float:
-        """Return the most the phrase can add to one document, given what is known."""
-        state = self.state
-        return self.if_present(doc) if doc in state.matching or state.unknown(doc) else 0.0
+# Phrases whose checked documents are kept per build (each holds its candidates' bitset).
+PHRASES_KEPT = 2048
 
 
 @dataclass
 class Scored:
-    """A leaf whose every match and score is known: a term, a constant, a Whoosh-run query."""
+    """A leaf whose every match and score is known: a term, a word's best field, a constant."""
 
-    ids: array | list
+    ids: array | list | range
     scores: array | list | None
     constant: float
     weight: float
@@ -167,18 +71,23 @@ class Ranking:
 
 @dataclass
 class QueryRun:
-    """One query against one index: its leaves, with what was learnt about them."""
+    """One query against one index: its leaves, with what was learnt about them.
 
-    cache: PostingsCache
+    The nodes ask it for postings, phrase states and a word's best field (`postings`,
+    `phrase`, `best_of`, all shared with every query on the build through the `Ranker`)
+    and give it their score's leaves (`add_scored`, `add_phrase`).
+    """
+
+    ranker: Ranker
     segments: Segments
     doc_count: int
     fields: frozenset[str] = frozenset()
     positions_of: Callable[[str, int, tuple[str, ...]], list[list[int]]] | None = None
     scored: list[Scored] = field(default_factory=list)
     phrases: list[PhraseLeaf] = field(default_factory=list)
-    _phrase_of: dict[int, PhraseState] = field(default_factory=dict)
-    _postings_of: dict[int, Postings] = field(default_factory=dict)
-    _whoosh_run: dict[int, tuple[array, array]] = field(default_factory=dict)
+    _postings: dict[tuple[str, str], Postings] = field(default_factory=dict)
+    # Phrase states and best fields by node id, each kept with its node (so no id is reused).
+    _shared: dict[int, tuple[Node, PhraseState | Postings]] = field(default_factory=dict)
     _base: list[float] | None = None
     # A document's score is multiplied by its prior (1 for documents not listed), then its
     # lift is added: a factor that is never negative keeps every bound an upper bound.
@@ -193,205 +102,43 @@ class QueryRun:
     def everything(self) -> int:
         return (1 << self.doc_count) - 1
 
-    # -- membership ---------------------------------------------------------------
+    # -- what the nodes ask for ------------------------------------------------------
 
-    def postings(self, q: wq.Term) -> Postings:
-        """Return a term's postings, looked up once per query object (explanations ask again)."""
-        found = self._postings_of.get(id(q))
+    def postings(self, term: Term) -> Postings:
+        """Return a term's postings (looked up once per query; explanations ask again)."""
+        key = (term.fieldname, term.text)
+        found = self._postings.get(key)
         if found is None:
-            found = self._postings_of[id(q)] = self.lookup(q)
+            found = self._postings[key] = self.ranker.term_postings(self.segments, *key)
         return found
 
-    def lookup(self, q: wq.Term) -> Postings:
-        schema = self.segments.searcher.schema
-        if q.fieldname not in schema:
-            return EMPTY
-        try:
-            text = schema[q.fieldname].to_bytes(q.text)
-        except ValueError:
-            return EMPTY
-        return self.cache.get(self.segments, q.fieldname, text)
-
-    def phrase(self, q: wq.Phrase) -> PhraseState:
-        """Return the state of a phrase query, made once per query object."""
-        state = self._phrase_of.get(id(q))
-        if state is None:
-            fieldtype = self.segments.searcher.schema[q.fieldname]
-            texts, terms = [], []
-            for word in q.words:
-                try:
-                    text = fieldtype.to_bytes(word)
-                except ValueError:
-                    text = None
-                terms.append(self.cache.get(self.segments, q.fieldname, text) if text else EMPTY)
-                texts.append(text)
-            candidates = self.everything
-            for term in terms:
-                candidates &= term.mask
-            state = self._phrase_of[id(q)] = PhraseState(q, terms, texts, candidates)
-        return state
-
-    def has_positions(self, q: wq.Phrase) -> bool:
-        """Tell whether a phrase can be checked here (else Whoosh runs it, and says why not)."""
-        schema = self.segments.searcher.schema
-        return q.fieldname in schema and bool(schema[q.fieldname].format.supports("positions"))
-
-    def mask(self, q: wq.Query, care: int) -> int:
-        """Return the documents matching q; exact within `care`, a superset outside it."""
-        if isinstance(q, wq.Term):
-            return self.postings(q).mask
-        if isinstance(q, wq.Phrase) and self.has_positions(q):
-            state = self.phrase(q)
-            doubtful = state.candidates & care
-            if doubtful:
-                state.check(self, docnums_of(doubtful))
-            return mask_of(state.matching) | (state.candidates & ~care)
-        if isinstance(q, wq.Or):
-            found = 0
-            for sub in sorted(q.subqueries, key=has_phrase):
-                # A document another clause already matched needs no phrase check.
-                found |= self.mask(sub, care & ~found)
-            return found
-        if isinstance(q, wq.And):
-            found = care
-            for sub in q.subqueries:
-                found &= self.mask(sub, care & found)
-            return found
-        if is_term_max(q):
-            found = 0
-            for sub in q.subqueries:
-                found |= self.postings(sub).mask
-            return found
-        if isinstance(q, wq.AndMaybe):
-            return self.mask(q.a, care)
-        if isinstance(q, wq.AndNot):
-            positive = self.mask(q.a, care)
-            return positive & ~self.mask(q.b, care & positive)
-        if isinstance(q, wq.ConstantScoreQuery):
-            return self.mask(q.child, care)
-        if is_every(q):
-            return self.everything
-        if q is wq.NullQuery:
-            return 0
-        return mask_of(self.run_whoosh(q)[0])
-
-    def run_whoosh(self, q: wq.Query) -> tuple[array, array]:
-        """Run a query Whoosh's way, once: every match and its score."""
-        found = self._whoosh_run.get(id(q))
+    def phrase(self, node: Phrase) -> PhraseState:
+        """Return what is known of a phrase on this build (asked of the ranker once per query)."""
+        found = self._shared.get(id(node))
         if found is None:
-            ids, scores = array("i"), array("d")
-            context = self.segments.searcher.context()
-            for sub, offset in self.segments.leaves:
-                m = q.matcher(sub, context)
-                while m.is_active():
-                    ids.append(m.id() + offset)
-                    scores.append(m.score())
-                    m.next()
-            found = self._whoosh_run[id(q)] = (ids, scores)
-        return found
+            found = self._shared[id(node)] = (node, self.ranker.phrase_state(self.segments, node))
+        return found[1]
 
-    def term_max(self, q: wq.DisjunctionMax) -> tuple[list[int], list[float]]:
+    def best_of(self, node: BestOf) -> Postings:
         """Return every document a word's terms match, with its best field's boosted score."""
-        best: dict[int, float] = {}
-        for sub in q.subqueries:
-            p = self.postings(sub)
-            boost = sub.boost
-            for d, score in zip(p.ids, p.scores, strict=True):
-                value = boost * score
-                if value > best.get(d, 0.0):
-                    best[d] = value
-        ids = sorted(best)
-        return ids, [best[d] for d in ids]
+        found = self._shared.get(id(node))
+        if found is None:
+            found = self._shared[id(node)] = (node, self.ranker.best_of(self, node))
+        return found[1]
 
-    # -- one document, clause by clause (explanations) --------------------------------
+    def phrase_leaf(self, state: PhraseState, weight: float) -> PhraseLeaf:
+        """Return a phrase's place in the score, for one document's contribution."""
+        return PhraseLeaf(state, weight)
 
-    def contribution(self, q: wq.Query, doc: int, weight: float = 1.0) -> tuple[float, dict[str, float]]:
-        """Return what q adds to one document's score before its prior, and how much per field.
+    def add_scored(self, ids, scores, constant: float, weight: float) -> None:
+        """Add a leaf whose matches and scores are all known."""
+        self.scored.append(Scored(ids, scores, constant, weight))
 
-        The same arithmetic as the ranking, one document at a time: a term's BM25F,
-        a phrase's terms where it occurs, a constant where its child matches.
-        """
-        boost = getattr(q, "boost", 1.0)
-        if isinstance(q, wq.Term):
-            score = weight * q.boost * self.postings(q).score_of(doc)
-            return score, ({q.fieldname: score} if score else {})
-        if isinstance(q, wq.Phrase) and self.has_positions(q):
-            state = self.phrase(q)
-            state.check(self, [doc])
-            score = PhraseLeaf(state, weight).score_of(doc)
-            return score, ({q.fieldname: score} if score else {})
-        if is_term_max(q):
-            best, field = 0.0, None
-            for sub in q.subqueries:
-                score = weight * sub.boost * self.postings(sub).score_of(doc)
-                if score > best:
-                    best, field = score, sub.fieldname
-            return best, ({field: best} if field else {})
-        if isinstance(q, (wq.Or, wq.And, wq.AndMaybe, wq.AndNot)):
-            # An Or adds what its matching children add (the others add nothing); the
-            # rest add nothing unless they match as a whole.
-            if not isinstance(q, wq.Or) and not self.mask(q, 1 << doc) >> doc & 1:
-                return 0.0, {}
-            subs = {wq.AndMaybe: lambda: [q.a, q.b], wq.AndNot: lambda: [q.a]}.get(type(q), q.children)()
-            total, fields = 0.0, {}
-            for sub in subs:
-                part, by_field = self.contribution(
-                    sub, doc, weight * (1.0 if isinstance(q, (wq.AndMaybe, wq.AndNot)) else boost)
-                )
-                total += part
-                for name, value in by_field.items():
-                    fields[name] = fields.get(name, 0.0) + value
-            return total, fields
-        if isinstance(q, wq.ConstantScoreQuery):
-            matches = self.mask(q.child, 1 << doc) >> doc & 1
-            return (weight * q.score, {}) if matches else (0.0, {})
-        if is_every(q):
-            return weight * q.boost, {}
-        if q is wq.NullQuery:
-            return 0.0, {}
-        ids, scores = self.run_whoosh(q)
-        found = dict(zip(ids, scores, strict=True)).get(doc, 0.0) * weight
-        return found, {}
+    def add_phrase(self, state: PhraseState, weight: float) -> None:
+        """Add a phrase leaf, checked only where it can change the page."""
+        self.phrases.append(PhraseLeaf(state, weight))
 
     # -- scores ---------------------------------------------------------------------
-
-    def collect(self, q: wq.Query, weight: float, gated: bool) -> None:
-        """Split q's score into weighted leaves.
-
-        A score is a sum over the leaves that match, except under an And (all or
-        nothing) — linear only where the documents scored are known to match it
-        ("gated": the root, and the required side of AndMaybe and AndNot).
-        """
-        boost = getattr(q, "boost", 1.0)
-        if isinstance(q, wq.Term):
-            p = self.postings(q)
-            self.scored.append(Scored(p.ids, p.scores, 0.0, weight * q.boost))
-        elif isinstance(q, wq.Phrase) and self.has_positions(q):
-            self.phrases.append(PhraseLeaf(self.phrase(q), weight))
-        elif is_term_max(q):
-            ids, scores = self.term_max(q)
-            self.scored.append(Scored(ids, scores, 0.0, weight))
-        elif isinstance(q, wq.Or) and not (q.minmatch or q.scale):
-            for sub in q.subqueries:
-                self.collect(sub, weight * boost, gated=False)
-        elif isinstance(q, wq.And) and gated:
-            for sub in q.subqueries:
-                self.collect(sub, weight * boost, gated=True)
-        elif isinstance(q, wq.AndMaybe) and gated and boost == 1.0:
-            self.collect(q.a, weight, gated=True)
-            self.collect(q.b, weight, gated=False)
-        elif isinstance(q, wq.AndNot) and gated and boost == 1.0:
-            self.collect(q.a, weight, gated=True)
-        elif isinstance(q, wq.ConstantScoreQuery):
-            # Whoosh gives each match the constant (a ListMatcher of all_weights=score).
-            self.scored.append(Scored(docnums_of(self.mask(q.child, self.everything)), None, q.score, weight))
-        elif is_every(q):
-            self.scored.append(Scored(range(self.doc_count), None, q.boost, weight))
-        elif q is wq.NullQuery:
-            return
-        else:
-            ids, scores = self.run_whoosh(q)
-            self.scored.append(Scored(ids, scores, 0.0, weight))
 
     def base(self) -> list[float]:
         """Return every document's score from its fully known leaves."""
@@ -478,29 +225,8 @@ class QueryRun:
         return [(-d, score) for score, d in sorted(best, reverse=True)]
 
 
-def has_phrase(q: wq.Query) -> bool:
-    """Tell whether a query holds a phrase (checked last, on what is still in doubt)."""
-    if isinstance(q, wq.Phrase):
-        return True
-    return any(has_phrase(sub) for sub in q.children()) if q.children() else False
-
-
-def is_term_max(q: wq.Query) -> bool:
-    """Tell whether q takes the best of some terms (a word over its fields), unboosted itself."""
-    return (
-        isinstance(q, wq.DisjunctionMax)
-        and q.boost == 1.0
-        and bool(q.subqueries)
-        and all(isinstance(sub, wq.Term) for sub in q.subqueries)
-    )
-
-
-def is_every(q: wq.Query) -> bool:
-    return isinstance(q, wq.Every) and q.fieldname in (None, "", "*")
-
-
 class Ranker:
-    """Run compiled Whoosh queries against one open index with a shared postings cache.
+    """Run compiled queries against one open index, sharing what queries learn while the build is current.
 
     `positions(field, doc, words)` gives where each word stands in a document's field,
     for the `fields` it knows (from the forward index, or the text re-analysed);
@@ -519,16 +245,74 @@ class Ranker:
         self.doc_count = doc_count
         self.positions = positions
         self.fields = frozenset(fields) if positions is not None else frozenset()
+        self._phrases: OrderedDict[tuple, PhraseState] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def term_postings(self, segments: Segments, fieldname: str, text: str) -> Postings:
+        """Return a term's postings from the shared cache (EMPTY for a field or text the index cannot hold)."""
+        schema = segments.searcher.schema
+        if fieldname not in schema:
+            return EMPTY
+        try:
+            key = schema[fieldname].to_bytes(text)
+        except ValueError:
+            return EMPTY
+        return self.cache.get(segments, fieldname, key)
+
+    def best_of(self, run: QueryRun, node: BestOf) -> Postings:
+        """Return a word's best field over its terms, each document once, kept like postings."""
+
+        def make() -> Postings:
+            best: dict[int, float] = {}
+            for term in node.terms:
+                p = run.postings(term)
+                boost = term.boost
+                for d, score in zip(p.ids, p.scores, strict=True):
+                    value = boost * score
+                    if value > best.get(d, 0.0):
+                        best[d] = value
+            if not best:
+                return EMPTY
+            ids = sorted(best)
+            scores = array("d", (best[d] for d in ids))
+            return Postings(array("i", ids), scores, mask_of(ids), max(scores))
+
+        return self.cache.remember(("best-of", node.terms), make)
+
+    def phrase_state(self, segments: Segments, node: Phrase) -> PhraseState:
+        """Return the state of a phrase on this build, made once and kept (least recently used out)."""
+        key = (node.fieldname, node.words, node.slop)
+        with self._lock:
+            state = self._phrases.get(key)
+            if state is not None:
+                self._phrases.move_to_end(key)
+                return state
+        schema = segments.searcher.schema
+        texts, terms = [], []
+        for word in node.words:
+            try:
+                text = schema[node.fieldname].to_bytes(word) if node.fieldname in schema else None
+            except ValueError:
+                text = None
+            terms.append(self.cache.get(segments, node.fieldname, text) if text else EMPTY)
+            texts.append(text)
+        candidates = (1 << self.doc_count) - 1
+        for term in terms:
+            candidates &= term.mask
+        state = PhraseState(node.fieldname, node.words, node.slop, terms, texts, candidates)
+        with self._lock:
+            state = self._phrases.setdefault(key, state)
+            while len(self._phrases) > PHRASES_KEPT:
+                self._phrases.popitem(last=False)
+        return state
 
     def postings_mask(self, searcher, fieldname: str, text: str) -> int:
         """Return the documents whose field holds a term (from the shared postings cache)."""
-        return (
-            QueryRun(self.cache, Segments(searcher), self.doc_count).postings(wq.Term(fieldname, text)).mask
-        )
+        return self.term_postings(Segments(searcher), fieldname, text).mask
 
     def run(
         self,
-        q: wq.Query,
+        q: Node,
         searcher,
         care: int,
         priors: dict[int, float] | None = None,
@@ -540,7 +324,7 @@ class Ranker:
         `lifts` are then added to those of some documents.
         """
         run = QueryRun(
-            self.cache,
+            self,
             Segments(searcher),
             self.doc_count,
             self.fields,
@@ -548,6 +332,6 @@ class Ranker:
             priors=priors,
             lifts=lifts,
         )
-        matched = run.mask(q, care) & care
-        run.collect(q, 1.0, gated=True)
+        matched = q.bitset(run, care) & care
+        q.add_leaves(run, 1.0, gated=True)
         return Ranking(run, matched)
