@@ -148,4 +148,4 @@ class Corrector:
 
     def protected(self, word: str) -> bool:
         """Tell whether a word is never corrected (Area and place names, legal terms, acronyms)."""
-        return word in self.lex.speller.protected or bool(self.lex.glossary.lookup(word))
+        return word in self.lex.speller.protected or bool(self.lex.acronym(word))

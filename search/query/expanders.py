@@ -23,6 +23,8 @@ ACRONYM_BOOST = 1.0
 LAY_BOOST = 1.0
 EXPANSION_WORD_BOOST = 0.2
 FAMILY_BOOST = 0.3
+# An acronym in at most this share of the entries is rare: its expansion's words find its subject.
+RARE_ACRONYM_SHARE = 0.01
 THEME_SCORE = 1.0
 # Proximity is measured over at most this many words: beyond, "together" means little.
 PROXIMITY_WORDS = 8
@@ -64,7 +66,7 @@ class Acronyms:
         expanded: set[str] = set()
         for item in q.items:
             for tok in word_tokens(item):
-                acronym = self.lex.glossary.lookup(tok.word)
+                acronym = self.lex.acronym(tok.word)
                 # Each acronym is spelled out once, and only the first few are.
                 if acronym is None or acronym.key in expanded or len(expanded) >= MAX_ACRONYMS:
                     continue
@@ -72,14 +74,18 @@ class Acronyms:
                 # An acronym the index holds finds itself (in the text, or as the alias of an
                 # entry spelling it out); only one it has nowhere (a reader's "QC", "RUI") is
                 # searched for in the report's words for it.
-                if tok.stem in self.lex.indexed_stems:
+                indexed = tok.stem in self.lex.indexed_stems
+                if indexed and not (
+                    q.switches.on("acronym-words") and self.lex.spread.get(tok.stem, 0.0) <= RARE_ACRONYM_SHARE
+                ):
                     continue
-                if acronym.expansion_stems:
+                if acronym.expansion_stems and not indexed:
                     why = f"acronym {acronym.acronym}: {acronym.expansion}"
                     clauses.append(
                         Clause(why, phrase_query(acronym.expansion_stems, boost=ACRONYM_BOOST, slop=1))
                     )
                     phrases.append(acronym.expansion_stems)
+                if acronym.expansion_stems:
                     # The expansion's words, loosely: entries on the same subject that
                     # use neither form ("quality of police files" for NFS) still surface.
                     loose = tuple(

@@ -13,7 +13,7 @@ from search.curated.taxonomy import Taxonomy
 from search.index.reader import OpenBuild
 from search.models import ANNEX_B_KINDS, KIND_LABELS, PART_LABELS, Entry
 from search.text.analysis import stems
-from search.text.glossary import Glossary
+from search.text.glossary import Acronym, Glossary
 from search.text.spelling import SpellingCorrector, deletions, edit_distance
 from search.text.wordstats import WordStatistics
 
@@ -52,6 +52,14 @@ class Lexicon:
     def is_english(self, word: str) -> bool:
         """Tell whether a word is a real English word or name, whether or not the report uses it."""
         return word.lower() in self.english
+
+    def acronym(self, word: str) -> Acronym | None:
+        """Return the acronym a word stands for, as the glossary reads it ("CTLs", "iqa"), or
+        for a plural typed in lower case ("ctls") that is no English word ("pets" stays pets)."""
+        found = self.glossary.lookup(word)
+        if found is None and len(word) > 2 and word[-1] in "sS" and word[:-1].isalnum():
+            found = None if self.is_english(word) else self.glossary.lookup(word[:-1])
+        return found
 
     @cached_property
     def counting_phrases(self) -> dict[tuple[str, ...], str]:

@@ -35,6 +35,7 @@ PARTS = (
     PartInfo("best-field", "compile", "a word counts by its best field, not the sum over fields: a common word never outweighs a rare one"),
     PartInfo("spelling", "expand", "words the report never uses are corrected to its nearest words"),
     PartInfo("acronyms", "expand", "acronyms also find their expansion, and expansions their acronym"),
+    PartInfo("acronym-words", "expand", "a rare acronym the report uses also finds its expansion's words, loosely (NFS → file, standard)"),
     PartInfo("lay-words", "expand", "a reader's words also find the report's words for the same thing"),
     PartInfo("word-families", "expand", "a word also finds the longer words of its family (budget → budgetary)"),
     PartInfo("proximity", "expand", "entries where the words stand together rank higher"),

@@ -107,7 +107,7 @@ class QueryPipeline:
                 for w in words
                 if stems(w)
                 and not any(s in self.lex.indexed_stems or s in lay for s in stems(w))
-                and not self.lex.glossary.lookup(w)
+                and not self.lex.acronym(w)
             )
         )
 

@@ -33,6 +33,31 @@ def test_an_acronym_the_report_never_writes_finds_the_reports_words_for_it(searc
     assert search(search_index, "QC").missing_words == ()
 
 
+def test_a_rare_acronym_the_report_writes_also_finds_its_subject(search_index):
+    # "ICEM" is written once; the entries on community engagement never use it.
+    request = parse_request({"q": ["ICEM"], "per_page": ["10"]})
+    alone = search_index.search(request, without=frozenset({"acronym-words"}))
+    assert ids(alone) == ["para-5.9"]
+    found = search_index.search(request)
+    assert ids(found)[0] == "para-5.9"
+    assert sum("engag" in h.entry.text.lower() and "ICEM" not in h.entry.text for h in found.hits[1:]) >= 5
+
+
+def test_a_common_acronym_is_not_spelled_out_in_loose_words(search_index):
+    # "CPS" is in most entries: its expansion's words ("crown", "service") would add only noise.
+    compiled = search_index.prepare(parse_request({"q": ["CPS"]})).compiled
+    assert not any("expansion" in clause.reason for clause in compiled.clauses)
+
+
+def test_a_plural_acronym_typed_in_lower_case_finds_what_the_acronym_finds(search_index):
+    plural, singular = search(search_index, "ptphs"), search(search_index, "PTPH")
+    assert plural.total == singular.total > 0 and ids(plural) == ids(singular)
+    assert plural.missing_words == ()
+    # An English word ending in "s" is not read as an acronym's plural ("das" is not DA).
+    assert search_index.lexicon.acronym("das") is None
+    assert search_index.lexicon.acronym("DAs").acronym == "DA"
+
+
 def test_expansion_finds_the_acronym(search_index):
     top = ids(search(search_index, "Chief Crown Prosecutor", per_page=20))
     assert "good-practice-north-west-2" in top  # says only "CCP"
