@@ -44,26 +44,53 @@ class QueryPlan:
         return not (self.words or self.phrases or self.prefixes or self.fuzzy or self.required)
 
 
+def lexemes(text: str):
+    """Yield (sign, field, field value, phrase, word) for each lexeme of a query string.
+
+    A string with no quote and no colon holds only words, each a run of non-spaces with
+    an optional sign: split on spaces, it reads as the pattern reads it, in less time.
+    """
+    if '"' in text or ":" in text:
+        yield from pattern_lexemes(text)
+        return
+    for token in text.split():
+        if len(token) > 1 and token[0] in "+-":
+            yield token[0], None, None, None, token[1:]
+        else:
+            yield None, None, None, None, token
+
+
+def pattern_lexemes(text: str):
+    """Yield the lexemes of any query string, as `lexemes` does, by the pattern."""
+    for m in LEXEME.finditer(text):
+        quoted = m.group("fquoted")
+        yield (
+            m.group("sign"),
+            m.group("field"),
+            quoted if quoted is not None else m.group("fvalue"),
+            m.group("phrase"),
+            m.group(0)[1:] if m.group("sign") else m.group(0),
+        )
+
+
 def parse_query(text: str) -> QueryPlan:
     """Split a query string into words, phrases, filters and operators, within the limits."""
     plan = QueryPlan(text=text)
     negate_next = False
-    for match in LEXEME.finditer(text):
-        sign = "-" if negate_next else match.group("sign")
+    for given_sign, field_name, field_value, phrase, word in lexemes(text):
+        sign = "-" if negate_next else given_sign
         negate_next = False
-        name = (match.group("field") or "").lower()
+        name = (field_name or "").lower()
         if name in FILTER_FIELDS:
-            value = match.group("fquoted") if match.group("fquoted") is not None else match.group("fvalue")
-            if value and value.strip():
+            if field_value and field_value.strip():
                 target = plan.excluded_filters if sign == "-" else plan.filters
-                target.setdefault(name, []).append(value.strip())
+                target.setdefault(name, []).append(field_value.strip())
             continue
-        if match.group("phrase") is not None:
-            phrase = match.group("phrase").strip()
+        if phrase is not None:
+            phrase = phrase.strip()
             if phrase:
                 {"-": plan.excluded, "+": plan.required}.get(sign, plan.phrases).append(phrase)
             continue
-        word = match.group(0)[1:] if match.group("sign") else match.group(0)
         if word == "NOT":
             negate_next = True
             continue

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 
 from search.curated.taxonomy import load_taxonomy
@@ -9,7 +10,7 @@ from search.query import nodes
 from search.query.compiler import QueryCompiler
 from search.query.corrections import Corrector
 from search.query.lexicon import Lexicon
-from search.query.syntax import parse_query
+from search.query.syntax import lexemes, parse_query, pattern_lexemes
 from search.query.understanding import QueryReader
 from search.text.glossary import Acronym, Glossary
 from search.text.spelling import SpellingCorrector
@@ -58,6 +59,33 @@ def test_parse_words_phrases_filters_and_operators():
     assert plan.fuzzy == ["grip"]
     assert plan.required == ["police"]
     assert plan.excluded == ["agents", "counsel"]
+
+
+def test_words_split_on_spaces_read_as_the_pattern_reads_them():
+    # A query with no quote and no colon is split on spaces: the same lexemes, every time.
+    rng = random.Random(7)
+    pieces = [
+        "+",
+        "-",
+        "*",
+        "~",
+        "NOT",
+        "a",
+        "disclos*",
+        "fuzzy~",
+        "-police",
+        "+file",
+        "é",
+        "ｚ",
+        " ",
+        "  ",
+        "\t",
+        "\u00a0",
+        "\u3000",
+    ]
+    for _ in range(5000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 10)))
+        assert list(lexemes(text)) == list(pattern_lexemes(text)), text
 
 
 def test_unknown_fields_and_stray_syntax_are_words():
