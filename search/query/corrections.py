@@ -63,12 +63,13 @@ class Corrector:
         for word in replacements:
             offered.pop(word, None)
         offered = self.plausible(words, offered)
-        suggested = rewrite(rewrite(text, replacements), offered) if offered else None
+        corrected = rewrite(text, replacements) if replacements else text
+        suggested = rewrite(corrected, offered) if offered else None
         if not replacements:
             return Correction(words, None, {}, offered, suggested)
         return Correction(
             [rewrite(w, replacements) for w in words],
-            rewrite(text, replacements),
+            corrected,
             replacements,
             offered,
             suggested,

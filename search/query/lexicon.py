@@ -18,6 +18,8 @@ from search.text.spelling import SpellingCorrector, deletions, edit_distance
 from search.text.wordstats import WordStatistics
 
 MAX_FAMILY = 4
+# How many expansions of prefixes and fuzzy words a lexicon keeps before starting again.
+REMEMBERED = 20_000
 
 
 @dataclass
@@ -48,6 +50,8 @@ class Lexicon:
     english: frozenset[str] = frozenset()
     # The share of entries using each stem in its most used field (title, text or context).
     spread: dict[str, float] = field(default_factory=dict)
+    # Prefixes' and fuzzy words' expansions, kept while the build is current (`remember`).
+    _remembered: dict[tuple, tuple[str, ...]] = field(default_factory=dict, repr=False, compare=False)
 
     def is_english(self, word: str) -> bool:
         """Tell whether a word is a real English word or name, whether or not the report uses it."""
@@ -118,12 +122,18 @@ class Lexicon:
 
     def starting_with(self, prefix: str, limit: int) -> list[str]:
         """Return up to `limit` indexed stems starting with a prefix, the most used first."""
+        return self.remember(("prefix", prefix, limit), lambda: self._starting_with(prefix, limit))
+
+    def _starting_with(self, prefix: str, limit: int) -> list[str]:
         stems_ = self.sorted_stems
         found = stems_[bisect_left(stems_, prefix) : bisect_left(stems_, prefix + "\uffff")]
         return sorted(found, key=lambda t: (-self.words.documents.get(t, 0), t))[:limit]
 
     def near(self, term: str, limit: int) -> list[str]:
         """Return up to `limit` indexed stems within two edits of a stem, with its first letter."""
+        return self.remember(("near", term, limit), lambda: self._near(term, limit))
+
+    def _near(self, term: str, limit: int) -> list[str]:
         if not term.isalpha() or len(term) > self.speller.longest + 2:
             return []
         candidates = {c for variant in deletions(term, 2) for c in self.stem_deletions.get(variant, ())}
@@ -131,6 +141,15 @@ class Lexicon:
         return sorted(close, key=lambda t: (edit_distance(term, t), -self.words.documents.get(t, 0), t))[
             :limit
         ]
+
+    def remember(self, key: tuple, make) -> list[str]:
+        """Return a word's expansion, worked out once while this build is current (a bounded table)."""
+        found = self._remembered.get(key)
+        if found is None:
+            if len(self._remembered) >= REMEMBERED:
+                self._remembered.clear()
+            found = self._remembered[key] = tuple(make())
+        return list(found)
 
     def family(self, s: str) -> list[str]:
         """Return other indexed stems that extend s ("budget" → "budgetari")."""

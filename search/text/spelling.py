@@ -58,6 +58,7 @@ class SpellingCorrector:
         self.protected = protected
         self._deletes: dict[str, list[str]] = {}
         self._neighbours: dict[str, tuple[str, ...]] = {}
+        self._corrections: dict[str, str | None] = {}
         self.longest = 0
         for word in vocabulary:
             if len(word) >= MIN_LENGTH - 1 and word.isalpha():
@@ -93,7 +94,19 @@ class SpellingCorrector:
         return word in self.vocabulary
 
     def correct(self, word: str) -> str | None:
-        """Return the best correction for an unknown word, or None to leave it alone."""
+        """Return the best correction for an unknown word, or None to leave it alone.
+
+        Fixed for a build, like `neighbours`: kept once found.
+        """
+        if word in self._corrections:
+            return self._corrections[word]
+        found = self._corrections[word] = self.find_correction(word)
+        if len(self._corrections) > NEIGHBOURS_KEPT:
+            self._corrections.clear()
+        return found
+
+    def find_correction(self, word: str) -> str | None:
+        """Work out `correct`'s answer."""
         if not self.can_correct(word) or word in self.vocabulary:
             return None
         limit = max_distance(word)
