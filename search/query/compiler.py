@@ -26,7 +26,7 @@ from search.query.expanders import (
     WordFamilies,
 )
 from search.query.lexicon import Lexicon
-from search.query.limits import MAX_EXPANSIONS, MAX_OPERATORS, MAX_WORDS
+from search.query.limits import MAX_EXPANSIONS, MAX_OPERATOR_WORDS, MAX_OPERATORS, MAX_WORDS
 from search.query.nodes import And, AndMaybe, AndNot, Constant, Every, Node, Or, Term
 from search.query.parts import ALL_ON, Switches
 from search.query.syntax import QueryPlan
@@ -183,22 +183,23 @@ class QueryCompiler:
         """Return the clauses of prefixes (disclos*), fuzzy words (disclosure~) and an entry id."""
         clauses, marks = [], set()
         # Each stands for the report's own words it reaches, a bounded number of them, and
-        # a query holds a bounded number of them: its cost stays bounded whatever it holds.
-        for prefix in plan.prefixes[:MAX_OPERATORS]:
-            low = prefix.lower()
-            terms = self.lex.starting_with(low, MAX_EXPANSIONS)
-            if terms:
-                clauses.append(
-                    Clause(f"words starting {low!r}", Or(tuple(t for s in terms for t in text_and_title(s))))
-                )
-                marks.update(terms)
-        for word in plan.fuzzy[:MAX_OPERATORS]:
-            terms = self.lex.near(stem(word.lower()), MAX_EXPANSIONS)
-            if terms:
-                clauses.append(
-                    Clause(f"words near {word!r}", Or(tuple(t for s in terms for t in text_and_title(s))))
-                )
-                marks.update(terms)
+        # together for a bounded number, the first ones first: its cost stays bounded
+        # whatever the query holds.
+        reached = [
+            (f"words starting {p.lower()!r}", self.lex.starting_with(p.lower(), MAX_EXPANSIONS))
+            for p in plan.prefixes[:MAX_OPERATORS]
+        ] + [
+            (f"words near {w!r}", self.lex.near(stem(w.lower()), MAX_EXPANSIONS))
+            for w in plan.fuzzy[:MAX_OPERATORS]
+        ]
+        for why, terms in reached:
+            kept = []
+            for t in terms:
+                if t in marks or len(marks) < MAX_OPERATOR_WORDS:
+                    marks.add(t)
+                    kept.append(t)
+            if kept:
+                clauses.append(Clause(why, Or(tuple(t for s in kept for t in text_and_title(s)))))
         text = plan.text.strip()
         if ENTRY_ID.match(text):
             clauses.append(Clause(f"id {text}", Term("id", text, boost=10.0)))

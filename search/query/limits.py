@@ -11,7 +11,8 @@ once, before anything expands them:
 - phrases (quoted, required or excluded) are cut to `MAX_PHRASE` stems before their
   words are expanded, and a phrase said twice counts once;
 - at most `MAX_OPERATORS` distinct phrases, prefixes and fuzzy words, each of which
-  stands for at most `MAX_EXPANSIONS` of the report's words;
+  stands for at most `MAX_EXPANSIONS` of the report's words, and the prefixes and fuzzy
+  words of a query together for at most `MAX_OPERATOR_WORDS`;
 - what the words are expanded to is bounded too: at most `MAX_ACRONYMS` acronyms
   spelled out, `MAX_ALTERNATIVES` synonyms and report words for lay words, and
   `MAX_SPELLED` unknown words (or unknown pairs) tried by the spelling corrector.
@@ -38,6 +39,7 @@ MAX_COMPOUND = 3
 MAX_PHRASE = 12
 MAX_OPERATORS = 8
 MAX_EXPANSIONS = 20
+MAX_OPERATOR_WORDS = 2 * MAX_EXPANSIONS
 # Required or excluded words and phrases kept, repeats removed.
 MAX_REQUIRED = MAX_WORDS
 MAX_ACRONYMS = 2

@@ -8,6 +8,8 @@ from search.models import SearchRequest
 from search.query.limits import (
     MAX_ACRONYMS,
     MAX_COMPOUND,
+    MAX_EXPANSIONS,
+    MAX_OPERATOR_WORDS,
     MAX_OPERATORS,
     MAX_PHRASE,
     MAX_WORDS,
@@ -108,3 +110,15 @@ def test_required_and_excluded_compounds_are_cut(search_index, acronyms):
         compiled = compile_query(search_index, q)
         assert max(phrase_lengths(compiled.query)) <= MAX_PHRASE
         assert clause_count(search_index, q) <= 4
+
+
+def test_prefixes_and_fuzzy_words_together_stand_for_a_bounded_number_of_words(search_index):
+    # Two-letter prefixes each reach many of the report's words; together they stop at the bound.
+    q = "in* co* pr* re* st* de* ca* wi* prosecution~ disclosure~"
+    compiled = compile_query(search_index, q)
+    operators = [c for c in compiled.clauses if c.reason.startswith(("words starting", "words near"))]
+    reached = {leaf.text for c in operators for leaf in c.query.leaves()}
+    assert len(reached) == MAX_OPERATOR_WORDS
+    # The first ones are kept whole: "in*" reaches its twenty words, as it does alone.
+    alone = {leaf.text for leaf in compile_query(search_index, "in*").query.leaves()}
+    assert len(alone) == MAX_EXPANSIONS and alone <= reached
