@@ -76,7 +76,8 @@ class Acronyms:
                 # searched for in the report's words for it.
                 indexed = tok.stem in self.lex.indexed_stems
                 if indexed and not (
-                    q.switches.on("acronym-words") and self.lex.spread.get(tok.stem, 0.0) <= RARE_ACRONYM_SHARE
+                    q.switches.on("acronym-words")
+                    and self.lex.spread.get(tok.stem, 0.0) <= RARE_ACRONYM_SHARE
                 ):
                     continue
                 if acronym.expansion_stems and not indexed:

@@ -22,6 +22,7 @@ passes, each scored alike). Nodes are frozen values: equal queries are equal nod
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -31,10 +32,12 @@ from whoosh.matching import DisjunctionMaxMatcher
 from search.query.engine.bitsets import docnums_of
 
 
-def sum_fields(parts: list[tuple[float, dict[str, float]]]) -> tuple[float, dict[str, float]]:
-    """Return the sum of several contributions, field by field."""
+def sum_fields(parts: Iterable[tuple[float, dict[str, float]]]) -> tuple[float, dict[str, float]]:
+    """Return the sum of several contributions, field by field (a part adding nothing is passed over)."""
     total, fields = 0.0, {}
     for part, by_field in parts:
+        if not part:
+            continue
         total += part
         for name, value in by_field.items():
             fields[name] = fields.get(name, 0.0) + value
@@ -217,7 +220,7 @@ class Or(Clauses):
         return tuple(sorted(self.clauses, key=lambda c: c.has_phrase))
 
     def contribution(self, run, doc: int, weight: float = 1.0) -> tuple[float, dict[str, float]]:
-        return sum_fields([c.contribution(run, doc, weight * self.boost) for c in self.clauses])
+        return sum_fields(c.contribution(run, doc, weight * self.boost) for c in self.clauses)
 
     def add_leaves(self, run, weight: float, gated: bool) -> None:
         for clause in self.clauses:
@@ -246,7 +249,7 @@ class And(Clauses):
     def contribution(self, run, doc: int, weight: float = 1.0) -> tuple[float, dict[str, float]]:
         if not self.matches(run, doc):
             return 0.0, {}
-        return sum_fields([c.contribution(run, doc, weight * self.boost) for c in self.clauses])
+        return sum_fields(c.contribution(run, doc, weight * self.boost) for c in self.clauses)
 
     def add_leaves(self, run, weight: float, gated: bool) -> None:
         if not gated:  # all or nothing: the sum holds only where the whole matches
@@ -278,7 +281,7 @@ class AndMaybe(Node):
     def contribution(self, run, doc: int, weight: float = 1.0) -> tuple[float, dict[str, float]]:
         if not self.matches(run, doc):
             return 0.0, {}
-        return sum_fields([c.contribution(run, doc, weight) for c in self.children])
+        return sum_fields(c.contribution(run, doc, weight) for c in self.children)
 
     def add_leaves(self, run, weight: float, gated: bool) -> None:
         if not gated:

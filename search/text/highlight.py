@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from html import escape
@@ -52,10 +53,14 @@ def find_marks(text: str, terms: HighlightTerms) -> list[tuple[int, int, str]]:
     toks = cached_tokens(text)
     places = stem_places(text)
     marks = []
-    for stem in terms.stems:
+    # Visit the smaller side: a query of many stems meets a text through the text's own stems.
+    for stem in terms.stems if len(terms.stems) <= len(places) else terms.stems & places.keys():
         for i in places.get(stem, ()):
             marks.append((toks[i].start, toks[i].end, stem))
-    for first, phrases in terms.phrases_by_first.items():
+    by_first = terms.phrases_by_first
+    firsts = by_first if len(by_first) <= len(places) else by_first.keys() & places.keys()
+    for first in firsts:
+        phrases = by_first[first]
         for i in places.get(first, ()):
             for phrase in phrases:
                 n = len(phrase)
@@ -73,16 +78,22 @@ def find_marks(text: str, terms: HighlightTerms) -> list[tuple[int, int, str]]:
 
 
 def best_window(spans: list[tuple[int, int]], marks: list[tuple[int, int, str]], limit: int):
-    """Pick the run of consecutive sentences, at most `limit` long, covering most matches."""
+    """Pick the run of consecutive sentences, at most `limit` long, covering most matches.
+
+    `marks` are sorted and do not overlap (as `find_marks` gives them), so their ends are
+    sorted too: the marks inside a window are one slice, found by bisection.
+    """
+    starts = [m[0] for m in marks]
+    ends = [m[1] for m in marks]
     best, best_score = (spans[0][0], spans[0][1]), (-1, -1, 0)
     for i, (start, _) in enumerate(spans):
-        end = spans[i][1]
+        lo = bisect_left(starts, start)
         for j in range(i, len(spans)):
             if spans[j][1] - start > limit and j > i:
                 break
             end = spans[j][1]
-            inside = [m for m in marks if m[0] >= start and m[1] <= end]
-            score = (len({m[2] for m in inside}), len(inside), -i)
+            hi = max(lo, bisect_right(ends, end))
+            score = (len({m[2] for m in marks[lo:hi]}), hi - lo, -i)
             if score > best_score:
                 best, best_score = (start, end), score
     return best

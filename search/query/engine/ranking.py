@@ -135,8 +135,10 @@ class QueryRun:
         self.scored.append(Scored(ids, scores, constant, weight))
 
     def add_phrase(self, state: PhraseState, weight: float) -> None:
-        """Add a phrase leaf, checked only where it can change the page."""
-        self.phrases.append(PhraseLeaf(state, weight))
+        """Add a phrase leaf, checked only where it can change the page (a phrase that no
+        document holds every word of adds nothing anywhere, and is left out)."""
+        if state.candidates:
+            self.phrases.append(PhraseLeaf(state, weight))
 
     # -- scores ---------------------------------------------------------------------
 
