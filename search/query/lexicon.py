@@ -59,8 +59,12 @@ class Lexicon:
 
     def acronym(self, word: str) -> Acronym | None:
         """Return the acronym a word stands for, as the glossary reads it ("CTLs", "iqa"), or
-        for a plural typed in lower case ("ctls") that is no English word ("pets" stays pets)."""
+        for a plural typed in lower case ("ctls"); an English word the glossary reaches only
+        by its stem or plural is no acronym ("pets" is not PET, "das" not DA)."""
         found = self.glossary.lookup(word)
+        if found is not None and word.lower() != found.acronym.lower() and word[:-1] != found.acronym:
+            # Found through an inflection ("pets" → PET): an English word is itself, not the acronym.
+            return None if self.is_english(word) else found
         if found is None and len(word) > 2 and word[-1] in "sS" and word[:-1].isalnum():
             found = None if self.is_english(word) else self.glossary.lookup(word[:-1])
         return found

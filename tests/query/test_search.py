@@ -56,6 +56,10 @@ def test_a_plural_acronym_typed_in_lower_case_finds_what_the_acronym_finds(searc
     # An English word ending in "s" is not read as an acronym's plural ("das" is not DA).
     assert search_index.lexicon.acronym("das") is None
     assert search_index.lexicon.acronym("DAs").acronym == "DA"
+    # Nor is an English word the glossary reaches only by its stem ("pets" is not PET).
+    assert search_index.lexicon.acronym("pets") is None
+    assert search_index.lexicon.acronym("PETs").acronym == "PET"
+    assert search_index.lexicon.acronym("cps").acronym == "CPS"
 
 
 def test_expansion_finds_the_acronym(search_index):

@@ -228,11 +228,21 @@ def test_a_very_long_word_is_never_tried_by_the_speller(search_index, monkeypatc
     generated = []
     real = spelling.deletions
     monkeypatch.setattr(spelling, "deletions", lambda word, d: generated.append(len(word)) or real(word, d))
+    speller = search_index.lexicon.speller
     for word in ("a" * 500, "ｚ" * 400, "disclosure" * 30):
-        assert search_index.lexicon.speller.correct(word) is None
+        assert speller.find_correction(word) is None
+        assert speller.correct(word) is None
     assert generated == []
-    search_index.lexicon.speller.correct("disclosre")
-    assert generated and max(generated) <= search_index.lexicon.speller.longest + 2
+    assert speller.find_correction("disclosre") == "disclosure"  # the uncached path, whatever ran before
+    assert generated and max(generated) <= speller.longest + 2
+
+
+def test_a_correction_is_worked_out_once_and_then_kept(search_index, monkeypatch):
+    speller = search_index.lexicon.speller
+    word = "disclosuer"
+    first = speller.correct(word)
+    monkeypatch.setattr(speller, "find_correction", lambda w: pytest.fail(f"{w!r} worked out again"))
+    assert first == "disclosure" and speller.correct(word) == first
 
 
 def test_a_query_of_hundreds_of_words_compiles_a_bounded_query(search_index):
