@@ -28,6 +28,7 @@ import statistics
 import time
 from pathlib import Path
 
+from search.bench.entry import run
 from search.bench.workload import QUERIES
 from search.models import SearchRequest
 from search.query.searcher import SearchIndex
@@ -171,4 +172,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    run(main)

@@ -15,6 +15,7 @@ import os
 import time
 from pathlib import Path
 
+from search.bench.entry import run
 from search.bench.stats import rss_kib, summarise
 from search.bench.workload import requests, typed_prefixes
 from search.output.serialize import result_to_json, suggestions_to_json
@@ -87,4 +88,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    run(main)

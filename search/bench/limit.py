@@ -29,6 +29,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from search.bench.entry import run
 from search.bench.live import HOST, LiveServer, index_to_serve
 from search.bench.load import run_load
 from search.bench.peers import LivePeer
@@ -193,4 +194,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    run(main)

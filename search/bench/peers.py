@@ -14,6 +14,7 @@ import os
 import sys
 from pathlib import Path
 
+from search.bench.entry import run
 from search.bench.live import HOST, LiveServer
 from search.server import run_gunicorn
 
@@ -54,4 +55,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    run(main)

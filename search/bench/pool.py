@@ -22,6 +22,7 @@ from pathlib import Path
 
 from whoosh import query as wq
 
+from search.bench.entry import run
 from search.bench.relevance import Fts5Baseline
 from search.bench.trec import Topic, write_qrels, write_topics
 from search.query.request import parse_request
@@ -176,4 +177,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    run(main)

@@ -19,6 +19,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from search.bench.entry import run
 from search.bench.live import LiveServer, index_to_serve
 from search.bench.load import run_load
 from search.bench.workload import distinct_paths
@@ -83,4 +84,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    run(main)

@@ -31,6 +31,7 @@ import ir_measures
 from ir_measures import RR, R, nDCG
 from scipy import stats
 
+from search.bench.entry import run
 from search.bench.trec import JUDGMENTS, ROLES, JudgmentSet, load_sets
 from search.models import Entry
 from search.query.request import parse_request
@@ -300,4 +301,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    run(main)

@@ -24,6 +24,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from search.bench.entry import run
 from search.ingest.catalogue import Catalogue, ingest
 from search.ingest.corpus import MANIFEST
 from search.models import ANNEX_B_HEADINGS, Entry
@@ -388,4 +389,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    run(main)

@@ -202,3 +202,14 @@ def test_analytics_benchmark_interleaves_rounds_and_records(index_dir, tmp_path)
     assert len(figures["rps"]["on"]) == len(figures["rps"]["off"]) == 2
     assert figures["errors"] == {"on": 0, "off": 0}
     assert figures["recorded"]["searches"] > 0 and figures["recorded"]["clicks"] > 0
+
+
+@pytest.mark.parametrize("module", ["relevance", "hostile"])
+def test_a_benchmark_without_an_index_says_so_in_one_line(module, tmp_path):
+    done = subprocess.run(
+        [sys.executable, "-m", f"search.bench.{module}", "--index", str(tmp_path / "nothing")],
+        cwd=REPO, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr
+    assert done.stderr.strip() == f"error: no index in {tmp_path / 'nothing'}; run `python -m search build`"
