@@ -112,7 +112,8 @@ def cmd_query(args) -> int:
         print(f"Answer: {body['answer']['text']}")
         for note in body["answer"]["notes"]:
             print(f"  ({note})")
-    print(f"{body['total']} results ({body['took_ms']} ms)")
+    count = "1 result" if body["total"] == 1 else f"{body['total']:,} results"
+    print(f"{count} ({body['took_ms']} ms)")
     start = (request.page - 1) * request.per_page
     for n, hit in enumerate(body["results"], start=start + 1):
         areas = ", ".join(hit["areas"]) or "—"

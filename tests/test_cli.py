@@ -97,7 +97,12 @@ def test_query_json_is_the_api_body(index_dir):
 def test_query_with_filters_and_plain_output(index_dir):
     out = run("query", "victim letters", "--area", "wessex", "--kind", "issue", index=index_dir)
     assert "[issue-wessex-8]" in out.stdout
-    assert "results" in out.stdout.splitlines()[0]
+    assert out.stdout.splitlines()[0].startswith("1 result (")
+
+
+def test_query_counts_read_as_english(index_dir):
+    many = run("query", "disclosure", "--limit", "1", index=index_dir).stdout.splitlines()
+    assert many[0].split(" (")[0].endswith(" results") and int(many[0].split()[0]) > 1
 
 
 def test_related_and_glossary(index_dir):
