@@ -239,3 +239,5 @@ class SearchResult:
     suggested_query: str | None = None
     # Words of the query that match no entry and stand for nothing the report holds.
     missing_words: tuple[str, ...] = ()
+    # Words the report never uses, searched as the report's words for them ("jury" → Crown Court).
+    searched_as: tuple[tuple[str, tuple[str, ...]], ...] = ()

@@ -75,6 +75,7 @@ def test_query_json_is_the_api_body(index_dir):
         "corrected_query",
         "suggested_query",
         "missing_words",
+        "searched_as",
         "total",
         "page",
         "per_page",
@@ -103,6 +104,14 @@ def test_query_with_filters_and_plain_output(index_dir):
 def test_query_counts_read_as_english(index_dir):
     many = run("query", "disclosure", "--limit", "1", index=index_dir).stdout.splitlines()
     assert many[0].split(" (")[0].endswith(" results") and int(many[0].split()[0]) > 1
+
+
+def test_query_names_a_reader_word_the_report_never_uses(index_dir):
+    lines = run("query", "acquittals", "--limit", "1", index=index_dir).stdout.splitlines()
+    assert (
+        lines[0]
+        == "The report does not use 'acquittals'; searched for its words: unsuccessful outcomes, unsuccessful"
+    )
 
 
 def test_related_and_glossary(index_dir):

@@ -127,6 +127,9 @@ class QueryExplanation(Open):
         description="each real word the report never uses, and the word offered for it"
     )
     missing_words: list[str] = Field(description="words that match no entry")
+    searched_as: dict[str, list[str]] = Field(
+        description="each word the report never uses, and the report's words it was searched as"
+    )
     parts_off: list[str] = Field(
         description="query-stage parts switched off (verbatim switches off spelling)"
     )
@@ -221,6 +224,13 @@ class Links(Body):
     last: str
 
 
+class SearchedAs(Body):
+    """A reader's word the report never uses, and the report's words searched for it."""
+
+    word: str
+    report_words: list[str]
+
+
 class SearchResult(Body):
     """The body of /api/search."""
 
@@ -233,6 +243,9 @@ class SearchResult(Body):
     )
     missing_words: list[str] = Field(
         description="words of the query that match no entry (Not found in the report: …)"
+    )
+    searched_as: list[SearchedAs] = Field(
+        description="words the report never uses that were searched as the report's own words for them"
     )
     total: int
     page: int

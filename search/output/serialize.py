@@ -189,6 +189,7 @@ def result_to_json(result: SearchResult) -> dict:
         "corrected_query": result.corrected_query,
         "suggested_query": result.suggested_query,
         "missing_words": list(result.missing_words),
+        "searched_as": [{"word": w, "report_words": list(names)} for w, names in result.searched_as],
         "total": result.total,
         "page": request.page,
         "per_page": request.per_page,

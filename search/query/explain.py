@@ -25,6 +25,7 @@ def explain_query(prepared: PreparedQuery) -> dict:
         "suggested_query": correction.suggested if correction else None,
         "offered": dict(correction.offered) if correction else {},
         "missing_words": list(prepared.missing),
+        "searched_as": {w: list(names) for w, names in prepared.reworded},
         "parts_off": sorted(prepared.switches.off),
         "scope": list(compiled.understanding.areas),
         "clauses": [c.reason for c in compiled.clauses],

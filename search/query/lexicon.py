@@ -95,6 +95,18 @@ class Lexicon:
                 table.setdefault(phrase[0], []).append((phrase, report, family))
         return table
 
+    @cached_property
+    def report_phrases(self) -> dict[tuple[tuple[str, ...], ...], tuple[str, ...]]:
+        """The report's phrases of each lay group as the report writes them, by their stems."""
+        return {
+            tuple(tuple(stems(p)) for p in term.report if stems(p)): term.report
+            for term in self.language.lay_terms
+        }
+
+    def report_names(self, report: tuple[tuple[str, ...], ...]) -> tuple[str, ...]:
+        """Return a lay group's report phrases as the report writes them (stems where unknown)."""
+        return self.report_phrases.get(report) or tuple(" ".join(p) for p in report)
+
     def groups_in(
         self, seq: tuple[str, ...]
     ) -> list[tuple[tuple[str, ...], tuple[tuple[str, ...], ...], str, int]]:

@@ -18,10 +18,13 @@ from search.query.answers import Answerer
 from search.query.compiler import MAX_WORDS, CompiledQuery, QueryCompiler
 from search.query.corrections import Correction, Corrector
 from search.query.lexicon import Lexicon
-from search.query.parts import ALL_ON, Switches
+from search.query.parts import ALL_ON, FAMILY, Switches
 from search.query.syntax import QueryPlan, parse_query
 from search.query.understanding import QueryReader, Understanding
 from search.text.analysis import stems
+
+# The report's words named for one reader's word, at most: enough to say what was searched.
+MAX_REWORDED = 4
 
 
 @dataclass(frozen=True)
@@ -38,6 +41,8 @@ class PreparedQuery:
     switches: Switches = ALL_ON
     correction: Correction | None = None
     missing: tuple[str, ...] = ()
+    # Words the report never uses that were searched as the report's words for them.
+    reworded: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
 class QueryPipeline:
@@ -78,6 +83,7 @@ class QueryPipeline:
         counted = self.counted(answer)
         adjustments = self.adjuster.adjust(understanding, answered, quantities, switches, counted)
         missing = self.missing(correction.words, switches)
+        reworded = self.reworded(correction.words, switches)
         return PreparedQuery(
             request,
             plan,
@@ -89,6 +95,7 @@ class QueryPipeline:
             switches,
             correction,
             missing,
+            reworded,
         )
 
     def missing(self, words: list[str], switches: Switches) -> tuple[str, ...]:
@@ -110,6 +117,31 @@ class QueryPipeline:
                 and not self.lex.acronym(w)
             )
         )
+
+    def reworded(self, words: list[str], switches: Switches) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        """Return each word the report never uses that a lay phrase of the query stands for,
+        with the report's words it was searched as ("jury" → Crown Court).
+
+        A reader who quotes a result must not take the word for the report's own.
+        """
+        stemmed = {w: set(stems(w)) for w in words}
+        foreign = [w for w, own in stemmed.items() if own and not own & self.lex.indexed_stems]
+        if not foreign or not switches.on("lay-words"):
+            return ()  # the common case: every word is the report's own
+        groups = [
+            (set(phrase), report)
+            for phrase, report, family, _ in self.lex.groups_in(tuple(s for w in words for s in stems(w)))
+            if switches.on(f"lay-words{FAMILY}{family}")
+        ]
+        found: dict[str, tuple[str, ...]] = {}
+        for w in foreign:
+            if self.lex.acronym(w):
+                continue
+            own = stemmed[w]
+            names = [n for phrase, report in groups if own & phrase for n in self.lex.report_names(report)]
+            if names:
+                found[w] = tuple(dict.fromkeys(names))[:MAX_REWORDED]
+        return tuple(found.items())
 
     def correct(self, plan: QueryPlan, understanding: Understanding, switches: Switches) -> Correction:
         """Correct the words to search for, unless spelling is off."""

@@ -227,6 +227,7 @@ class SearchIndex:
             relaxed=relaxed,
             suggested_query=prepared.correction.suggested if prepared.correction else None,
             missing_words=prepared.missing,
+            searched_as=prepared.reworded,
         )
 
     def export(self, request: SearchRequest, limit: int = MAX_DEPTH) -> SearchResult:

@@ -33,6 +33,22 @@ def test_an_acronym_the_report_never_writes_finds_the_reports_words_for_it(searc
     assert search(search_index, "QC").missing_words == ()
 
 
+def test_a_reader_word_the_report_never_uses_says_which_report_words_it_was_searched_as(search_index):
+    # "acquittals" is not the report's word: it finds "unsuccessful outcomes", and says so.
+    found = search(search_index, "acquittals in the magistrates")
+    assert found.total > 0 and found.missing_words == ()
+    assert found.searched_as == (("acquittals", ("unsuccessful outcomes", "unsuccessful")),)
+    # A word the report uses is its own; so is an acronym the glossary reads.
+    assert search(search_index, "unsuccessful outcomes").searched_as == ()
+    assert search(search_index, "QC").searched_as == ()
+    # With the lay words off, the word is simply not in the report.
+    request = parse_request({"q": ["acquittals in the magistrates"]})
+    plain = search_index.search(request, without=frozenset({"lay-words"}))
+    assert plain.searched_as == () and plain.missing_words == ("acquittals",)
+    family = search_index.lexicon.groups_in(("acquitt",))[0][2]
+    assert search_index.search(request, without=frozenset({f"lay-words:{family}"})).searched_as == ()
+
+
 def test_a_rare_acronym_the_report_writes_also_finds_its_subject(search_index):
     # "ICEM" is written once; the entries on community engagement never use it.
     request = parse_request({"q": ["ICEM"], "per_page": ["10"]})

@@ -61,6 +61,7 @@ def test_filter_only_search_body(client):
         "corrected_query": None,
         "suggested_query": None,
         "missing_words": [],
+        "searched_as": [],
         "total": 1,
         "page": 1,
         "per_page": 10,
@@ -113,6 +114,7 @@ def test_phrase_search_body(client):
         "corrected_query": None,
         "suggested_query": None,
         "missing_words": [],
+        "searched_as": [],
         "total": 1,
         "page": 1,
         "per_page": 10,
@@ -172,6 +174,16 @@ def test_phrase_search_body(client):
     assert [hit["snippet_text"][h["start"] : h["end"]] for h in hit["highlights"]] == ["unused material"]
 
 
+def test_a_reader_word_is_given_with_the_report_words_it_was_searched_as(client):
+    body = get_json(client, "/api/search?q=acquittals+in+court")
+    assert body["total"] > 0 and body["missing_words"] == []
+    assert body["searched_as"] == [
+        {"word": "acquittals", "report_words": ["unsuccessful outcomes", "unsuccessful"]}
+    ]
+    explained = get_json(client, "/api/search?q=acquittals&explain=1")["explanation"]
+    assert explained["searched_as"] == {"acquittals": ["unsuccessful outcomes", "unsuccessful"]}
+
+
 def test_no_hits_body(client):
     body = without_timing(get_json(client, "/api/search?q=xylophone"))
     assert body == {
@@ -179,6 +191,7 @@ def test_no_hits_body(client):
         "corrected_query": None,
         "suggested_query": None,
         "missing_words": ["xylophone"],
+        "searched_as": [],
         "total": 0,
         "page": 1,
         "per_page": 10,

@@ -174,6 +174,15 @@ def test_spelling_correction_is_shown(client):
     assert typed.text_of("p", class_="missing") == "Not found in the report: comunity."
 
 
+def test_a_reader_word_the_report_never_uses_is_named_with_the_words_searched(client):
+    doc = page(client, "/?q=acquittals")
+    assert doc.text_of("p", class_="searched-as") == (
+        "The report does not use “acquittals”; searched for its words: unsuccessful outcomes, unsuccessful."
+    )
+    assert not doc.find("p", class_="missing")
+    assert not page(client, "/?q=unsuccessful+outcomes").find("p", class_="searched-as")
+
+
 def test_sort_and_per_page_are_kept_in_the_form(client):
     doc = page(client, "/?q=victim&sort=document&per_page=20")
     assert "selected" in doc.find("option", value="document")[0]["attrs"]
