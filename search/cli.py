@@ -103,9 +103,7 @@ def cmd_query(args) -> int:
     if body["missing_words"]:
         print(f"Not found in the report: {', '.join(body['missing_words'])}")
     for said in body["searched_as"]:
-        print(
-            f"The report does not use {said['word']!r}; searched for its words: {', '.join(said['report_words'])}"
-        )
+        print(f"The report does not use {said['word']!r}; searched for: {', '.join(said['report_words'])}")
     if body["scope"]:
         for place in body["scope"]["places"]:
             print(f"{place['note']}.")

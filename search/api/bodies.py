@@ -225,7 +225,8 @@ class Links(Body):
 
 
 class SearchedAs(Body):
-    """A reader's word the report never uses, and the report's words searched for it."""
+    """A reader's word the report never uses, and what was searched for it: the report's words
+    for it, or what a reader's acronym stands for and the report's words for that."""
 
     word: str
     report_words: list[str]
@@ -245,7 +246,7 @@ class SearchResult(Body):
         description="words of the query that match no entry (Not found in the report: …)"
     )
     searched_as: list[SearchedAs] = Field(
-        description="words the report never uses that were searched as the report's own words for them"
+        description="words the report never uses, and what was searched for each (The report does not use …)"
     )
     total: int
     page: int

@@ -122,11 +122,13 @@ class QueryPipeline:
         """Return each word the report never uses that a lay phrase of the query stands for,
         with the report's words it was searched as ("jury" → Crown Court).
 
-        A reader who quotes a result must not take the word for the report's own.
+        A reader's acronym the report never writes ("QC") is searched as what it stands for
+        and the report's words for it. A reader who quotes a result must not take the word
+        for the report's own.
         """
         stemmed = {w: set(stems(w)) for w in words}
         foreign = [w for w, own in stemmed.items() if own and not own & self.lex.indexed_stems]
-        if not foreign or not switches.on("lay-words"):
+        if not foreign:
             return ()  # the common case: every word is the report's own
         groups = [
             (set(phrase), report)
@@ -135,10 +137,14 @@ class QueryPipeline:
         ]
         found: dict[str, tuple[str, ...]] = {}
         for w in foreign:
-            if self.lex.acronym(w):
-                continue
-            own = stemmed[w]
-            names = [n for phrase, report in groups if own & phrase for n in self.lex.report_names(report)]
+            acronym = self.lex.acronym(w)
+            if acronym:
+                names = [acronym.expansion, *acronym.related] if switches.on("acronyms") else []
+            else:
+                own = stemmed[w]
+                names = [
+                    n for phrase, report in groups if own & phrase for n in self.lex.report_names(report)
+                ]
             if names:
                 found[w] = tuple(dict.fromkeys(names))[:MAX_REWORDED]
         return tuple(found.items())

@@ -38,9 +38,15 @@ def test_a_reader_word_the_report_never_uses_says_which_report_words_it_was_sear
     found = search(search_index, "acquittals in the magistrates")
     assert found.total > 0 and found.missing_words == ()
     assert found.searched_as == (("acquittals", ("unsuccessful outcomes", "unsuccessful")),)
-    # A word the report uses is its own; so is an acronym the glossary reads.
+    # A word the report uses is its own, and so is an acronym it writes.
     assert search(search_index, "unsuccessful outcomes").searched_as == ()
-    assert search(search_index, "QC").searched_as == ()
+    assert search(search_index, "IQA").searched_as == ()
+    # A reader's acronym it never writes is searched as what it stands for and its words for it.
+    assert search(search_index, "QC").searched_as == (
+        ("QC", ("Queen's Counsel", "counsel", "external counsel", "the Bar")),
+    )
+    qc = parse_request({"q": ["QC"]})
+    assert search_index.search(qc, without=frozenset({"acronyms"})).searched_as == ()
     # With the lay words off, the word is simply not in the report.
     request = parse_request({"q": ["acquittals in the magistrates"]})
     plain = search_index.search(request, without=frozenset({"lay-words"}))

@@ -177,7 +177,7 @@ def test_spelling_correction_is_shown(client):
 def test_a_reader_word_the_report_never_uses_is_named_with_the_words_searched(client):
     doc = page(client, "/?q=acquittals")
     assert doc.text_of("p", class_="searched-as") == (
-        "The report does not use “acquittals”; searched for its words: unsuccessful outcomes, unsuccessful."
+        "The report does not use “acquittals”; searched for: unsuccessful outcomes, unsuccessful."
     )
     assert not doc.find("p", class_="missing")
     assert not page(client, "/?q=unsuccessful+outcomes").find("p", class_="searched-as")
