@@ -29,6 +29,10 @@ OWN_KINDS = frozenset({"issue", "good-practice", "strength", "rating", "report"}
 SUBJECT_LIFT = 30.0
 # "How many …?" is answered by a number: entries that give one of the topic get this much.
 QUANTITY_LIFT = 10.0
+# A structural kind asked for ("case progression scores") leads among the entries as good on
+# the topic, not above every finding that treats it: "disclosure scores" still finds the
+# disclosure findings with their percentages first.
+ASKED_LIFT = 3.0
 
 
 @dataclass(frozen=True)
@@ -160,14 +164,14 @@ class Adjuster:
         )
 
     def kinds_asked(self, c: AdjustContext) -> Adjustment:
-        """Lift the structural kinds asked for ("scores", "criteria"), unless an answer's rows lead."""
+        """Lift the structural kinds asked for ("scores", "criteria") a little, unless an answer's
+        rows lead."""
         if c.answered:
             return Adjustment()
         asked = sorted(set(c.understanding.asks_for) & STRUCTURAL_KINDS)
         return Adjustment(
             lifts=tuple(
-                Lift(f"a kind the query asks for ({kind})", self.by_kind[kind], SUBJECT_LIFT)
-                for kind in asked
+                Lift(f"a kind the query asks for ({kind})", self.by_kind[kind], ASKED_LIFT) for kind in asked
             )
         )
 

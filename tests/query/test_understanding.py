@@ -132,6 +132,21 @@ def test_structural_rows_lead_when_asked_for(search_index, q, kind):
     assert sum(h.entry.kind == kind for h in top) >= 3, [h.entry.id for h in top]
 
 
+def test_a_kind_asked_for_leads_among_entries_on_the_topic_not_above_them_all(search_index):
+    # "rated" asks for scores rows, but the report's paragraphs on who was rated what can
+    # answer better: the rows are lifted a little, not put above everything that matches.
+    top = [
+        h.entry for h in search(search_index, "was any area rated excellent on all of leadership").hits[:6]
+    ]
+    assert any(e.kind == "paragraph" for e in top[:3]), [e.id for e in top]
+    assert any(e.kind == "rating" for e in top), [e.id for e in top]
+    # No scores row is about disclosure: the findings giving its figures come first.
+    assert any(
+        h.entry.id.startswith("finding-disclosure")
+        for h in search(search_index, "disclosure scores").hits[:3]
+    )
+
+
 def test_a_right_word_in_the_wrong_place_is_corrected_from_the_reports_pairs(search_index):
     assert search(search_index, "changing decisions").corrected_query == "charging decisions"
     assert search(search_index, "charging decisions").corrected_query is None
