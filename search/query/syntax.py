@@ -44,24 +44,8 @@ class QueryPlan:
         return not (self.words or self.phrases or self.prefixes or self.fuzzy or self.required)
 
 
-def lexemes(text: str):
-    """Yield (sign, field, field value, phrase, word) for each lexeme of a query string.
-
-    A string with no quote and no colon holds only words, each a run of non-spaces with
-    an optional sign: split on spaces, it reads as the pattern reads it, in less time.
-    """
-    if '"' in text or ":" in text:
-        yield from pattern_lexemes(text)
-        return
-    for token in text.split():
-        if len(token) > 1 and token[0] in "+-":
-            yield token[0], None, None, None, token[1:]
-        else:
-            yield None, None, None, None, token
-
-
 def pattern_lexemes(text: str):
-    """Yield the lexemes of any query string, as `lexemes` does, by the pattern."""
+    """Yield (sign, field, field value, phrase, word) for each lexeme of a query string."""
     for m in LEXEME.finditer(text):
         quoted = m.group("fquoted")
         yield (
@@ -76,8 +60,17 @@ def pattern_lexemes(text: str):
 def parse_query(text: str) -> QueryPlan:
     """Split a query string into words, phrases, filters and operators, within the limits."""
     plan = QueryPlan(text=text)
+    if '"' in text or ":" in text:
+        read_lexemes(plan, pattern_lexemes(text))
+    else:
+        read_words(plan, text.split())
+    return bound_plan(plan)
+
+
+def read_lexemes(plan: QueryPlan, found) -> None:
+    """Add a query string's lexemes to a plan: filters, phrases, operators and words."""
     negate_next = False
-    for given_sign, field_name, field_value, phrase, word in lexemes(text):
+    for given_sign, field_name, field_value, phrase, word in found:
         sign = "-" if negate_next else given_sign
         negate_next = False
         name = (field_name or "").lower()
@@ -94,14 +87,35 @@ def parse_query(text: str) -> QueryPlan:
         if word == "NOT":
             negate_next = True
             continue
-        if sign == "-":
-            plan.excluded.append(word)
-        elif sign == "+":
-            plan.required.append(word)
-        elif word.endswith("*") and len(word.rstrip("*")) >= 2:
-            plan.prefixes.append(word.rstrip("*"))
-        elif word.endswith("~") and len(word.rstrip("~")) >= 3:
-            plan.fuzzy.append(word.rstrip("~"))
+        add_word(plan, sign, word)
+
+
+def read_words(plan: QueryPlan, tokens: list[str]) -> None:
+    """Add the words of a query string with no quote and no colon to a plan, as
+    `read_lexemes` would: each a run of non-spaces with an optional sign, no lexeme built."""
+    negate_next = False
+    for token in tokens:
+        if len(token) > 1 and token[0] in "+-":
+            sign, word = token[0], token[1:]
         else:
-            plan.words.append(word)
-    return bound_plan(plan)
+            sign, word = None, token
+        if negate_next:
+            sign, negate_next = "-", False
+        if word == "NOT":
+            negate_next = True
+            continue
+        add_word(plan, sign, word)
+
+
+def add_word(plan: QueryPlan, sign: str | None, word: str) -> None:
+    """Add one word to a plan: excluded, required, a prefix, a fuzzy word or a plain word."""
+    if sign == "-":
+        plan.excluded.append(word)
+    elif sign == "+":
+        plan.required.append(word)
+    elif word[-1] == "*" and len(word.rstrip("*")) >= 2:
+        plan.prefixes.append(word.rstrip("*"))
+    elif word[-1] == "~" and len(word.rstrip("~")) >= 3:
+        plan.fuzzy.append(word.rstrip("~"))
+    else:
+        plan.words.append(word)

@@ -10,7 +10,7 @@ from search.query import nodes
 from search.query.compiler import QueryCompiler
 from search.query.corrections import Corrector
 from search.query.lexicon import Lexicon
-from search.query.syntax import lexemes, parse_query, pattern_lexemes
+from search.query.syntax import QueryPlan, parse_query, pattern_lexemes, read_lexemes, read_words
 from search.query.understanding import QueryReader
 from search.text.glossary import Acronym, Glossary
 from search.text.spelling import SpellingCorrector
@@ -62,7 +62,7 @@ def test_parse_words_phrases_filters_and_operators():
 
 
 def test_words_split_on_spaces_read_as_the_pattern_reads_them():
-    # A query with no quote and no colon is split on spaces: the same lexemes, every time.
+    # A query with no quote and no colon is split on spaces: the same plan, every time.
     rng = random.Random(7)
     pieces = [
         "+",
@@ -85,7 +85,10 @@ def test_words_split_on_spaces_read_as_the_pattern_reads_them():
     ]
     for _ in range(5000):
         text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 10)))
-        assert list(lexemes(text)) == list(pattern_lexemes(text)), text
+        split, by_pattern = QueryPlan(text=text), QueryPlan(text=text)
+        read_words(split, text.split())
+        read_lexemes(by_pattern, pattern_lexemes(text))
+        assert split == by_pattern, text
 
 
 def test_unknown_fields_and_stray_syntax_are_words():
