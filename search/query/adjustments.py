@@ -29,9 +29,9 @@ OWN_KINDS = frozenset({"issue", "good-practice", "strength", "rating", "report"}
 SUBJECT_LIFT = 30.0
 # "How many …?" is answered by a number: entries that give one of the topic get this much.
 QUANTITY_LIFT = 10.0
-# A structural kind asked for ("case progression scores") leads among the entries as good on
-# the topic, not above every finding that treats it: "disclosure scores" still finds the
-# disclosure findings with their percentages first.
+# A structural kind asked for ("case progression scores", "rated") leads among the entries as
+# good on the topic, not above every one that treats it: "was any Area rated excellent on
+# leadership" finds the paragraphs saying who was rated what, the scores rows beside them.
 ASKED_LIFT = 3.0
 
 
