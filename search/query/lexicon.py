@@ -98,10 +98,7 @@ class Lexicon:
     @cached_property
     def report_phrases(self) -> dict[tuple[tuple[str, ...], ...], tuple[str, ...]]:
         """The report's phrases of each lay group as the report writes them, by their stems."""
-        return {
-            tuple(tuple(stems(p)) for p in term.report if stems(p)): term.report
-            for term in self.language.lay_terms
-        }
+        return {phrase_stems(term.report): term.report for term in self.language.lay_terms}
 
     def report_names(self, report: tuple[tuple[str, ...], ...]) -> tuple[str, ...]:
         """Return a lay group's report phrases as the report writes them (stems where unknown)."""
@@ -197,8 +194,8 @@ def make_lexicon(build: OpenBuild, reader) -> Lexicon:
     protected.update(build.places.words())
     lay_terms = tuple(
         (
-            tuple(tuple(stems(p)) for p in term.lay if stems(p)),
-            tuple(tuple(stems(p)) for p in term.report if stems(p)),
+            phrase_stems(term.lay),
+            phrase_stems(term.report),
             term.family,
         )
         for term in language.lay_terms
@@ -233,6 +230,11 @@ def make_lexicon(build: OpenBuild, reader) -> Lexicon:
         english=build.english,
         spread={s: n / max(1, len(build.entries)) for s, n in spread.items()},
     )
+
+
+def phrase_stems(phrases: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
+    """Return each phrase as its stems, leaving out phrases of no stem."""
+    return tuple(tuple(stems(p)) for p in phrases if stems(p))
 
 
 def phrase_table(phrases_by_kind: dict[str, tuple[str, ...]] | None) -> dict[tuple[str, ...], str]:

@@ -82,8 +82,7 @@ class QueryPipeline:
         quantities = self.quantities(understanding) if switches.on("quantities") else ()
         counted = self.counted(answer)
         adjustments = self.adjuster.adjust(understanding, answered, quantities, switches, counted)
-        missing = self.missing(correction.words, switches)
-        reworded = self.reworded(correction.words, switches)
+        missing, reworded = self.unmatched(correction.words, switches)
         return PreparedQuery(
             request,
             plan,
@@ -98,56 +97,44 @@ class QueryPipeline:
             reworded,
         )
 
-    def missing(self, words: list[str], switches: Switches) -> tuple[str, ...]:
-        """Return the words that match no entry and stand for nothing the report holds.
+    def unmatched(
+        self, words: list[str], switches: Switches
+    ) -> tuple[tuple[str, ...], tuple[tuple[str, tuple[str, ...]], ...]]:
+        """Return the words the report never uses: those missing, and those searched as
+        something else, with what they were searched as.
 
-        A word the report never uses is not missing when it is an acronym of the glossary
-        or a word of a lay phrase that finds the report's own words.
-        """
-        lay = {
-            s for phrase, *_ in self.lex.groups_in(tuple(s for w in words for s in stems(w))) for s in phrase
-        }
-        lay = lay if switches.on("lay-words") else set()
-        return tuple(
-            dict.fromkeys(
-                w
-                for w in words
-                if stems(w)
-                and not any(s in self.lex.indexed_stems or s in lay for s in stems(w))
-                and not self.lex.acronym(w)
-            )
-        )
-
-    def reworded(self, words: list[str], switches: Switches) -> tuple[tuple[str, tuple[str, ...]], ...]:
-        """Return each word the report never uses that a lay phrase of the query stands for,
-        with the report's words it was searched as ("jury" → Crown Court).
-
-        A reader's acronym the report never writes ("QC") is searched as what it stands for
-        and the report's words for it. A reader who quotes a result must not take the word
-        for the report's own.
+        A reader's word that a lay phrase of the query stands for is searched as the report's
+        words for it ("jury" → Crown Court); a reader's acronym the report never writes ("QC")
+        as what it stands for and the report's words for it. A reader who quotes a result must
+        not take either for the report's own. Any other such word is missing.
         """
         stemmed = {w: set(stems(w)) for w in words}
         foreign = [w for w, own in stemmed.items() if own and not own & self.lex.indexed_stems]
         if not foreign:
-            return ()  # the common case: every word is the report's own
+            return (), ()  # the common case: every word is the report's own
         groups = [
             (set(phrase), report)
             for phrase, report, family, _ in self.lex.groups_in(tuple(s for w in words for s in stems(w)))
             if switches.on(f"lay-words{FAMILY}{family}")
         ]
-        found: dict[str, tuple[str, ...]] = {}
+        missing: list[str] = []
+        reworded: dict[str, tuple[str, ...]] = {}
         for w in foreign:
             acronym = self.lex.acronym(w)
             if acronym:
                 names = [acronym.expansion, *acronym.related] if switches.on("acronyms") else []
             else:
-                own = stemmed[w]
                 names = [
-                    n for phrase, report in groups if own & phrase for n in self.lex.report_names(report)
+                    n
+                    for phrase, report in groups
+                    if stemmed[w] & phrase
+                    for n in self.lex.report_names(report)
                 ]
+                if not names:
+                    missing.append(w)
             if names:
-                found[w] = tuple(dict.fromkeys(names))[:MAX_REWORDED]
-        return tuple(found.items())
+                reworded[w] = tuple(dict.fromkeys(names))[:MAX_REWORDED]
+        return tuple(missing), tuple(reworded.items())
 
     def correct(self, plan: QueryPlan, understanding: Understanding, switches: Switches) -> Correction:
         """Correct the words to search for, unless spelling is off."""
