@@ -108,7 +108,10 @@ class Term(Node):
         return run.postings(self).mask
 
     def contribution(self, run, doc: int, weight: float = 1.0) -> tuple[float, dict[str, float]]:
-        score = weight * self.boost * run.postings(self).score_of(doc)
+        postings = run.postings(self)
+        if not postings.mask >> doc & 1:
+            return 0.0, {}
+        score = weight * self.boost * postings.score_of(doc)
         return score, ({self.fieldname: score} if score else {})
 
     def add_leaves(self, run, weight: float, gated: bool) -> None:

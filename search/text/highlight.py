@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from html import escape
+from operator import itemgetter
 
 from search.text.analysis import tokens
 
 MAX_CHARS = 300
+# What html.escape changes (with quote=True).
+NEEDS_ESCAPE = re.compile("[&<>\"']")
 ELLIPSIS = "…"
+mark_start, mark_end = itemgetter(0), itemgetter(1)
 
 
 @dataclass(frozen=True)
@@ -45,28 +50,41 @@ def stem_places(text: str) -> dict[str, tuple[int, ...]]:
     return {stem: tuple(places) for stem, places in found.items()}
 
 
+@lru_cache(maxsize=8192)
+def stem_marks(text: str) -> dict[str, tuple[tuple[int, int, str], ...]]:
+    """Return, for each stem of a text, the (start, end, stem) spans of its words (kept)."""
+    toks = cached_tokens(text)
+    return {
+        stem: tuple((toks[i].start, toks[i].end, stem) for i in places)
+        for stem, places in stem_places(text).items()
+    }
+
+
 def find_marks(text: str, terms: HighlightTerms) -> list[tuple[int, int, str]]:
     """Return (start, end, key) character spans of matched words and phrases in text.
 
     Only the places of the stems asked for are visited, not every token of the text.
     """
-    toks = cached_tokens(text)
-    places = stem_places(text)
-    marks = []
+    by_stem = stem_marks(text)
+    marks: list[tuple[int, int, str]] = []
     # Visit the smaller side: a query of many stems meets a text through the text's own stems.
-    for stem in terms.stems if len(terms.stems) <= len(places) else terms.stems & places.keys():
-        for i in places.get(stem, ()):
-            marks.append((toks[i].start, toks[i].end, stem))
+    for stem in terms.stems if len(terms.stems) <= len(by_stem) else terms.stems & by_stem.keys():
+        marks.extend(by_stem.get(stem, ()))
     by_first = terms.phrases_by_first
-    firsts = by_first if len(by_first) <= len(places) else by_first.keys() & places.keys()
-    for first in firsts:
-        phrases = by_first[first]
-        for i in places.get(first, ()):
-            for phrase in phrases:
-                n = len(phrase)
-                if tuple(t.stem for t in toks[i : i + n]) == phrase:
-                    marks.append((toks[i].start, toks[i + n - 1].end, " ".join(phrase)))
+    if by_first:
+        toks = cached_tokens(text)
+        places = stem_places(text)
+        firsts = by_first if len(by_first) <= len(places) else by_first.keys() & places.keys()
+        for first in firsts:
+            phrases = by_first[first]
+            for i in places.get(first, ()):
+                for phrase in phrases:
+                    n = len(phrase)
+                    if tuple(t.stem for t in toks[i : i + n]) == phrase:
+                        marks.append((toks[i].start, toks[i + n - 1].end, " ".join(phrase)))
     marks.sort()
+    if not by_first:
+        return marks  # words never overlap one another: only phrases need merging
     merged: list[tuple[int, int, str]] = []
     for start, end, key in marks:
         if merged and start <= merged[-1][1]:
@@ -80,20 +98,24 @@ def find_marks(text: str, terms: HighlightTerms) -> list[tuple[int, int, str]]:
 def best_window(spans: list[tuple[int, int]], marks: list[tuple[int, int, str]], limit: int):
     """Pick the run of consecutive sentences, at most `limit` long, covering most matches.
 
-    `marks` are sorted and do not overlap (as `find_marks` gives them), so their ends are
-    sorted too: the marks inside a window are one slice, found by bisection.
+    A run scores by the distinct words it marks, then by its marks, then by starting
+    earlier. `marks` are sorted and do not overlap (as `find_marks` gives them), so
+    their ends are sorted too: the marks inside a run are one slice, found by
+    bisection, and a run one sentence longer adds the marks of that sentence only.
     """
-    starts = [m[0] for m in marks]
-    ends = [m[1] for m in marks]
     best, best_score = (spans[0][0], spans[0][1]), (-1, -1, 0)
     for i, (start, _) in enumerate(spans):
-        lo = bisect_left(starts, start)
+        lo = hi = bisect_left(marks, start, key=mark_start)
+        keys: set[str] = set()
         for j in range(i, len(spans)):
-            if spans[j][1] - start > limit and j > i:
-                break
             end = spans[j][1]
-            hi = max(lo, bisect_right(ends, end))
-            score = (len({m[2] for m in marks[lo:hi]}), hi - lo, -i)
+            if end - start > limit and j > i:
+                break
+            reach = bisect_right(marks, end, key=mark_end)
+            if reach > hi:
+                keys.update(m[2] for m in marks[hi:reach])
+                hi = reach
+            score = (len(keys), hi - lo, -i)
             if score > best_score:
                 best, best_score = (start, end), score
     return best
@@ -132,20 +154,36 @@ def make_snippet(
     # Whole sentences need no trailing ellipsis; a sentence cut short does.
     if end < len(text.rstrip()) and not tail.endswith((".", "!", "?", ":", ";")):
         pieces.append(ELLIPSIS)
-    return " ".join("".join(pieces).split())
+    snippet = "".join(pieces)
+    # From a text already single-spaced, only the ends need trimming.
+    return snippet.strip() if single_spaced(text) else " ".join(snippet.split())
+
+
+@lru_cache(maxsize=8192)
+def single_spaced(text: str) -> bool:
+    """Tell whether a text's words are parted by single spaces, with none at its ends."""
+    return text == " ".join(text.split())
 
 
 def marked(text: str, start: int, end: int, marks: list[tuple[int, int, str]]) -> str:
     """Return text[start:end] escaped, with the marks that lie wholly inside it in <mark> tags."""
+    # Most of the report has no character HTML gives a meaning to: such a window needs
+    # no escaping, piece by piece.
+    clean = NEEDS_ESCAPE.search(text, start, end) is None
     pieces = []
     cursor = start
-    for m_start, m_end, _ in marks:
-        if m_start < start or m_end > end:
+    # Marks are sorted and do not overlap: those inside the window are one slice.
+    inside_from = bisect_left(marks, (start,))
+    for m_start, m_end, _ in marks[inside_from:]:
+        if m_start >= end:
+            break
+        if m_end > end:
             continue
-        pieces.append(escape(text[cursor:m_start]))
-        pieces.append(f"<mark>{escape(text[m_start:m_end])}</mark>")
+        inside = text[m_start:m_end]
+        pieces.append(text[cursor:m_start] if clean else escape(text[cursor:m_start]))
+        pieces.append(f"<mark>{inside if clean else escape(inside)}</mark>")
         cursor = m_end
-    pieces.append(escape(text[cursor:end]))
+    pieces.append(text[cursor:end] if clean else escape(text[cursor:end]))
     return "".join(pieces)
 
 

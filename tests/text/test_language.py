@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import html
+
 import pytest
 
 from search.text.glossary import Acronym, Glossary, build_glossary, extract_definitions
-from search.text.highlight import HighlightTerms, make_snippet
+from search.text.highlight import HighlightTerms, find_marks, make_snippet, marked
 from search.text.sentences import SentenceSplitter, parameters_from_dict, parameters_to_dict, train_parameters
 from search.text.spelling import SpellingCorrector, edit_distance
 
@@ -136,6 +138,37 @@ def test_snippet_escapes_markup():
     text = "Use <script>alert(1)</script> & more letters."
     snippet = make_snippet(text, [(0, len(text))], HighlightTerms(frozenset({"letter"})))
     assert "<script>" not in snippet and "&lt;script&gt;" in snippet and "<mark>letters</mark>" in snippet
+
+
+def test_marked_windows_read_as_the_escaped_text_with_marks_around_the_matches(catalogue):
+    """Every window of every entry, with or without characters to escape, marks and escapes alike."""
+
+    def plain(text: str, start: int, end: int, marks) -> str:
+        inside = [m for m in marks if start <= m[0] and m[1] <= end]
+        out, cursor = [], start
+        for m_start, m_end, _ in inside:
+            out += [html.escape(text[cursor:m_start]), "<mark>", html.escape(text[m_start:m_end]), "</mark>"]
+            cursor = m_end
+        return "".join(out + [html.escape(text[cursor:end])])
+
+    texts = [e.text for e in catalogue.entries] + ['Victim & "witness" <care> letters; the victim\'s letter.']
+    terms = HighlightTerms(frozenset({"victim", "letter", "the", "case", "casework"}), (("witness", "care"),))
+    escaped = 0
+    for text in texts:
+        marks = find_marks(text, terms)
+        for start, end in [(0, len(text)), (len(text) // 3, len(text) - len(text) // 4), (5, 5)]:
+            assert marked(text, start, end, marks) == plain(text, start, end, marks)
+        escaped += any(c in text for c in "&<>\"'")
+    assert escaped > 1  # windows that need escaping were compared too
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Victim letters were late.", "Victim  letters\nwere\u00a0late. ", "  Victim letters were late."],
+)
+def test_snippets_are_single_spaced_whatever_the_text(text):
+    snippet = make_snippet(text, [(0, len(text))], HighlightTerms(frozenset({"victim", "letter"})))
+    assert snippet == "<mark>Victim</mark> <mark>letters</mark> were late."
 
 
 def test_long_sentence_is_cut_around_the_match():
