@@ -8,7 +8,8 @@ which is the overall score; the most or the fewest names every Area tied; when t
 cannot answer, there is no answer.
 
 - `which-areas`: "which Areas were rated Poor on casework?" (every criterion of Part C);
-  "which Area was rated Good for every part of casework?" (every criterion at once);
+  "which Area was rated Good for every part of casework?" (every criterion at once); a
+  topic no criterion is named for ("rated Poor for disclosure") is said to be one;
 - `area-scores`: "how was Wessex rated on victims?";
 - `count`: "how many issues to address does the North East have?";
 - `superlative`: "which Area had the most issues to address?", "rated highest for leadership";
@@ -89,6 +90,16 @@ class Answerer:
     def which_areas(self, u: Understanding) -> Answer:
         """Answer "which Areas were rated Poor on casework?": every criterion, grouped, overall named."""
         values = " or ".join(u.ratings)
+        if u.unscored and not (u.criteria or u.parts):
+            # "rated poor for disclosure": the tables cannot answer, and every Poor rating would
+            # read as an answer about disclosure.
+            topic = " ".join(u.unscored)
+            return Answer(
+                "ratings",
+                u.question,
+                f"No criterion of the scores tables is named for “{topic}”: they cannot say which "
+                f"Areas were rated {values} for it. The results below are the report's entries on it.",
+            )
         if u.every and u.parts and not u.criteria:
             return self.rated_on_every_criterion(u)
         rows = [r for r in self.ratings(u) if r.rating in u.ratings]

@@ -31,6 +31,8 @@ QUESTION_START = re.compile(
 PART_LETTERS = frozenset("abcde")
 # "what is X" asks what X means when X is a term: a few words at most.
 MAX_DEFINED_WORDS = 4
+# How a question asking which Areas got a rating opens ("area": "areas rated poor for victims").
+WHICH_OPENINGS = (("which",), ("what",), ("who",), ("area",), ("areas",))
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,9 @@ class Understanding:
     places: tuple[tuple[str, tuple[str, ...]], ...] = ()
     # The words as said, question words included: lay phrases ("too many emails") are read here.
     said: tuple[str, ...] = ()
+    # A question's topic words that name no scored criterion or Part ("disclosure" in "which
+    # Areas were rated Poor for disclosure"): the scores tables cannot answer for them.
+    unscored: tuple[str, ...] = ()
 
     @property
     def wants_ratings(self) -> bool:
@@ -121,6 +126,8 @@ class QueryReader:
         frame, words = self.take_frame(words) if frames else ([], words)
         if frames and not frame and len(words) > 1 and words[0].lower() in self.lex.language.question_words:
             frame, words = [words[0].lower()], words[1:]  # "what training has …": a question all the same
+        if frames and not frame:
+            frame, words = self.take_area_opening(words)
         areas, words = self.take_areas(words) if switches.on("areas") else ([], words)
         places, words = self.take_places(words) if switches.on("places") else ([], words)
         areas += [a for _, slugs in places for a in slugs if a not in areas]
@@ -146,7 +153,7 @@ class QueryReader:
             frame += ending
         cued = switches.on("kinds")
         asks_for = self.asked_for(words) if cued else set()
-        parts, criteria, words = self.named_criteria(words, areas, frame)
+        parts, criteria, unscored, words = self.named_criteria(words, areas, frame)
         # "good", "fair", "poor" are ratings only where scores are asked for ("rated good").
         ratings = self.rating_values(words) if "rating" in asks_for else []
         cues = self.cue_words(words) if cued else set()
@@ -164,6 +171,7 @@ class QueryReader:
             said=said,
             superlative=superlative,
             every=every,
+            unscored=tuple(unscored),
         )
         named = frozenset(
             s
@@ -186,6 +194,24 @@ class QueryReader:
         get": "get", once the kind and the Area are taken).
         """
         return strip(words, self.lex.language.question_endings, at_end=True, whole=whole)
+
+    def take_area_opening(self, words: list[str]) -> tuple[list[str], list[str]]:
+        """Take "area" or "areas" off a query asking about Areas without a question's opening.
+
+        "worst area for casework" (a word of the most or fewest right before it) and "areas
+        rated poor for victims" (a word asking for ratings right after it) ask which Area;
+        "area" is their opening, as "which area" would be. Elsewhere ("areas for
+        improvement", "area business manager") it is left where it stands.
+        """
+        low = [w.lower() for w in words]
+        superlatives = self.lex.language.superlatives or {}
+        rating_cues = {p for p, kind in self.lex.structural_cues.items() if kind == "rating" and len(p) == 1}
+        for i in (0, 1):
+            if i + 1 >= len(low) or low[i] not in ("area", "areas"):
+                continue
+            if (i == 1 and low[0] in superlatives) or (i == 0 and tuple(stems(low[1])) in rating_cues):
+                return [low[i]], words[:i] + words[i + 1 :]
+        return [], words
 
     def take_extent(self, words: list[str]) -> tuple[str, bool, bool, list[str]]:
         """Take the words asking for the most or fewest ("most", "lowest"), or for every criterion
@@ -302,9 +328,9 @@ class QueryReader:
 
     def named_criteria(
         self, words: list[str], areas: list[str], frame: list[str]
-    ) -> tuple[list[str], list[str], list[str]]:
+    ) -> tuple[list[str], list[str], list[str], list[str]]:
         """Return the Parts ("part c", "casework") and scored criteria ("resource management")
-        named, and the words without "part c".
+        named, the topic words of a question that name neither, and the words without "part c".
 
         A whole name counts anywhere; a word or two of a name ("victims", "casework")
         counts only in a question or beside an Area, where it is what is being scored.
@@ -322,10 +348,17 @@ class QueryReader:
         topical = {s for s in seq if not self.lex.words.is_generic(s) and s not in cues}
         topical -= {value.lower() for value in self.lex.rating_values.values()}
         topical -= {"part"}  # "every part of casework": the word that names Parts, not a topic
+        unscored: list[str] = []
         if topical and (areas or frame) and not criteria and not parts:
             criteria = [code for code, name in self.lex.criteria.items() if topical <= set(name)]
             parts = [part for part, name in self.lex.part_names.items() if topical <= set(name)]
-        return parts, criteria, words
+            # Neither "overall" (every Part's overall score is a criterion) nor a number
+            # ("in 2019") is a topic the scores tables leave out.
+            overall = {s for name in self.lex.overall_names for s in name}
+            unnamed = {s for s in topical - overall if not s.isdigit()}
+            if not criteria and not parts:
+                unscored = [w for w in words if set(stems(w)) & unnamed]
+        return parts, criteria, unscored, words
 
     def rating_values(self, words: list[str]) -> list[str]:
         """Return the rating values the words name ("excellent" → "Excellent")."""
@@ -460,7 +493,7 @@ def question_kind(
     ):
         return "definition"
     scores = "rating" in u.asks_for or bool(u.ratings)
-    if scores and u.ratings and u.frame[:1] in (("which",), ("what",), ("who",)):
+    if scores and u.ratings and u.frame[:1] in WHICH_OPENINGS:
         return "which-areas"
     if scores and u.areas and (u.criteria or u.parts or not u.topic):
         return "area-scores"

@@ -6,6 +6,7 @@ import pytest
 
 from search.output.overview import score_tables
 from search.query.request import MAX_EXPLAINED, parse_request
+from tests.query.searching import ids
 
 
 def ask(index, q: str, **params):
@@ -37,6 +38,44 @@ def test_which_areas_got_a_rating_is_answered_from_the_tables_for_every_criterio
             assert all(r.rating == value for r in answer.rows)
             asked += 1
     assert asked >= 20
+
+
+def test_a_question_about_areas_without_its_opening_is_answered_as_with_it(search_index):
+    """ "best area for leadership" is "which area was rated highest for leadership", and
+    "areas rated poor for leadership" is "which areas were rated poor for leadership"."""
+    names = sorted({name for _, code, name, _ in table_rows(search_index) if len(code) > 1})
+    for name in names:
+        for short, framed in [
+            (f"best area for {name}", f"which area was rated highest for {name}"),
+            (f"worst areas for {name}", f"which areas were rated lowest for {name}"),
+            (f"areas rated poor for {name}", f"which areas were rated poor for {name}"),
+            (f"area scored good on {name}", f"which areas scored good on {name}"),
+        ]:
+            given, expected = ask(search_index, short).answer, ask(search_index, framed).answer
+            assert expected is not None and given is not None, short
+            assert (given.text, given.rows) == (expected.text, expected.rows), short
+
+
+@pytest.mark.parametrize("topic", ["disclosure", "charging advice", "hate crime", "RASSO", "victim letters"])
+def test_a_rating_question_on_a_topic_no_criterion_scores_says_so_and_rates_nothing(search_index, topic):
+    result = ask(search_index, f"which areas were rated poor for {topic}")
+    assert result.answer.rows == () and result.answer.entry_ids == ()
+    assert f"No criterion of the scores tables is named for “{topic}”" in result.answer.text
+    assert result.total > 0 and not ids(result)[0].startswith("rating-")
+
+
+@pytest.mark.parametrize(
+    "q",
+    [
+        "which areas were rated poor",
+        "which areas were rated poor overall",
+        "which areas were rated poor in 2019",
+    ],
+)
+def test_a_rating_question_on_no_topic_is_answered_for_every_criterion(search_index, q):
+    answer = ask(search_index, q).answer
+    poor = sorted((area, code) for area, code, _, rating in table_rows(search_index) if rating == "Poor")
+    assert sorted((r.area, r.code) for r in answer.rows) == poor
 
 
 @pytest.mark.parametrize("part", ["a", "b", "c", "d"])

@@ -94,10 +94,27 @@ def test_criteria_and_parts_are_named_by_their_words(search_index):
         ("how many examples of good practice in part b", "count"),
         ("why do trials fail", "question"),
         ("trials", ""),
+        ("worst area for casework", "superlative"),
+        ("areas rated poor for victims", "which-areas"),
+        ("which areas were rated poor for disclosure", "which-areas"),
     ],
 )
 def test_question_types(search_index, q, question):
     assert read(search_index, q).question == question
+
+
+@pytest.mark.parametrize(
+    ("q", "kinds"),
+    [
+        ("areas for improvement in wessex", ("issue",)),
+        ("area business managers", ()),
+        ("areas", ()),
+        ("best practice", ("good-practice",)),
+    ],
+)
+def test_area_opens_a_question_only_before_a_rating_word_or_after_a_superlative(search_index, q, kinds):
+    understanding = read(search_index, q)
+    assert understanding.frame == () and understanding.kinds == kinds
 
 
 # -- what the reading does to the results --------------------------------------------------------
