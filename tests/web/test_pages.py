@@ -7,6 +7,7 @@ import time
 from collections import Counter
 from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pytest
 
@@ -815,6 +816,24 @@ def test_a_named_area_scopes_the_page_with_a_way_to_search_every_area(client):
     doc = page(client, "/?q=wessex+disclosure")
     assert doc.text_of("p", class_="scope").startswith("Showing entries about Wessex only")
     assert doc.links()["Search every Area for “disclosure”"] == "/?q=disclosure"
+
+
+@pytest.mark.parametrize(
+    ("q", "compare"),
+    [
+        ("north west vs south east", "/compare?area=north-west&area=south-east"),
+        ("london victims", "/compare?area=london-north&area=london-south"),
+        ("wessex disclosure", None),
+    ],
+)
+def test_a_search_scoped_to_several_areas_offers_to_compare_them(client, q, compare):
+    links = page(client, "/?" + urlencode({"q": q})).links()
+    offered = {text: href for text, href in links.items() if text.endswith("side by side")}
+    if compare is None:
+        assert offered == {}
+    else:
+        assert list(offered.values()) == [compare]
+        assert client.get(compare).status_code == 200
 
 
 def test_a_page_ignores_explain_and_the_api_explains_only_the_first_hits(client, monkeypatch):
