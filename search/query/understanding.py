@@ -346,7 +346,7 @@ class QueryReader:
         ]
         cues = {s for phrase in self.lex.structural_cues for s in phrase}
         topical = {s for s in seq if not self.lex.words.is_generic(s) and s not in cues}
-        topical -= {value.lower() for value in self.lex.rating_values.values()}
+        topical -= {s for value in self.lex.rating_values.values() for s in stems(value)}
         topical -= {"part"}  # "every part of casework": the word that names Parts, not a topic
         unscored: list[str] = []
         if topical and (areas or frame) and not criteria and not parts:

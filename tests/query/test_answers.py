@@ -67,15 +67,17 @@ def test_a_rating_question_on_a_topic_no_criterion_scores_says_so_and_rates_noth
 @pytest.mark.parametrize(
     "q",
     [
-        "which areas were rated poor",
-        "which areas were rated poor overall",
-        "which areas were rated poor in 2019",
+        "which areas were rated {}",
+        "areas rated {}",
+        "which areas were rated {} overall",
+        "which areas were rated {} in 2019",
     ],
 )
 def test_a_rating_question_on_no_topic_is_answered_for_every_criterion(search_index, q):
-    answer = ask(search_index, q).answer
-    poor = sorted((area, code) for area, code, _, rating in table_rows(search_index) if rating == "Poor")
-    assert sorted((r.area, r.code) for r in answer.rows) == poor
+    for value in ("Excellent", "Good", "Fair", "Poor"):
+        answer = ask(search_index, q.format(value.lower())).answer
+        rated = sorted((area, code) for area, code, _, rating in table_rows(search_index) if rating == value)
+        assert sorted((r.area, r.code) for r in answer.rows) == rated, value
 
 
 @pytest.mark.parametrize("part", ["a", "b", "c", "d"])
