@@ -52,6 +52,16 @@ class Corrector:
 
     def __init__(self, lexicon: Lexicon):
         self.lex = lexicon
+        language = lexicon.language
+        # The words that shape a question ("most", "which", "every", "highest") say how to
+        # answer, not what about: no pair of the report's makes one of them a slip.
+        self.shaping = frozenset(
+            (language.superlatives or {}).keys()
+            | language.universal_words
+            | language.question_words
+            | language.cue_followers
+            | language.definition_words
+        )
 
     def correct(self, text: str, words: list[str]) -> Correction:
         """Correct typos and slips in context, and offer the report's word for real words it never uses.
@@ -136,7 +146,11 @@ class Corrector:
             tried.add((left.word, right.word))
             best = None
             for changed, keep, position in ((left, right, 0), (right, left, 1)):
-                if self.protected(changed.word) or keep.stem not in self.lex.indexed_stems:
+                if (
+                    self.protected(changed.word)
+                    or changed.word.lower() in self.shaping
+                    or keep.stem not in self.lex.indexed_stems
+                ):
                     continue
                 for candidate in self.lex.speller.neighbours(changed.word):
                     pair = (stem(candidate), keep.stem) if position == 0 else (keep.stem, stem(candidate))

@@ -170,6 +170,21 @@ def test_a_right_word_in_the_wrong_place_is_corrected_from_the_reports_pairs(sea
     assert search(search_index, "changing culture").corrected_query is None  # no pair to prefer
 
 
+def test_the_words_that_shape_a_question_are_never_taken_for_slips(search_index):
+    language = search_index.pipeline.lex.language
+    shaping = sorted(
+        set(language.superlatives)
+        | language.universal_words
+        | language.question_words
+        | language.cue_followers
+    )
+    assert len(shaping) > 30
+    for word in shaping:
+        for q in (f"area with {word} good practice", f"{word} casework issues", f"victims {word} areas"):
+            corrected = search(search_index, q).corrected_query
+            assert corrected is None or word in corrected.split(), (q, corrected)
+
+
 @pytest.mark.parametrize(
     ("q", "expected"),
     [
