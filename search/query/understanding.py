@@ -198,10 +198,11 @@ class QueryReader:
     def take_area_opening(self, words: list[str]) -> tuple[list[str], list[str]]:
         """Take "area" or "areas" off a query asking about Areas without a question's opening.
 
-        "worst area for casework" (a word of the most or fewest right before it) and "areas
-        rated poor for victims" (a word asking for ratings right after it) ask which Area;
-        "area" is their opening, as "which area" would be. Elsewhere ("areas for
-        improvement", "area business manager") it is left where it stands.
+        "worst area for casework" (a word of the most or fewest right before it), "areas
+        rated poor for victims" (a word asking for ratings right after it) and "area with
+        the most issues" ask which Area; "area" (with its "with") is their opening, as
+        "which area" would be. Elsewhere ("areas for improvement", "area business
+        manager") it is left where it stands.
         """
         low = [w.lower() for w in words]
         superlatives = self.lex.language.superlatives or {}
@@ -211,6 +212,9 @@ class QueryReader:
                 continue
             if (i == 1 and low[0] in superlatives) or (i == 0 and tuple(stems(low[1])) in rating_cues):
                 return [low[i]], words[:i] + words[i + 1 :]
+            after = low[2:4] if low[2:3] != ["the"] else low[3:4]
+            if i == 0 and low[1] == "with" and after[:1] and after[0] in superlatives:
+                return low[:2], words[2:]
         return [], words
 
     def take_extent(self, words: list[str]) -> tuple[str, bool, bool, list[str]]:

@@ -56,6 +56,21 @@ def test_a_question_about_areas_without_its_opening_is_answered_as_with_it(searc
             assert (given.text, given.rows) == (expected.text, expected.rows), short
 
 
+def test_an_area_with_the_most_of_a_kind_is_answered_as_the_question(search_index):
+    asked = 0
+    for label in ("issues to address", "good practice", "strengths"):
+        for most in ("most", "fewest"):
+            expected = ask(search_index, f"which area had the {most} {label}").answer
+            for short in (f"area with the {most} {label}", f"areas with {most} {label}"):
+                given = ask(search_index, short).answer
+                assert given is not None and (given.text, given.entry_ids) == (
+                    expected.text,
+                    expected.entry_ids,
+                ), short
+                asked += 1
+    assert asked == 12
+
+
 @pytest.mark.parametrize("topic", ["disclosure", "charging advice", "hate crime", "RASSO", "victim letters"])
 def test_a_rating_question_on_a_topic_no_criterion_scores_says_so_and_rates_nothing(search_index, topic):
     result = ask(search_index, f"which areas were rated poor for {topic}")
