@@ -61,6 +61,7 @@ class Answerer:
             for r in e.ratings
         ]
         self.part_of = {e.id: e.part for e in entries if e.kind == "rating"}
+        self.criteria = {r.code: r.criterion for r in self.rows}
 
     def answer(self, u: Understanding) -> Answer | None:
         """Return the answer to a recognised question, or None."""
@@ -301,9 +302,9 @@ class Answerer:
         )
 
     def named(self, u: Understanding) -> str:
-        """Name what a query asked about: criteria codes, or Parts."""
+        """Name what a query asked about: criteria ("A1 Leadership"), or Parts."""
         if u.criteria:
-            return ", ".join(u.criteria)
+            return ", ".join(criterion_name(c, self.criteria.get(c, "")).strip() for c in u.criteria)
         return " or ".join(f"Part {p.upper()}" for p in u.parts)
 
     def area_name(self, slug: str) -> str:
