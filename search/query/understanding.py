@@ -128,9 +128,9 @@ class QueryReader:
             frame, words = [words[0].lower()], words[1:]  # "what training has …": a question all the same
         if frames and not frame:
             frame, words = self.take_area_opening(words)
-        areas, words = self.take_areas(words) if switches.on("areas") else ([], words)
-        places, words = self.take_places(words) if switches.on("places") else ([], words)
-        areas += [a for _, slugs in places for a in slugs if a not in areas]
+        areas, places, words = self.take_names(words, switches.on("areas"), switches.on("places"))
+        # Two places in one Area ("Kent and Medway") scope to it once.
+        areas = list(dict.fromkeys([*areas, *(a for _, slugs in places for a in slugs)]))
         superlative, every, counted, words = (
             self.take_extent(words) if frame and extent else ("", False, False, words)
         )
@@ -253,21 +253,31 @@ class QueryReader:
         taken = [w.lower() for w in words if w not in kept]
         return taken, kept
 
-    def take_areas(self, words: list[str]) -> tuple[list[str], list[str]]:
-        """Take the Areas named ("London North", "both London Areas") out of the words."""
-        if self.lex.areas is None or not words:
-            return [], words
-        found = self.lex.areas.find(" ".join(words))
-        areas = list(dict.fromkeys(s for _, _, slugs in found for s in slugs if s))
-        return areas, words_outside(words, [(start, end) for start, end, _ in found])
+    def take_names(
+        self, words: list[str], with_areas: bool = True, with_places: bool = True
+    ) -> tuple[list[str], list[tuple[str, tuple[str, ...]]], list[str]]:
+        """Take the Areas ("London North", "both London Areas") and the places ("Leeds", "Kent
+        Police") named out of the words: the Areas' slugs, the places with their CPS Areas,
+        and the words left.
 
-    def take_places(self, words: list[str]) -> tuple[list[tuple[str, tuple[str, ...]]], list[str]]:
-        """Take the places named ("Leeds", "Kent Police") out of the words, with their CPS Areas."""
+        Where an Area's name lies inside a longer place's name, the place is what was named:
+        "Thames Valley Police" is a police force, not the word "Thames" and two words more.
+        """
         if not words:
-            return [], words
-        found = self.lex.places.find(" ".join(words))
-        places = list(dict.fromkeys((m.place.name, m.place.areas) for m in found))
-        return places, words_outside(words, [(m.start, m.end) for m in found])
+            return [], [], words
+        text = " ".join(words)
+        areas_found = self.lex.areas.find(text) if with_areas and self.lex.areas is not None else []
+        places_found = self.lex.places.find(text) if with_places else []
+        areas_found = [
+            (start, end, slugs)
+            for start, end, slugs in areas_found
+            if not any(m.start <= start and end <= m.end and m.end - m.start > end - start for m in places_found)
+        ]
+        places_found = [m for m in places_found if all(m.end <= s or m.start >= e for s, e, _ in areas_found)]
+        areas = list(dict.fromkeys(s for _, _, slugs in areas_found for s in slugs if s))
+        places = list(dict.fromkeys((m.place.name, m.place.areas) for m in places_found))
+        spans = [(start, end) for start, end, _ in areas_found] + [(m.start, m.end) for m in places_found]
+        return areas, places, words_outside(words, spans)
 
     def take_kinds(self, words: list[str], counting: bool) -> tuple[list[str], list[str]]:
         """Take the kinds of entry named ("good practice", "strengths") out of the words.

@@ -86,6 +86,27 @@ def test_a_place_scopes_to_its_cps_area_and_says_so(search_index, q, place, area
     assert result.total > 0 and all(area in h.entry.areas for h in result.hits)
 
 
+def test_a_place_whose_name_holds_an_areas_name_is_the_place_with_no_word_left_over(search_index):
+    """ "Thames Valley Police" is a police force, not the Area "Thames" and "valley"; every
+    such place of the gazetteer is read whole, and scopes to its Areas once."""
+    names = {n.lower() for a in search_index.areas.areas for n in (a.name, *a.aliases, *a.query_aliases)}
+    holding = [
+        p
+        for p in search_index.pipeline.lex.places.places
+        if p.name.lower() not in names and any(f" {n} " in f" {p.name.lower()} " for n in names)
+    ]
+    assert len(holding) >= 8  # "Thames Valley Police", "Bath and North East Somerset", …
+    for place in holding:
+        result = search(search_index, f"{place.name} victims")
+        assert [name for name, _, _ in result.places] == [place.name], place.name
+        assert result.scope == tuple(dict.fromkeys(place.areas)) and result.missing_words == (), place.name
+
+
+def test_places_in_one_area_scope_to_it_once(search_index):
+    result = search(search_index, "Kent and Medway victims")
+    assert result.scope == ("south-east",) and [name for name, _, _ in result.places] == ["Kent", "Medway"]
+
+
 def test_an_everyday_word_that_names_a_town_is_a_place_only_with_its_capital(search_index):
     assert search(search_index, "reading police files").scope == ()
     assert search(search_index, "Reading police files").scope == ("thames-and-chiltern",)
