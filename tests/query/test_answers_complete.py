@@ -72,6 +72,24 @@ def test_every_area_and_kind_is_counted_as_annex_b_lists_it(search_index):
             assert list(got.entry_ids) == expected, (area.slug, kind)
 
 
+@pytest.mark.parametrize(
+    "verb", ["did {area} get", "did {area} receive", "has {area} got", "does {area} have"]
+)
+def test_every_area_kind_and_part_is_counted_however_the_having_is_said(search_index, verb):
+    for area in search_index.areas.areas:
+        for kind in ANNEX_B_KINDS:
+            for part in "abcd":
+                q = f"how many {PLURAL[kind]} {verb.format(area=area.name)} in part {part}"
+                got = answer(search_index, q)
+                expected = [
+                    e.id
+                    for e in search_index.entries
+                    if e.kind == kind and area.slug in e.areas and e.part == part
+                ]
+                assert got is not None and got.kind == "count" and got.count == len(expected), q
+                assert list(got.entry_ids) == expected, q
+
+
 @pytest.mark.parametrize("kind", ANNEX_B_KINDS)
 @pytest.mark.parametrize(("word", "pick"), [("most", max), ("fewest", min)])
 def test_the_most_and_the_fewest_of_every_kind_name_every_area_tied(search_index, kind, word, pick):
