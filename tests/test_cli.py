@@ -173,7 +173,7 @@ def test_explain_prints_why_an_entry_scored(index_dir):
     )
     assert done.returncode == 0
     assert (
-        "Read as: question: question; frame: did many; topic: staff feel they got too emails managers"
+        "Read as: question: question; frame: did got many; topic: staff feel they too emails managers"
         in done.stdout
     )
     assert "the report's word for a lay word: over relianc email" in done.stdout
