@@ -198,7 +198,8 @@ class QueryReader:
     def take_area_opening(self, words: list[str]) -> tuple[list[str], list[str]]:
         """Take "area" or "areas" off a query asking about Areas without a question's opening.
 
-        "worst area for casework" (a word of the most or fewest right before it), "areas
+        "worst area for casework" (a word of the most or fewest before it, with "rated" or
+        "performing" between them or not), "areas
         rated poor for victims" (a word asking for ratings right after it) and "area with
         the most issues" ask which Area; "area" (with its "with") is their opening, as
         "which area" would be. Elsewhere ("areas for improvement", "area business
@@ -207,10 +208,14 @@ class QueryReader:
         low = [w.lower() for w in words]
         superlatives = self.lex.language.superlatives or {}
         rating_cues = {p for p, kind in self.lex.structural_cues.items() if kind == "rating" and len(p) == 1}
-        for i in (0, 1):
+        for i in (0, 1, 2):
             if i + 1 >= len(low) or low[i] not in ("area", "areas"):
                 continue
-            if (i == 1 and low[0] in superlatives) or (i == 0 and tuple(stems(low[1])) in rating_cues):
+            # "worst area", "worst rated area", "best performing areas"
+            between = [tuple(stems(w)) in rating_cues or w == "performing" for w in low[1:i]]
+            if (i > 0 and low[0] in superlatives and all(between)) or (
+                i == 0 and tuple(stems(low[1])) in rating_cues
+            ):
                 return [low[i]], words[:i] + words[i + 1 :]
             after = low[2:4] if low[2:3] != ["the"] else low[3:4]
             if i == 0 and low[1] == "with" and after[:1] and after[0] in superlatives:
@@ -507,7 +512,12 @@ def question_kind(
     ):
         return "definition"
     scores = "rating" in u.asks_for or bool(u.ratings)
-    if scores and u.ratings and u.frame[:1] in WHICH_OPENINGS:
+    # "were any areas rated excellent", "how many areas were rated poor": the Areas are
+    # what is asked about, as in "which areas …".
+    about_areas = u.frame[:1] in WHICH_OPENINGS or (
+        bool(u.frame) and any(w.text.lower() in ("area", "areas") for w in u.words)
+    )
+    if scores and u.ratings and about_areas:
         return "which-areas"
     if scores and u.areas and (u.criteria or u.parts or not u.topic):
         return "area-scores"
