@@ -276,7 +276,9 @@ class QueryReader:
         areas_found = [
             (start, end, slugs)
             for start, end, slugs in areas_found
-            if not any(m.start <= start and end <= m.end and m.end - m.start > end - start for m in places_found)
+            if not any(
+                m.start <= start and end <= m.end and m.end - m.start > end - start for m in places_found
+            )
         ]
         places_found = [m for m in places_found if all(m.end <= s or m.start >= e for s, e, _ in areas_found)]
         areas = list(dict.fromkeys(s for _, _, slugs in areas_found for s in slugs if s))
