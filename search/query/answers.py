@@ -10,7 +10,7 @@ cannot answer, there is no answer.
 - `which-areas`: "which Areas were rated Poor on casework?" (every criterion of Part C);
   "which Area was rated Good for every part of casework?" (every criterion at once); a
   topic no criterion is named for ("rated Poor for disclosure") is said to be one;
-- `area-scores`: "how was Wessex rated on victims?";
+- `area-scores`: "how was Wessex rated on victims?"; "did Wessex get any excellent ratings?";
 - `count`: "how many issues to address does the North East have?";
 - `superlative`: "which Area had the most issues to address?", "rated highest for leadership";
 - `definition`: "what does IQA stand for?" (the glossary, and the entries that use the term).
@@ -139,12 +139,15 @@ class Answerer:
         return Answer("ratings", u.question, text, tuple(kept), len(chosen), ids(kept))
 
     def area_scores(self, u: Understanding) -> Answer:
-        """Answer "how did Wessex score on victims?"."""
+        """Answer "how did Wessex score on victims?", and "did Wessex get any excellent ratings?"
+        (the criteria it was rated that on, or that it was rated that on none)."""
         rows = self.ratings(u, u.areas)
         if not rows:
             names = ", ".join(self.area_name(a) for a in u.areas)
             text = f"The report's scores tables give no rating for {names} on {self.named(u) or 'these criteria'}."
             return Answer("ratings", u.question, text)
+        if u.ratings:
+            return self.area_rated(u, rows)
         parts = []
         for area in u.areas:
             own = [r for r in rows if r.area == area]
@@ -152,6 +155,27 @@ class Answerer:
                 scores = "; ".join(f"{criterion_name(r.code, r.criterion)}: {r.rating}" for r in own)
                 parts.append(f"{own[0].area_name} — {scores}.")
         return Answer("ratings", u.question, " ".join(parts), tuple(rows), None, ids(rows))
+
+    def area_rated(self, u: Understanding, rows: list[RatingRow]) -> Answer:
+        """Name the criteria each Area asked about was rated a value on, of those the tables give it."""
+        values = " or ".join(u.ratings)
+        chosen = [r for r in rows if r.rating in u.ratings]
+        parts = []
+        for area in u.areas:
+            own = [r for r in rows if r.area == area]
+            if not own:
+                continue
+            rated = [r for r in own if r.rating in u.ratings]
+            name = own[0].area_name
+            scope = f"of its {len(own)} ratings " + (
+                f"for {self.named(u)}" if self.named(u) else "in the scores tables"
+            )
+            if rated:
+                names = "; ".join(criterion_name(r.code, r.criterion) for r in rated)
+                parts.append(f"{name} was rated {values} in {len(rated)} {scope}: {names}.")
+            else:
+                parts.append(f"{name} was rated {values} in none {scope}.")
+        return Answer("ratings", u.question, " ".join(parts), tuple(chosen), None, ids(chosen))
 
     # -- the most and the fewest -----------------------------------------------------------
 

@@ -521,7 +521,10 @@ def question_kind(
     )
     if scores and u.ratings and about_areas:
         return "which-areas"
-    if scores and u.areas and (u.criteria or u.parts or not u.topic):
+    # A rating value beside an Area ("did Wessex get any excellent ratings") picks among
+    # its ratings; it is not a topic the tables cannot answer for.
+    values = {r.lower() for r in u.ratings}
+    if scores and u.areas and (u.criteria or u.parts or all(w.lower() in values for w in u.topic)):
         return "area-scores"
     if u.frame and QUESTION_START.match(u.frame[0]):
         return "question"

@@ -63,6 +63,29 @@ def test_every_part_and_rating_value_covers_every_criterion_of_the_part(search_i
             assert f"overall score for Part {overall}" in got.text, (part, value)
 
 
+@pytest.mark.parametrize(
+    "asked", ["did {area} get any {value} ratings", "was {area} rated {value} in part {part}"]
+)
+def test_every_area_and_rating_value_is_answered_with_the_criteria_it_got(search_index, asked):
+    for area in search_index.areas.areas:
+        for value in RATINGS:
+            for part in "abcd" if "{part}" in asked else "-":
+                q = asked.format(area=area.name, value=value.lower(), part=part)
+                got = answer(search_index, q)
+                own = [
+                    (c, r)
+                    for a, c, _, r, p in rating_rows(search_index)
+                    if a == area.slug and part in ("-", p)
+                ]
+                expected = [c for c, r in own if r == value]
+                if not own:
+                    assert got is not None and got.rows == () and "no rating" in got.text, q
+                    continue
+                assert got is not None and got.question == "area-scores", q
+                assert [r.code for r in got.rows] == expected, q
+                assert f"{value} in {len(expected) or 'none'} of its {len(own)} ratings" in got.text, q
+
+
 def test_every_area_and_kind_is_counted_as_annex_b_lists_it(search_index):
     for area in search_index.areas.areas:
         for kind in ANNEX_B_KINDS:
