@@ -199,11 +199,10 @@ class QueryReader:
         """Take "area" or "areas" off a query asking about Areas without a question's opening.
 
         "worst area for casework" (a word of the most or fewest before it, with "rated" or
-        "performing" between them or not), "areas
-        rated poor for victims" (a word asking for ratings right after it) and "area with
-        the most issues" ask which Area; "area" (with its "with") is their opening, as
-        "which area" would be. Elsewhere ("areas for improvement", "area business
-        manager") it is left where it stands.
+        "performing" between them or not), "areas rated poor for victims" (a word asking
+        for ratings right after it) and "area with the most issues" ask which Area; "area"
+        (with its "with") is their opening, as "which area" would be. Elsewhere ("areas
+        for improvement", "area business manager") it is left where it stands.
         """
         low = [w.lower() for w in words]
         superlatives = self.lex.language.superlatives or {}
