@@ -161,15 +161,26 @@ class Answerer:
         values = " or ".join(u.ratings)
         chosen = [r for r in rows if r.rating in u.ratings]
         parts = []
+        named = self.named(u)
         for area in u.areas:
             own = [r for r in rows if r.area == area]
+            name = self.area_name(area)
             if not own:
+                parts.append(
+                    f"The report's scores tables give no rating for {name} on {named or 'these criteria'}."
+                )
                 continue
             rated = [r for r in own if r.rating in u.ratings]
-            name = own[0].area_name
-            scope = f"of its {len(own)} ratings " + (
-                f"for {self.named(u)}" if self.named(u) else "in the scores tables"
-            )
+            if len(own) == 1:
+                row = own[0]
+                criterion = criterion_name(row.code, row.criterion)
+                if rated:
+                    parts.append(f"{name} was rated {row.rating} for {criterion}.")
+                else:
+                    parts.append(f"{name} was not rated {values} for {criterion}: it was rated {row.rating}.")
+                    chosen.append(row)  # the cell the answer rests on
+                continue
+            scope = f"of its {len(own)} ratings " + (f"for {named}" if named else "in the scores tables")
             if rated:
                 names = "; ".join(criterion_name(r.code, r.criterion) for r in rated)
                 parts.append(f"{name} was rated {values} in {len(rated)} {scope}: {names}.")

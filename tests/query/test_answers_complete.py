@@ -63,6 +63,24 @@ def test_every_part_and_rating_value_covers_every_criterion_of_the_part(search_i
             assert f"overall score for Part {overall}" in got.text, (part, value)
 
 
+def test_whether_an_area_got_a_rating_on_one_criterion_is_answered_from_its_cell(search_index):
+    for area, code, criterion, rating, _ in rating_rows(search_index):
+        if len(code) == 1:
+            continue
+        name = search_index.areas.label(area)
+        for value in RATINGS:
+            got = answer(search_index, f"was {name} rated {value.lower()} for {criterion}")
+            assert got.question == "area-scores" and [(r.code, r.rating) for r in got.rows] == [
+                (code, rating)
+            ]
+            if value == rating:
+                assert got.text == f"{name} was rated {rating} for {code} {criterion}.", (area, code, value)
+            else:
+                assert (
+                    got.text == f"{name} was not rated {value} for {code} {criterion}: it was rated {rating}."
+                )
+
+
 @pytest.mark.parametrize(
     "asked", ["did {area} get any {value} ratings", "was {area} rated {value} in part {part}"]
 )
