@@ -33,6 +33,8 @@ PART_LETTERS = frozenset("abcde")
 MAX_DEFINED_WORDS = 4
 # How a question asking which Areas got a rating opens ("area": "areas rated poor for victims").
 WHICH_OPENINGS = (("which",), ("what",), ("who",), ("area",), ("areas",))
+# The words that name Areas in general, not one of them.
+AREA_WORDS = frozenset({"area", "areas"})
 
 
 @dataclass(frozen=True)
@@ -102,6 +104,12 @@ class QueryReader:
 
     def __init__(self, lexicon: Lexicon):
         self.lex = lexicon
+        # Worked out once per build, not per query: the one-word cues asking for ratings
+        # ("rated"), and the stems of the overall scores' names ("overall", "score").
+        self.rating_cues = frozenset(
+            p for p, kind in lexicon.structural_cues.items() if kind == "rating" and len(p) == 1
+        )
+        self.overall_stems = frozenset(s for name in lexicon.overall_names for s in name)
 
     def read(self, words: list[str], switches: Switches = ALL_ON) -> Understanding:
         """Return what the words of a query ask for; a step whose part is off is skipped.
@@ -206,14 +214,13 @@ class QueryReader:
         """
         low = [w.lower() for w in words]
         superlatives = self.lex.language.superlatives or {}
-        rating_cues = {p for p, kind in self.lex.structural_cues.items() if kind == "rating" and len(p) == 1}
         for i in (0, 1, 2):
-            if i + 1 >= len(low) or low[i] not in ("area", "areas"):
+            if i + 1 >= len(low) or low[i] not in AREA_WORDS:
                 continue
             # "worst area", "worst rated area", "best performing areas"
-            between = [tuple(stems(w)) in rating_cues or w == "performing" for w in low[1:i]]
+            between = [tuple(stems(w)) in self.rating_cues or w == "performing" for w in low[1:i]]
             if (i > 0 and low[0] in superlatives and all(between)) or (
-                i == 0 and tuple(stems(low[1])) in rating_cues
+                i == 0 and tuple(stems(low[1])) in self.rating_cues
             ):
                 return [low[i]], words[:i] + words[i + 1 :]
             after = low[2:4] if low[2:3] != ["the"] else low[3:4]
@@ -374,8 +381,7 @@ class QueryReader:
             parts = [part for part, name in self.lex.part_names.items() if topical <= set(name)]
             # Neither "overall" (every Part's overall score is a criterion) nor a number
             # ("in 2019") is a topic the scores tables leave out.
-            overall = {s for name in self.lex.overall_names for s in name}
-            unnamed = {s for s in topical - overall if not s.isdigit()}
+            unnamed = {s for s in topical - self.overall_stems if not s.isdigit()}
             if not criteria and not parts:
                 unscored = [w for w in words if set(stems(w)) & unnamed]
         return parts, criteria, unscored, words
@@ -516,7 +522,7 @@ def question_kind(
     # "were any areas rated excellent", "how many areas were rated poor": the Areas are
     # what is asked about, as in "which areas …".
     about_areas = u.frame[:1] in WHICH_OPENINGS or (
-        bool(u.frame) and any(w.text.lower() in ("area", "areas") for w in u.words)
+        bool(u.frame) and any(w.text.lower() in AREA_WORDS for w in u.words)
     )
     if scores and u.ratings and about_areas:
         return "which-areas"

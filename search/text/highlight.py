@@ -173,7 +173,7 @@ def marked(text: str, start: int, end: int, marks: list[tuple[int, int, str]]) -
     pieces = []
     cursor = start
     # Marks are sorted and do not overlap: those inside the window are one slice.
-    inside_from = bisect_left(marks, (start,))
+    inside_from = bisect_left(marks, start, key=mark_start)
     for m_start, m_end, _ in marks[inside_from:]:
         if m_start >= end:
             break
