@@ -110,6 +110,20 @@ class QueryReader:
             p for p, kind in lexicon.structural_cues.items() if kind == "rating" and len(p) == 1
         )
         self.overall_stems = frozenset(s for name in lexicon.overall_names for s in name)
+        # Stems that name no topic of a ratings question: the words asking for a kind
+        # ("scores"), the rating values ("poor") and the word that names Parts.
+        self.untopical = frozenset(
+            {s for phrase in lexicon.structural_cues for s in phrase}
+            | {s for value in lexicon.rating_values.values() for s in stems(value)}
+            | {"part"}
+        )
+        # The criteria's and Parts' names by their first stem: a query is checked only
+        # against the names it holds the first word of.
+        self.names_by_first: dict[str, list[tuple[str, str, tuple[str, ...]]]] = {}
+        for group, names in (("criterion", lexicon.criteria), ("part", lexicon.part_names)):
+            for code, name in names.items():
+                if name:
+                    self.names_by_first.setdefault(name[0], []).append((group, code, tuple(name)))
 
     def read(self, words: list[str], switches: Switches = ALL_ON) -> Understanding:
         """Return what the words of a query ask for; a step whose part is off is skipped.
@@ -367,14 +381,16 @@ class QueryReader:
         parts = [lowered[i + 1] for i in sorted(lettered)]
         words = [w for i, w in enumerate(words) if i not in lettered and i - 1 not in lettered]
         seq = [t.stem for w in words for t in word_tokens(w)]
-        criteria = [code for code, name in self.lex.criteria.items() if contains(seq, name)]
-        parts += [
-            part for part, name in self.lex.part_names.items() if contains(seq, name) and part not in parts
-        ]
-        cues = {s for phrase in self.lex.structural_cues for s in phrase}
-        topical = {s for s in seq if not self.lex.words.is_generic(s) and s not in cues}
-        topical -= {s for value in self.lex.rating_values.values() for s in stems(value)}
-        topical -= {"part"}  # "every part of casework": the word that names Parts, not a topic
+        named = {
+            (group, code)
+            for first in set(seq)
+            for group, code, name in self.names_by_first.get(first, ())
+            if contains(seq, name)
+        }
+        criteria = [code for code in self.lex.criteria if ("criterion", code) in named]
+        parts += [part for part in self.lex.part_names if ("part", part) in named and part not in parts]
+        # "every part of casework": "part" names Parts, not a topic.
+        topical = {s for s in seq if s not in self.untopical and not self.lex.words.is_generic(s)}
         unscored: list[str] = []
         if topical and (areas or frame) and not criteria and not parts:
             criteria = [code for code, name in self.lex.criteria.items() if topical <= set(name)]

@@ -1016,6 +1016,23 @@ def test_api_headers(client):
     assert "default-src 'self'" in response.headers["Content-Security-Policy"]
 
 
+@pytest.mark.parametrize(
+    "path", ["/api/search?q=disclosure", "/", "/api/search?page=0", "/no-such-page", "/areas"]
+)
+def test_each_security_header_is_sent_once(client, path):
+    from web.headers import SECURITY_HEADERS
+
+    response = client.get(path)
+    for name in SECURITY_HEADERS:
+        assert response.headers.getlist(name) == [SECURITY_HEADERS[name]], name
+    etag = response.headers.get("ETag")
+    if etag:
+        unchanged = client.get(path, headers={"If-None-Match": etag})
+        assert unchanged.status_code == 304
+        for name in SECURITY_HEADERS:
+            assert unchanged.headers.getlist(name) == [SECURITY_HEADERS[name]], name
+
+
 # -- OpenAPI ---------------------------------------------------------------------
 
 SAMPLES = [

@@ -24,12 +24,22 @@ class FacetIndex:
     everything: int
     labels: dict[str, Callable[[str], str]]
     _labelled: dict[tuple[str, str], str] = field(default_factory=dict)
+    _rows: dict[tuple[str, str, int, bool], FacetValue] = field(default_factory=dict)
 
     def label(self, facet: str, value: str) -> str:
         """Return a value's label, looked up once per build."""
         found = self._labelled.get((facet, value))
         if found is None:
             found = self._labelled[(facet, value)] = self.labels[facet](value)
+        return found
+
+    def row(self, facet: str, value: str, count: int, selected: bool) -> FacetValue:
+        """Return a count's row for a value the build has; rows are immutable, so each is made
+        once per build and shared (at most values × entries × 2 of them)."""
+        key = (facet, value, count, selected)
+        found = self._rows.get(key)
+        if found is None:
+            found = self._rows[key] = FacetValue(value, self.label(facet, value), count, selected)
         return found
 
     @classmethod
@@ -73,7 +83,7 @@ class FacetIndex:
             for value, docs in values.items():
                 count = (base & docs).bit_count()
                 if count or value in chosen:
-                    rows.append(FacetValue(value, self.label(facet, value), count, value in chosen))
+                    rows.append(self.row(facet, value, count, value in chosen))
             # A selected value no entry has stays listed, at zero, so it can be removed.
             rows += [FacetValue(v, self.label(facet, v), 0, True) for v in chosen if v not in values]
             rows.sort(key=lambda r: (-r.count, r.label))
