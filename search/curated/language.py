@@ -10,6 +10,8 @@
 - `definition_words`: words that make a question ask what its topic means ("stand for");
 - `asks_for`: phrases that ask for a structural kind of entry (scores, criteria, tables),
   and `cue_followers`, the words after which a one-word cue still asks ("scored highest");
+- `rating_verbs`: verbs that ask for ratings where a rating value follows them as a noun
+  ("got poor for leadership"), not as an adjective ("got good training");
 - `superlatives` and `universal_words`: how a question asks for the most or the fewest, or
   for every criterion of a Part;
 - `count_kinds`: how a count names the Annex B kinds ("how many issues …"), and
@@ -65,6 +67,7 @@ class Language:
     cue_followers: frozenset[str] = frozenset()
     superlatives: dict[str, str] | None = None  # word → "max" or "min"
     universal_words: frozenset[str] = frozenset()
+    rating_verbs: frozenset[str] = frozenset()
 
 
 def phrase_list(value, what: str, path: Path) -> tuple[str, ...]:
@@ -162,4 +165,5 @@ def load_language(path: Path) -> Language:
         word_set(data.get("cue_followers"), "cue_followers", path),
         read_superlatives(data.get("superlatives", {}), path),
         word_set(data.get("universal_words"), "universal_words", path),
+        word_set(data.get("rating_verbs"), "rating_verbs", path),
     )

@@ -19,6 +19,7 @@ Nothing here touches an index; `search.query.compiler` turns the result into a q
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from search.query.lexicon import Lexicon
@@ -35,6 +36,13 @@ MAX_DEFINED_WORDS = 4
 WHICH_OPENINGS = (("which",), ("what",), ("who",), ("area",), ("areas",))
 # The words that name Areas in general, not one of them.
 AREA_WORDS = frozenset({"area", "areas"})
+# A stem this long or longer is a word family's root: "partner" for "partnership".
+FAMILY_ROOT = 5
+# What may stand between "areas" and the word asking for ratings ("areas that were rated").
+RELATIVE_WORDS = frozenset({"that", "which", "who"})
+BE_WORDS = frozenset({"is", "are", "was", "were", "have", "has", "had", "been"})
+# An article between a verb of receiving and the rating value ("got a poor rating").
+ARTICLES = frozenset({"a", "an"})
 
 
 @dataclass(frozen=True)
@@ -97,6 +105,20 @@ class Understanding:
             "places": [{"name": name, "areas": list(areas)} for name, areas in self.places],
             "context_words": [w.text for w in self.words if not w.topical],
         }
+
+
+def same_family(a: str, b: str) -> bool:
+    """Tell whether two stems are one word or of one family ("partner", "partnership"):
+    one extends the other, which has at least FAMILY_ROOT letters."""
+    if a == b:
+        return True
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    return len(short) >= FAMILY_ROOT and long.startswith(short)
+
+
+def names_all(name: Sequence[str], topical: set[str]) -> bool:
+    """Tell whether a criterion's or Part's name holds every topic stem, or one of its family."""
+    return all(any(same_family(t, s) for s in name) for t in topical)
 
 
 class QueryReader:
@@ -163,6 +185,11 @@ class QueryReader:
             self.take_kinds(words, counting) if switches.on("kinds") and not defining else ([], words)
         )
         said = tuple(words)
+        # "got poor for leadership": the verb asks for ratings; neither it nor "a" is a topic.
+        # The verb may end the question's opening ("which Areas got").
+        tail = frame[-1:]
+        rated = self.rating_verbs(tail + words) if switches.on("kinds") else set()
+        words = [w for i, w in enumerate(words, start=len(tail)) if i not in rated]
         if frame:
             # Inside a question too, who reported ("did inspectors raise") and its own words
             # ("did", "how") say how to answer, not what about.
@@ -174,7 +201,7 @@ class QueryReader:
             ending, words = self.take_ending(words, whole=bool(areas or kinds))
             frame += ending
         cued = switches.on("kinds")
-        asks_for = self.asked_for(words) if cued else set()
+        asks_for = self.asked_for(words) | ({"rating"} if rated else set()) if cued else set()
         parts, criteria, unscored, words = self.named_criteria(words, areas, frame)
         # "good", "fair", "poor" are ratings only where scores are asked for ("rated good").
         ratings = self.rating_values(words) if "rating" in asks_for else []
@@ -233,14 +260,35 @@ class QueryReader:
                 continue
             # "worst area", "worst rated area", "best performing areas"
             between = [tuple(stems(w)) in self.rating_cues or w == "performing" for w in low[1:i]]
-            if (i > 0 and low[0] in superlatives and all(between)) or (
-                i == 0 and tuple(stems(low[1])) in self.rating_cues
-            ):
+            if i > 0 and low[0] in superlatives and all(between):
                 return [low[i]], words[:i] + words[i + 1 :]
+            if i == 0:
+                # "areas rated poor", "areas that were rated poor", "areas that got poor"
+                k = 2 if low[1] in RELATIVE_WORDS else 1
+                k += k < len(low) and low[k] in BE_WORDS
+                if k < len(low) and (tuple(stems(low[k])) in self.rating_cues or self.rating_verbs(low[k:])):
+                    return low[:k], words[k:]
             after = low[2:4] if low[2:3] != ["the"] else low[3:4]
             if i == 0 and low[1] == "with" and after[:1] and after[0] in superlatives:
                 return low[:2], words[2:]
         return [], words
+
+    def rating_verbs(self, words: list[str]) -> set[int]:
+        """Return the positions of the verbs of receiving that ask for ratings, with the article
+        after them: those a rating value follows as a noun ("got poor for leadership", "received
+        a poor rating", "achieved excellent"), not as an adjective ("got good training")."""
+        low = [w.lower() for w in words]
+        found: set[int] = set()
+        for i, word in enumerate(low):
+            if word not in self.lex.language.rating_verbs:
+                continue
+            j = i + 2 if low[i + 1 : i + 2] and low[i + 1] in ARTICLES else i + 1
+            if j >= len(low) or low[j] not in self.lex.rating_values:
+                continue
+            after = tuple(stems(low[j + 1])) if j + 1 < len(low) else ()
+            if not after or after in self.rating_cues:  # "a poor rating"
+                found |= set(range(i, j))
+        return found
 
     def take_extent(self, words: list[str]) -> tuple[str, bool, bool, list[str]]:
         """Take the words asking for the most or fewest ("most", "lowest"), or for every criterion
@@ -393,8 +441,8 @@ class QueryReader:
         topical = {s for s in seq if s not in self.untopical and not self.lex.words.is_generic(s)}
         unscored: list[str] = []
         if topical and (areas or frame) and not criteria and not parts:
-            criteria = [code for code, name in self.lex.criteria.items() if topical <= set(name)]
-            parts = [part for part, name in self.lex.part_names.items() if topical <= set(name)]
+            criteria = [code for code, name in self.lex.criteria.items() if names_all(name, topical)]
+            parts = [part for part, name in self.lex.part_names.items() if names_all(name, topical)]
             # Neither "overall" (every Part's overall score is a criterion) nor a number
             # ("in 2019") is a topic the scores tables leave out.
             unnamed = {s for s in topical - self.overall_stems if not s.isdigit()}

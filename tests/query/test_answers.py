@@ -61,6 +61,58 @@ def test_a_question_about_areas_without_its_opening_is_answered_as_with_it(searc
             assert (given.text, given.rows) == (expected.text, expected.rows), short
 
 
+def test_a_rating_received_is_asked_as_a_rating_given(search_index):
+    """ "which Areas got poor for leadership" is "which Areas were rated poor for leadership",
+    whatever verb of receiving is used and wherever it stands, with every rating value."""
+    names = sorted({name for _, code, name, _ in table_rows(search_index) if len(code) > 1})
+    asked = 0
+    for n, name in enumerate(names):
+        for value in ("excellent", "good", "fair", "poor"):
+            expected = ask(search_index, f"which areas were rated {value} for {name}").answer
+            assert expected is not None, (name, value)
+            verb = ("got", "received", "achieved", "were given", "gained")[(n + asked) % 5]
+            for short in (
+                f"which areas {verb} {value} for {name}",
+                f"areas that {verb} a {value} rating for {name}",
+                f"how many areas {verb} {value} for {name}",
+            ):
+                given = ask(search_index, short).answer
+                assert given is not None, short
+                assert (given.text, given.rows) == (expected.text, expected.rows), short
+            asked += 1
+    assert asked == 4 * len(names) >= 48
+
+
+@pytest.mark.parametrize(
+    "q",
+    [
+        "staff got good training",
+        "victims received poor service from the witness care unit",
+        "which areas achieved good outcomes for victims",
+        "areas that received excellent feedback from partners",
+    ],
+)
+def test_a_rating_value_before_a_noun_is_not_a_rating_received(search_index, q):
+    """After a verb of receiving, "good" describes what was received unless nothing, a
+    preposition or a word for ratings follows it."""
+    assert ask(search_index, q).answer is None
+
+
+@pytest.mark.parametrize(
+    ("q", "code"),
+    [
+        ("was Wessex rated excellent for partnership", "A2"),
+        ("which areas were rated poor for partnership working", "A2"),
+        ("which areas got fair for communications with victims", "D1"),
+    ],
+)
+def test_a_criterion_is_named_by_a_word_of_its_family(search_index, q, code):
+    """ "partnership" names A2 Work with Partners: one stem extends the other."""
+    answer = ask(search_index, q).answer
+    assert answer is not None and {r.code for r in answer.rows} <= {code}, q
+    assert code in answer.text
+
+
 def test_an_area_with_the_most_of_a_kind_is_answered_as_the_question(search_index):
     asked = 0
     for label in ("issues to address", "good practice", "strengths"):

@@ -342,3 +342,19 @@ def test_prefixes_and_fuzzy_words_stand_for_the_reports_words(search_index):
     assert lex.near("z" * 300, 5) == []
     top = search(search_index, "disclosre~").hits
     assert top and all("disclos" in h.entry.text.lower() for h in top)
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "same"),
+    [
+        ("partner", "partnership", True),
+        ("leadership", "leader", True),
+        ("victim", "victim", True),
+        ("case", "casework", False),  # too short a root to stand for a family
+        ("manag", "market", False),
+    ],
+)
+def test_stems_of_one_family(a, b, same):
+    from search.query.understanding import same_family
+
+    assert same_family(a, b) is same
