@@ -173,6 +173,8 @@ class QueryReader:
         if frames and not frame:
             frame, words = self.take_area_opening(words)
         areas, places, words = self.take_names(words, switches.on("areas"), switches.on("places"))
+        if frame and (areas or places) and not any(self.is_topical(w) for w in words):
+            frame, words = self.give_back_kinds(frame, words)
         # Two places in one Area ("Kent and Medway") scope to it once.
         areas = list(dict.fromkeys([*areas, *(a for _, slugs in places for a in slugs)]))
         superlative, every, counted, words = (
@@ -182,7 +184,9 @@ class QueryReader:
         # "what is meant by an issue to address" asks what the kind's name means.
         defining = bool(set(frame) & self.lex.language.definition_words)
         kinds, words = (
-            self.take_kinds(words, counting) if switches.on("kinds") and not defining else ([], words)
+            self.take_kinds(words, counting or self.only_kinds(words, areas or places))
+            if switches.on("kinds") and not defining
+            else ([], words)
         )
         said = tuple(words)
         # "got poor for leadership": the verb asks for ratings; neither it nor "a" is a topic.
@@ -272,6 +276,21 @@ class QueryReader:
             if i == 0 and low[1] == "with" and after[:1] and after[0] in superlatives:
                 return low[:2], words[2:]
         return [], words
+
+    def only_kinds(self, words: list[str], scoped: bool) -> bool:
+        """Tell whether, beside an Area, the words name only a kind of entry ("Wessex issues"):
+        then "issues" names the issues to address, as in a count."""
+        if not scoped:
+            return False
+        _, left = self.take_kinds(words, counting=True)
+        return len(left) < len(words) and not any(self.is_topical(w) for w in left)
+
+    def give_back_kinds(self, frame: list[str], words: list[str]) -> tuple[list[str], list[str]]:
+        """Give a word naming a kind of entry back from a question's opening once the names
+        are taken and nothing else says what is asked about: in "what are the issues for
+        Leeds", the issues to address are what is asked for, of the Area Leeds is in."""
+        back = [w for w in frame if tuple(stems(w)) in self.lex.count_phrases]
+        return [w for w in frame if w not in back], back + words
 
     def rating_verbs(self, words: list[str]) -> set[int]:
         """Return the positions of the verbs of receiving that ask for ratings, with the article

@@ -136,6 +136,19 @@ def test_a_real_word_slip_is_corrected_in_context_however_long_the_question(sear
 # -- reading a question ----------------------------------------------------------------------
 
 
+def test_a_question_opening_never_takes_the_kind_asked_for_once_the_names_are_taken(search_index):
+    """In "what were the main issues in Wessex" the opening ("what were the main issues")
+    leaves only the Area: the issues to address are what is asked for, as in "issues in
+    Wessex", for every Area and for a place in one."""
+    for area in search_index.areas.areas:
+        expected = ids(search(search_index, f"issues in {area.name}", per_page=20))
+        assert expected[0].startswith("issue-"), area.slug
+        for q in (f"what were the main issues in {area.name}", f"what are the issues for {area.name}"):
+            assert ids(search(search_index, q, per_page=20)) == expected, q
+    leeds = search(search_index, "what are the issues for Leeds", per_page=20)
+    assert ids(leeds) == ids(search(search_index, "issues in Yorkshire and Humberside", per_page=20))
+
+
 @pytest.mark.parametrize(
     ("q", "topic"),
     [
