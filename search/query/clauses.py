@@ -20,12 +20,14 @@ class Clause:
     """One part of a query's score, and why it is there ("word 'disclosure'", "acronym IQA").
 
     A clause that only `scores` adds to entries other clauses match, and brings in none
-    of its own (a word with no topic here counts only beside the others).
+    of its own (a word with no topic here counts only beside the others). A clause that
+    finds entries by their `theme`, not by the query's words, says so.
     """
 
     reason: str
     query: Node
     only_scores: bool = False
+    theme: bool = False
 
 
 @dataclass(frozen=True)

@@ -249,4 +249,4 @@ class ThemeSignals:
         if not slugs:
             return Expansion()
         query = Or(tuple(Constant(Term("themes", s), THEME_SCORE) for s in slugs))
-        return Expansion((Clause(f"theme {', '.join(slugs)}", query),))
+        return Expansion((Clause(f"theme {', '.join(slugs)}", query, theme=True),))

@@ -30,10 +30,11 @@ from search.models import (
 from search.query.adjustments import Adjuster
 from search.query.answers import Answerer
 from search.query.clauses import Clause
+from search.query.compiler import CompiledQuery
 from search.query.engine.bitsets import docnums_of, mask_of
 from search.query.engine.facets import FacetIndex
 from search.query.engine.phrases import phrase_occurs
-from search.query.engine.ranking import Ranker
+from search.query.engine.ranking import Ranker, Ranking
 from search.query.engine.scoring import make_weighting
 from search.query.explain import explain_entry, explain_query
 from search.query.lexicon import make_lexicon
@@ -181,7 +182,7 @@ class SearchIndex:
         else:
             ranking = self.ranker.run(compiled.query, self.searcher(), allowed, None, adjustments.lifts)
             matched = ranking.matched
-            if not matched and adjustments.scope is not None:
+            if adjustments.scope is not None and not (matched and self.worded(compiled, ranking, matched)):
                 ranking, matched, relaxed = relax(self, prepared, unscoped)
         counts = self.facets.counts(matched, selections) if facets else {}
         final = matched & self.facets.filter_mask(selections)
@@ -229,6 +230,17 @@ class SearchIndex:
             missing_words=prepared.missing,
             searched_as=prepared.reworded,
         )
+
+    @staticmethod
+    def worded(compiled: CompiledQuery, ranking: Ranking, matched: int) -> bool:
+        """Tell whether any matched entry is found by the query's words, not only by a theme
+        they signal: an Area whose entries never use the words has nothing behind its scope."""
+        themed = [c for c in compiled.clauses if c.theme]
+        if not themed:
+            return True
+        others = [c.query for c in compiled.clauses if not c.theme and not c.only_scores]
+        others += [c.query for c in compiled.required]
+        return any(node.bitset(ranking.run, matched) & matched for node in others)
 
     def export(self, request: SearchRequest, limit: int = MAX_DEPTH) -> SearchResult:
         """Return the first `limit` entries a search matches, all from one run (no snippets), for downloads.

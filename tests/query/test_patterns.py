@@ -52,6 +52,20 @@ def test_a_scope_that_finds_something_is_not_relaxed(search_index):
     assert search(search_index, "wessex disclosure").relaxed is None
 
 
+@pytest.mark.parametrize("word", ["sickness", "morale", "bullying", "budget", "counsel", "disclosure"])
+def test_a_scope_whose_entries_never_use_the_word_says_so_though_its_theme_finds_some(search_index, word):
+    """Within an Area, a word also finds the Area's entries on the theme it signals; when
+    none of them uses the word, the scope has nothing behind it and says so."""
+    wanted = set(stems(word))
+    for area in search_index.areas.areas:
+        own = [e for e in search_index.entries if area.slug in e.areas]
+        uses = any(wanted <= set(stems(" ".join([e.title, e.text]))) for e in own)
+        result = search(search_index, f"{area.name} {word}")
+        assert (result.relaxed is None) == uses, (area.slug, word)
+        if not uses:
+            assert area.name in result.relaxed.message
+
+
 # -- an Area by another name ------------------------------------------------------------------
 
 
