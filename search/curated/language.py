@@ -10,6 +10,7 @@
 - `definition_words`: words that make a question ask what its topic means ("stand for");
 - `asks_for`: phrases that ask for a structural kind of entry (scores, criteria, tables),
   and `cue_followers`, the words after which a one-word cue still asks ("scored highest");
+- `contractions`: what a contraction stands for ("what's" → "what is");
 - `rating_verbs`: verbs that ask for ratings where a rating value follows them as a noun
   ("got poor for leadership"), not as an adjective ("got good training");
 - `superlatives` and `universal_words`: how a question asks for the most or the fewest, or
@@ -68,6 +69,7 @@ class Language:
     superlatives: dict[str, str] | None = None  # word → "max" or "min"
     universal_words: frozenset[str] = frozenset()
     rating_verbs: frozenset[str] = frozenset()
+    contractions: dict[str, tuple[str, ...]] | None = None
 
 
 def phrase_list(value, what: str, path: Path) -> tuple[str, ...]:
@@ -101,6 +103,16 @@ def read_superlatives(data, path: Path) -> dict[str, str]:
 def word_set(values, what: str, path: Path) -> frozenset[str]:
     """Read an optional list of words, lower-cased."""
     return frozenset(w.lower() for w in phrase_list(values, what, path)) if values else frozenset()
+
+
+def read_contractions(data, path: Path) -> dict[str, tuple[str, ...]]:
+    """Read {contraction: "the words it stands for"}, lower-cased, with a straight apostrophe."""
+    if not isinstance(data, dict) or not all(
+        isinstance(k, str) and k.strip() and isinstance(v, str) and len(v.split()) >= 2
+        for k, v in data.items()
+    ):
+        raise CorpusError(f"{path.name}: contractions must map a word to the two or more words it stands for")
+    return {k.lower().replace("\u2019", "'"): tuple(v.lower().split()) for k, v in data.items()}
 
 
 def kind_map(data, what: str, allowed, path: Path) -> dict[str, tuple[str, ...]]:
@@ -166,4 +178,5 @@ def load_language(path: Path) -> Language:
         read_superlatives(data.get("superlatives", {}), path),
         word_set(data.get("universal_words"), "universal_words", path),
         word_set(data.get("rating_verbs"), "rating_verbs", path),
+        read_contractions(data.get("contractions", {}), path),
     )

@@ -167,6 +167,7 @@ class QueryReader:
         """Read the words, with or without taking words of extent out."""
         words = [w for w in (w.strip("?!.,;:") for w in words) if w]
         frames = switches.on("question-frames")
+        words = self.expand_contractions(words) if frames else words
         frame, words = self.take_frame(words) if frames else ([], words)
         if frames and not frame and len(words) > 1 and words[0].lower() in self.lex.language.question_words:
             frame, words = [words[0].lower()], words[1:]  # "what training has …": a question all the same
@@ -235,6 +236,16 @@ class QueryReader:
         return replace(understanding, question=question)
 
     # -- the steps ----------------------------------------------------------------------
+
+    def expand_contractions(self, words: list[str]) -> list[str]:
+        """Read each contraction as the words it stands for ("what's" → "what is")."""
+        table = self.lex.language.contractions or {}
+        if not table:
+            return words
+        out: list[str] = []
+        for word in words:
+            out.extend(table.get(word.lower().replace("\u2019", "'"), (word,)))
+        return out
 
     def take_frame(self, words: list[str]) -> tuple[list[str], list[str]]:
         """Take the question's opening ("which Areas were", "how many") off the words."""

@@ -166,6 +166,25 @@ def test_every_acronym_of_the_glossary_is_defined(search_index):
             assert got.entry_ids[0] == acronym.defined_in
 
 
+def test_a_contraction_is_read_as_the_words_it_stands_for(search_index):
+    """ "what's a PTPH", "what’s PTPH" (a curly apostrophe) and "whats" ask what "what is" asks,
+    for every acronym of the glossary."""
+    for n, acronym in enumerate(search_index.glossary.items):
+        expected = answer(search_index, f"what is a {acronym.acronym}")
+        opening = ("what's a", "what\u2019s", "whats the")[n % 3]
+        got = answer(search_index, f"{opening} {acronym.acronym}")
+        assert expected is not None and got is not None, (opening, acronym.acronym)
+        assert (got.text, got.entry_ids) == (expected.text, expected.entry_ids), (opening, acronym.acronym)
+    for short, full in [
+        ("what's the worst area for casework", "what is the worst area for casework"),
+        ("who's responsible for disclosure", "who is responsible for disclosure"),
+    ]:
+        ids = [
+            [h.entry.id for h in search_index.search(parse_request({"q": [q]})).hits] for q in (short, full)
+        ]
+        assert ids[0] == ids[1], short
+
+
 @pytest.mark.parametrize(
     "q",
     [
@@ -173,6 +192,7 @@ def test_every_acronym_of_the_glossary_is_defined(search_index):
         "which areas were rated",  # no rating value, no criterion: nothing to answer from
         "what does xylophone stand for",  # not in the glossary
         "what does AAP pilot areas mean",  # more than the acronym is asked about
+        "which areas weren't rated poor for leadership",  # not the areas that were
     ],
 )
 def test_where_the_data_cannot_answer_there_is_no_answer(search_index, q):

@@ -358,3 +358,22 @@ def test_stems_of_one_family(a, b, same):
     from search.query.understanding import same_family
 
     assert same_family(a, b) is same
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("contractions", {"what's": "what"}),  # stands for one word: not a contraction
+        ("contractions", ["what's"]),
+        ("rating_verbs", "got"),
+    ],
+)
+def test_the_reading_words_are_checked_when_loaded(tmp_path, key, value):
+    from search.curated.language import load_language
+
+    path = tmp_path / "language.json"
+    language = json.loads((CORPUS / "language.json").read_text(encoding="utf-8"))
+    language[key] = value
+    path.write_text(json.dumps(language), encoding="utf-8")
+    with pytest.raises(CorpusError, match=key):
+        load_language(path)
