@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -202,7 +203,7 @@ def make_lexicon(build: OpenBuild, reader) -> Lexicon:
     )
     return Lexicon(
         glossary=build.glossary,
-        speller=SpellingCorrector(build.vocabulary, frozenset(protected)),
+        speller=SpellingCorrector(spelling_vocabulary(build), frozenset(protected)),
         indexed_stems=frozenset(indexed),
         taxonomy=build.taxonomy,
         stems_by_prefix=by_prefix,
@@ -230,6 +231,14 @@ def make_lexicon(build: OpenBuild, reader) -> Lexicon:
         english=build.english,
         spread={s: n / max(1, len(build.entries)) for s, n in spread.items()},
     )
+
+
+def spelling_vocabulary(build: OpenBuild) -> dict[str, int]:
+    """Return the words a typo may be corrected to: the report's, with how often it uses each,
+    and the words of the Areas' and places' names, which a reader misspells as often
+    ("mersyside" for Merseyside), counted once when the report never uses them."""
+    names = " ".join([*(a.name for a in build.areas.areas), *build.places.words()]).lower()
+    return {**{w: 1 for w in re.findall(r"[a-z]+", names)}, **build.vocabulary}
 
 
 def phrase_stems(phrases: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:

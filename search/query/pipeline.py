@@ -10,13 +10,13 @@ Search, explain, downloads and the tests' Whoosh oracle all start from a
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from search.models import Answer, SearchRequest
 from search.query.adjustments import Adjuster, Adjustments
 from search.query.answers import Answerer
 from search.query.compiler import MAX_WORDS, CompiledQuery, QueryCompiler
-from search.query.corrections import Correction, Corrector
+from search.query.corrections import Correction, Corrector, rewrite
 from search.query.lexicon import Lexicon
 from search.query.parts import ALL_ON, FAMILY, Switches
 from search.query.syntax import QueryPlan, parse_query
@@ -76,6 +76,8 @@ class QueryPipeline:
         plan = parse_query(request.q)
         understanding = self.reader.read(plan.words, switches)
         correction = self.correct(plan, understanding, switches)
+        if correction.replacements:
+            understanding, correction = self.reread(plan, correction, switches)
         compiled = self.compiler.compile(plan, understanding, correction, switches)
         answer = self.answerer.answer(understanding)
         answered = self.answered(answer) if switches.on("answer-rows") else ()
@@ -142,6 +144,15 @@ class QueryPipeline:
         if not switches.on("spelling"):
             return Correction(words)
         return self.corrector.correct(plan.text, words)
+
+    def reread(
+        self, plan: QueryPlan, correction: Correction, switches: Switches
+    ) -> tuple[Understanding, Correction]:
+        """Read the query again as corrected: a corrected name is an Area or a place ("yorksire
+        casework" scopes to Yorkshire and Humberside), a corrected question word frames it."""
+        understanding = self.reader.read([rewrite(w, correction.replacements) for w in plan.words], switches)
+        words = [w.text for w in understanding.words[:MAX_WORDS]]
+        return understanding, replace(correction, words=words)
 
     def counted(self, answer: Answer | None) -> tuple[int, ...]:
         """Return the entries a count counted, or a ranking's leaders' (none for other answers)."""

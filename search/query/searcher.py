@@ -61,6 +61,15 @@ WEIGHTING = make_weighting()
 DANGLING = re.compile(r"\b(?:in|at|for|from|of|about|across|around|near|within|and|or)\s+$", re.IGNORECASE)
 
 
+def whole_words(text: str, start: int, end: int) -> tuple[int, int]:
+    """Return a span of text widened to the whitespace around it."""
+    while start > 0 and not text[start - 1].isspace():
+        start -= 1
+    while end < len(text) and not text[end].isspace():
+        end += 1
+    return start, end
+
+
 class SearchIndex:
     """One open, immutable index build, shared by all threads of a process."""
 
@@ -220,7 +229,9 @@ class SearchIndex:
             build=self.name,
             answer=prepared.answer,
             scope=prepared.understanding.areas,
-            widened_query=self.widen(request.q) if prepared.understanding.areas else None,
+            widened_query=self.widen(compiled.corrected or request.q)
+            if prepared.understanding.areas
+            else None,
             explanation=explanation,
             places=tuple(
                 (name, slugs, self.place_note(name, slugs)) for name, slugs in prepared.understanding.places
@@ -262,6 +273,8 @@ class SearchIndex:
         """Return the query without the Areas and places it names: the same search in every Area."""
         spans = [(s, e) for s, e, _ in self.areas.find(text)]
         spans += [(m.start, m.end) for m in self.lexicon.places.find(text)]
+        # A name found inside a longer word ("Mersey" in "Mersey-Chesire") takes the word.
+        spans = [whole_words(text, start, end) for start, end in spans]
         kept, cursor = [], 0
         for start, end in sorted(spans):
             before = text[cursor:start]

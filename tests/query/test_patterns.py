@@ -3,6 +3,8 @@ from any judged set, and each failed before its fix."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from search.query.request import parse_request
@@ -145,6 +147,39 @@ def test_a_typo_is_corrected_and_said(search_index):
 def test_a_real_word_slip_is_corrected_in_context_however_long_the_question(search_index, q):
     result = search(search_index, q)
     assert result.corrected_query == q.replace("cure", "care")
+
+
+def typo_of(word: str) -> str:
+    """A slip of the fingers: the word with a letter in its middle left out."""
+    middle = len(word) // 2
+    return word[:middle] + word[middle + 1 :]
+
+
+def test_a_misspelt_area_reads_as_the_area_spelt_right(search_index):
+    """ "yorksire casework" is searched, scoped and widened as "yorkshire casework" is."""
+    for area in search_index.areas.areas:
+        word = max(re.findall(r"[A-Za-z]+", area.name), key=len)
+        if len(word) < 6:
+            continue
+        right = f"{area.name} victims"
+        typed = right.replace(word, typo_of(word))
+        got, expected = search(search_index, typed), search(search_index, right)
+        # A name's other word may be enough to find it ("Mersey-Chesire"): then nothing is corrected.
+        assert (got.corrected_query or right).lower() == right.lower(), typed
+        assert (ids(got), got.scope, got.widened_query) == (
+            ids(expected),
+            expected.scope,
+            expected.widened_query,
+        )
+
+
+@pytest.mark.parametrize("place", ["Lancashire", "Merseyside", "Birmingham", "Cardiff", "Northumbria"])
+def test_a_misspelt_place_is_corrected_to_the_place_and_scopes_to_its_area(search_index, place):
+    typed = f"{typo_of(place.lower())} disclosure"
+    got, expected = search(search_index, typed), search(search_index, f"{place} disclosure")
+    assert got.corrected_query == f"{place.lower()} disclosure"
+    assert got.scope == expected.scope and got.scope
+    assert ids(got) == ids(expected)
 
 
 # -- reading a question ----------------------------------------------------------------------
