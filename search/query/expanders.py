@@ -71,6 +71,10 @@ class Acronyms:
                 if acronym is None or acronym.key in expanded or len(expanded) >= MAX_ACRONYMS:
                     continue
                 expanded.add(acronym.key)
+                if acronym.expansion_stems:
+                    # Marked wherever it stands, also where the acronym is found as the alias of
+                    # an entry spelling it out: a snippet shows why the entry matched.
+                    phrases.append(acronym.expansion_stems)
                 # An acronym the index holds finds itself (in the text, or as the alias of an
                 # entry spelling it out); only one it has nowhere (a reader's "QC", "RUI") is
                 # searched for in the report's words for it.
@@ -85,7 +89,6 @@ class Acronyms:
                     clauses.append(
                         Clause(why, phrase_query(acronym.expansion_stems, boost=ACRONYM_BOOST, slop=1))
                     )
-                    phrases.append(acronym.expansion_stems)
                 if acronym.expansion_stems:
                     # The expansion's words, loosely: entries on the same subject that
                     # use neither form ("quality of police files" for NFS) still surface.
@@ -93,6 +96,7 @@ class Acronyms:
                         Term("text", s, boost=EXPANSION_WORD_BOOST) for s in acronym.expansion_stems
                     )
                     clauses.append(Clause(f"words of {acronym.acronym}'s expansion", Or(loose)))
+                    marks |= set(acronym.expansion_stems)
                 if acronym.related:
                     # A reader's acronym also finds the report's wider words for what it names.
                     related = tuple(tuple(stems(p)) for p in acronym.related)

@@ -253,3 +253,14 @@ def test_a_count_with_who_reported_in_it_is_answered_with_the_reports_own_total_
     assert result.answer.kind == "count" and result.answer.count == 70
     assert any("states 75" in note for note in result.answer.notes)
     assert ids(result)[0] == "para-4.6"  # "Across all 14 reports, inspectors set out 75 issues to address"
+
+
+def test_every_result_of_an_acronym_shows_why_it_matched(search_index):
+    """A result found by an acronym's alias, its spelling out or its words marks them in its
+    snippet: "DV" marks "domestic abuse", for every acronym of the glossary."""
+    unmarked = []
+    for acronym in search_index.glossary.items:
+        for hit in search(search_index, acronym.acronym).hits:
+            if "<mark>" not in hit.snippet:
+                unmarked.append((acronym.acronym, hit.entry.id))
+    assert not unmarked
