@@ -80,10 +80,13 @@ class Answerer:
     # -- ratings ----------------------------------------------------------------------
 
     def ratings(self, u: Understanding, areas: tuple[str, ...] = ()) -> list[RatingRow]:
-        """Return the ratings of the criteria named, or of every criterion of the Parts named."""
+        """Return the ratings of the criteria named, or of every criterion of the Parts named (only
+        their overall scores when those are asked about)."""
         rows = [r for r in self.rows if not areas or r.area in areas]
         if u.criteria:
             return [r for r in rows if r.code in u.criteria]
+        if u.overall:  # "rated excellent overall": each Part's overall score
+            rows = [r for r in rows if len(r.code) == 1]
         if u.parts:
             return [r for r in rows if self.part_of[r.entry_id] in u.parts]
         return rows
@@ -194,7 +197,7 @@ class Answerer:
         """Answer "which Area had the most issues to address?" or "rated highest for leadership"."""
         if len(u.kinds) == 1:
             return self.most_entries(u)
-        if u.criteria or u.parts:
+        if u.criteria or u.parts or u.overall:
             return self.best_rated(u)
         return None
 

@@ -77,6 +77,8 @@ class Understanding:
     # A question's topic words that name no scored criterion or Part ("disclosure" in "which
     # Areas were rated Poor for disclosure"): the scores tables cannot answer for them.
     unscored: tuple[str, ...] = ()
+    # The overall scores are asked about ("rated excellent overall"), not every criterion.
+    overall: bool = False
 
     @property
     def wants_ratings(self) -> bool:
@@ -102,6 +104,7 @@ class Understanding:
             "parts": list(self.parts),
             "criteria": list(self.criteria),
             "ratings": list(self.ratings),
+            "overall": self.overall,
             "places": [{"name": name, "areas": list(areas)} for name, areas in self.places],
             "context_words": [w.text for w in self.words if not w.topical],
         }
@@ -139,6 +142,9 @@ class QueryReader:
             | {s for value in lexicon.rating_values.values() for s in stems(value)}
             | {"part"}
         )
+        # The word every overall score's name holds and no other criterion's ("overall").
+        shared = [frozenset(name) for name in lexicon.overall_names]
+        self.overall_word = frozenset.intersection(*shared) - self.untopical if shared else frozenset()
         # The criteria's and Parts' names by their first stem: a query is checked only
         # against the names it holds the first word of.
         self.names_by_first: dict[str, list[tuple[str, str, tuple[str, ...]]]] = {}
@@ -226,6 +232,7 @@ class QueryReader:
             superlative=superlative,
             every=every,
             unscored=tuple(unscored),
+            overall=not criteria and any(set(stems(w)) & self.overall_word for w in words),
         )
         named = frozenset(
             s
@@ -470,9 +477,11 @@ class QueryReader:
         # "every part of casework": "part" names Parts, not a topic.
         topical = {s for s in seq if s not in self.untopical and not self.lex.words.is_generic(s)}
         unscored: list[str] = []
-        if topical and (areas or frame) and not criteria and not parts:
-            criteria = [code for code, name in self.lex.criteria.items() if names_all(name, topical)]
-            parts = [part for part, name in self.lex.part_names.items() if names_all(name, topical)]
+        # "rated poor overall for casework": the overall score of what the other words name.
+        named_by = topical - self.overall_word
+        if named_by and (areas or frame) and not criteria and not parts:
+            criteria = [code for code, name in self.lex.criteria.items() if names_all(name, named_by)]
+            parts = [part for part, name in self.lex.part_names.items() if names_all(name, named_by)]
             # Neither "overall" (every Part's overall score is a criterion) nor a number
             # ("in 2019") is a topic the scores tables leave out.
             unnamed = {s for s in topical - self.overall_stems if not s.isdigit()}
@@ -603,7 +612,9 @@ def question_kind(
     opening = " ".join(u.frame[:2])
     if opening == "how many" and u.kinds and all(set(stems(w)) <= named for w in u.topic):
         return "count"
-    if u.superlative and (u.kinds or u.criteria or u.parts or u.ratings or "rating" in u.asks_for):
+    if u.superlative and (
+        u.kinds or u.criteria or u.parts or u.ratings or u.overall or "rating" in u.asks_for
+    ):
         return "superlative"
     if set(u.frame) & definition_words or (
         u.frame
@@ -612,7 +623,8 @@ def question_kind(
         and not (u.areas or u.kinds)
     ):
         return "definition"
-    scores = "rating" in u.asks_for or bool(u.ratings)
+    # "how did Wessex do overall": beside an Area, "overall" asks for its overall scores.
+    scores = "rating" in u.asks_for or bool(u.ratings) or (u.overall and bool(u.areas))
     # "were any areas rated excellent", "how many areas were rated poor": the Areas are
     # what is asked about, as in "which areas …".
     about_areas = u.frame[:1] in WHICH_OPENINGS or (
@@ -623,7 +635,11 @@ def question_kind(
     # A rating value beside an Area ("did Wessex get any excellent ratings") picks among
     # its ratings; it is not a topic the tables cannot answer for.
     values = {r.lower() for r in u.ratings}
-    if scores and u.areas and (u.criteria or u.parts or all(w.lower() in values for w in u.topic)):
+    if (
+        scores
+        and u.areas
+        and (u.criteria or u.parts or u.overall or all(w.lower() in values for w in u.topic))
+    ):
         return "area-scores"
     if u.frame and QUESTION_START.match(u.frame[0]):
         return "question"

@@ -141,7 +141,6 @@ def test_a_rating_question_on_a_topic_no_criterion_scores_says_so_and_rates_noth
     [
         "which areas were rated {}",
         "areas rated {}",
-        "which areas were rated {} overall",
         "which areas were rated {} in 2019",
     ],
 )

@@ -63,6 +63,34 @@ def test_every_part_and_rating_value_covers_every_criterion_of_the_part(search_i
             assert f"overall score for Part {overall}" in got.text, (part, value)
 
 
+def test_overall_asks_for_the_overall_scores_only(search_index):
+    """ "rated excellent overall" is about each Part's overall score, not every criterion:
+    for every rating value, with and without a Part, for every Area, and the best and worst."""
+    overall = [row for row in rating_rows(search_index) if len(row[1]) == 1]
+    names = {"a": "part a", "b": "part b", "c": "casework", "d": "public confidence"}
+    for value in RATINGS:
+        got = answer(search_index, f"which areas were rated {value} overall")
+        assert {(r.area, r.code) for r in got.rows} == {(a, c) for a, c, _, r, _ in overall if r == value}, (
+            value
+        )
+        for part, name in names.items():
+            got = answer(search_index, f"which areas were rated {value} overall for {name}")
+            expected = {(a, c) for a, c, _, r, p in overall if r == value and p == part}
+            assert {(r.area, r.code) for r in got.rows} == expected, (value, part)
+    for area in search_index.areas.areas:
+        got = answer(search_index, f"how did {area.name} do overall")
+        expected = {(a, c, r) for a, c, _, r, _ in overall if a == area.slug}
+        assert got is not None and {(r.area, r.code, r.rating) for r in got.rows} == expected, area.slug
+    rank = {value: n for n, value in enumerate(RATINGS)}  # best first
+    assert RATINGS[0] == "Excellent" and RATINGS[-1] == "Poor"
+    for word, pick in (("best", min), ("worst", max)):
+        got = answer(search_index, f"{word} area overall")
+        for code in {c for _, c, _, _, _ in overall}:
+            ranks = {a: rank[r] for a, c, _, r, _ in overall if c == code}
+            top = {a for a, n in ranks.items() if n == pick(ranks.values())}
+            assert {r.area for r in got.rows if r.code == code} == top, (word, code)
+
+
 def test_whether_an_area_got_a_rating_on_one_criterion_is_answered_from_its_cell(search_index):
     for area, code, criterion, rating, _ in rating_rows(search_index):
         if len(code) == 1:
