@@ -10,6 +10,8 @@
 - `definition_words`: words that make a question ask what its topic means ("stand for");
 - `asks_for`: phrases that ask for a structural kind of entry (scores, criteria, tables),
   and `cue_followers`, the words after which a one-word cue still asks ("scored highest");
+- `comparison_words`: words comparing two or more Areas named ("compare", "vs"): they ask
+  for their scores side by side;
 - `contractions`: what a contraction stands for ("what's" → "what is");
 - `rating_verbs`: verbs that ask for ratings where a rating value follows them as a noun
   ("got poor for leadership"), not as an adjective ("got good training");
@@ -70,6 +72,7 @@ class Language:
     universal_words: frozenset[str] = frozenset()
     rating_verbs: frozenset[str] = frozenset()
     contractions: dict[str, tuple[str, ...]] | None = None
+    comparison_words: frozenset[str] = frozenset()
 
 
 def phrase_list(value, what: str, path: Path) -> tuple[str, ...]:
@@ -179,4 +182,5 @@ def load_language(path: Path) -> Language:
         word_set(data.get("universal_words"), "universal_words", path),
         word_set(data.get("rating_verbs"), "rating_verbs", path),
         read_contractions(data.get("contractions", {}), path),
+        word_set(data.get("comparison_words"), "comparison_words", path),
     )

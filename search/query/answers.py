@@ -157,6 +157,25 @@ class Answerer:
             if own:
                 scores = "; ".join(f"{criterion_name(r.code, r.criterion)}: {r.rating}" for r in own)
                 parts.append(f"{own[0].area_name} — {scores}.")
+                # Beside others, an Area the tables rate on fewer Parts says which it lacks.
+                lacking = sorted(
+                    {self.part_of[r.entry_id] for r in rows} - {self.part_of[r.entry_id] for r in own}
+                )
+                if lacking:
+                    letters = [p.upper() for p in lacking]
+                    names = (
+                        f"Part {letters[0]}"
+                        if len(letters) == 1
+                        else f"Parts {', '.join(letters[:-1])} or {letters[-1]}"
+                    )
+                    parts.append(
+                        f"The report's scores tables give no rating for {own[0].area_name} on {names}."
+                    )
+            else:  # an Area asked about beside others that the tables do not rate on it
+                parts.append(
+                    f"The report's scores tables give no rating for {self.area_name(area)} on "
+                    f"{self.named(u) or 'these criteria'}."
+                )
         return Answer("ratings", u.question, " ".join(parts), tuple(rows), None, ids(rows))
 
     def area_rated(self, u: Understanding, rows: list[RatingRow]) -> Answer:

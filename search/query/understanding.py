@@ -182,6 +182,9 @@ class QueryReader:
         areas, places, words = self.take_names(words, switches.on("areas"), switches.on("places"))
         if frame and (areas or places) and not any(self.is_topical(w) for w in words):
             frame, words = self.give_back_kinds(frame, words)
+        # "compare Wessex and South West": the comparison asks for their scores, not a topic.
+        compared = self.comparison_words(words) if len(areas) > 1 and switches.on("kinds") else set()
+        words = [w for i, w in enumerate(words) if i not in compared]
         # Two places in one Area ("Kent and Medway") scope to it once.
         areas = list(dict.fromkeys([*areas, *(a for _, slugs in places for a in slugs)]))
         superlative, every, counted, words = (
@@ -212,7 +215,7 @@ class QueryReader:
             ending, words = self.take_ending(words, whole=bool(areas or kinds))
             frame += ending
         cued = switches.on("kinds")
-        asks_for = self.asked_for(words) | ({"rating"} if rated else set()) if cued else set()
+        asks_for = self.asked_for(words) | ({"rating"} if rated or compared else set()) if cued else set()
         parts, criteria, unscored, words = self.named_criteria(words, areas, frame)
         # "good", "fair", "poor" are ratings only where scores are asked for ("rated good").
         ratings = self.rating_values(words) if "rating" in asks_for else []
@@ -309,6 +312,26 @@ class QueryReader:
         Leeds", the issues to address are what is asked for, of the Area Leeds is in."""
         back = [w for w in frame if tuple(stems(w)) in self.lex.count_phrases]
         return [w for w in frame if w not in back], back + words
+
+    def comparison_words(self, words: list[str]) -> set[int]:
+        """Return the positions of the words comparing the Areas named ("compare", "vs",
+        "better"), but for a word the report uses with the next one ("Better Case Management")."""
+        low = [w.lower() for w in words]
+        found = set()
+        for i, word in enumerate(low):
+            if word not in self.lex.language.comparison_words:
+                continue
+            following = low[i + 1] if i + 1 < len(low) else ""
+            here, after = stems(word), stems(following)
+            if (
+                here
+                and after
+                and following not in self.lex.language.comparison_words  # "difference between"
+                and self.lex.words.pair_count(here[-1], after[0])
+            ):
+                continue
+            found.add(i)
+        return found
 
     def rating_verbs(self, words: list[str]) -> set[int]:
         """Return the positions of the verbs of receiving that ask for ratings, with the article

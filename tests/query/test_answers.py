@@ -113,6 +113,27 @@ def test_a_criterion_is_named_by_a_word_of_its_family(search_index, q, code):
     assert code in answer.text
 
 
+def test_a_comparison_of_areas_asks_for_their_scores_side_by_side(search_index):
+    """ "compare Wessex and South West" is "Wessex and South West scores", for pairs of Areas
+    however the comparison is said, with a Part or without; the report's own "Better Case
+    Management" compares nothing."""
+    areas = [a.name for a in search_index.areas.areas]
+    for first, second in zip(areas, areas[1:] + areas[:1], strict=True):
+        whole = ask(search_index, f"{first} and {second} scores").answer
+        casework = ask(search_index, f"how did {first} and {second} score on casework").answer
+        assert whole is not None and casework is not None, (first, second)
+        for q, expected in [
+            (f"compare {first} and {second}", whole),
+            (f"difference between {first} and {second}", whole),
+            (f"which is better, {first} or {second}", whole),
+            (f"{first} vs {second} casework", casework),
+            (f"compare {first} with {second} on casework", casework),
+        ]:
+            given = ask(search_index, q).answer
+            assert given is not None and (given.text, given.rows) == (expected.text, expected.rows), q
+        assert ask(search_index, f"better case management in {first} and {second}").answer is None
+
+
 def test_an_area_with_the_most_of_a_kind_is_answered_as_the_question(search_index):
     asked = 0
     for label in ("issues to address", "good practice", "strengths"):
@@ -268,3 +289,22 @@ def test_explain_says_why_an_entry_does_not_match(search_index):
     assert outside["matched"] is False and "Wessex" in outside["why"]
     none = search_index.explain(parse_request({"q": ["xylophone"]}), "para-4.10")
     assert none["matched"] is False and "none of the query's clauses" in none["why"]
+
+
+def test_an_area_rated_on_fewer_parts_than_those_beside_it_says_which_it_lacks(search_index):
+    """The tables rate some Areas on fewer Parts: beside one rated on all, the answer says so
+    for each, rather than leave a reader to take the gap for an omission."""
+    rows = table_rows(search_index)
+    parts = {area: {code[0] for a, code, _, _ in rows if a == area} for area, _, _, _ in rows}
+    full = next(a for a, p in parts.items() if p == {"A", "B", "C", "D"})
+    for area, own in parts.items():
+        if area == full:
+            continue
+        given = ask(
+            search_index, f"compare {search_index.areas.label(full)} and {search_index.areas.label(area)}"
+        ).answer
+        lacking = sorted({"A", "B", "C", "D"} - own)
+        said = f"give no rating for {search_index.areas.label(area)} on Part"
+        assert (said in given.text) == bool(lacking), area
+        for letter in lacking:
+            assert letter in given.text.split(said)[1].split(".")[0], (area, letter)
