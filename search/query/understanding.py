@@ -41,6 +41,8 @@ FAMILY_ROOT = 5
 # What may stand between "areas" and the word asking for ratings ("areas that were rated").
 RELATIVE_WORDS = frozenset({"that", "which", "who"})
 BE_WORDS = frozenset({"is", "are", "was", "were", "have", "has", "had", "been"})
+# What may stand between "areas" and a rating value they were given ("areas with poor …").
+HAVING_WORDS = frozenset({"with", "having"})
 # An article between a verb of receiving and the rating value ("got a poor rating").
 ARTICLES = frozenset({"a", "an"})
 
@@ -203,6 +205,8 @@ class QueryReader:
         # The verb may end the question's opening ("which Areas got").
         tail = frame[-1:]
         rated = self.rating_verbs(tail + words) if switches.on("kinds") else set()
+        # "areas with poor victim communication": a rating value after "areas with" is a rating.
+        valued = bool(frame) and frame[-1] in HAVING_WORDS and self.valued(words)
         words = [w for i, w in enumerate(words, start=len(tail)) if i not in rated]
         if frame:
             # Inside a question too, who reported ("did inspectors raise") and its own words
@@ -215,7 +219,9 @@ class QueryReader:
             ending, words = self.take_ending(words, whole=bool(areas or kinds))
             frame += ending
         cued = switches.on("kinds")
-        asks_for = self.asked_for(words) | ({"rating"} if rated or compared else set()) if cued else set()
+        asks_for = (
+            self.asked_for(words) | ({"rating"} if rated or compared or valued else set()) if cued else set()
+        )
         parts, criteria, unscored, words = self.named_criteria(words, areas, frame)
         # "good", "fair", "poor" are ratings only where scores are asked for ("rated good").
         ratings = self.rating_values(words) if "rating" in asks_for else []
@@ -296,7 +302,16 @@ class QueryReader:
             after = low[2:4] if low[2:3] != ["the"] else low[3:4]
             if i == 0 and low[1] == "with" and after[:1] and after[0] in superlatives:
                 return low[:2], words[2:]
+            if i == 0 and low[1] in HAVING_WORDS and self.valued(low[2:]):
+                return low[:2], words[2:]  # "areas with poor victim communication"
         return [], words
+
+    def valued(self, words: list[str]) -> bool:
+        """Tell whether words open with a rating value that is not part of a kind's name
+        ("poor victim communication", not "good practice")."""
+        if not words or words[0].lower() not in self.lex.rating_values:
+            return False
+        return tuple(stems(" ".join(words[:2]))) not in self.lex.kind_phrases | self.lex.count_phrases
 
     def only_kinds(self, words: list[str], scoped: bool) -> bool:
         """Tell whether, beside an Area, the words name only a kind of entry ("Wessex issues"):

@@ -113,6 +113,21 @@ def test_a_criterion_is_named_by_a_word_of_its_family(search_index, q, code):
     assert code in answer.text
 
 
+def test_areas_with_a_rating_value_are_the_areas_rated_it(search_index):
+    """ "areas with poor leadership" is "which areas were rated poor for leadership", for every
+    criterion and rating value; "areas with good practice" names a kind, not a rating."""
+    names = sorted({name for _, code, name, _ in table_rows(search_index) if len(code) > 1})
+    for name in names:
+        for value in ("excellent", "good", "fair", "poor"):
+            expected = ask(search_index, f"which areas were rated {value} for {name}").answer
+            given = ask(search_index, f"areas with {value} {name}").answer
+            assert given is not None and (given.text, given.rows) == (expected.text, expected.rows), (
+                name,
+                value,
+            )
+    assert ask(search_index, "areas with good practice on victims").answer is None
+
+
 def test_a_comparison_of_areas_asks_for_their_scores_side_by_side(search_index):
     """ "compare Wessex and South West" is "Wessex and South West scores", for pairs of Areas
     however the comparison is said, with a Part or without; the report's own "Better Case

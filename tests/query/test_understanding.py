@@ -7,6 +7,8 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from search.errors import CorpusError
 from search.ingest import ingest
@@ -377,3 +379,26 @@ def test_the_reading_words_are_checked_when_loaded(tmp_path, key, value):
     path.write_text(json.dumps(language), encoding="utf-8")
     with pytest.raises(CorpusError, match=key):
         load_language(path)
+
+
+# -- any arrangement of the words that shape a question reads without failing ----------------
+
+SHAPING = [
+    "which", "what", "what's", "whats", "how", "many", "did", "do", "were", "was", "is", "are", "the", "a",
+    "area", "areas", "that", "with", "having", "got", "get", "received", "given", "achieved", "rated",
+    "scored", "score", "rating", "poor", "good", "fair", "excellent", "overall", "best", "worst", "most",
+    "fewest", "every", "all", "compare", "vs", "between", "better", "and", "or", "on", "for", "in",
+    "issues", "strengths", "good practice", "part c", "casework", "leadership", "victims", "disclosure",
+    "Wessex", "South West", "London", "Leeds", "Kent", "wesex", "yorksire", "mean", "stand for", "define",
+    "IQA", "weren't", "?",
+]  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(words=st.lists(st.sampled_from(SHAPING), min_size=1, max_size=8))
+def test_any_arrangement_of_question_words_reads_and_answers_without_failing(search_index, words):
+    result = search(search_index, " ".join(words))
+    assert result.total >= len(result.hits)
+    if result.answer is not None:
+        assert result.answer.text
+        assert all(r.area and r.code and r.rating for r in result.answer.rows)
