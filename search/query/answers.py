@@ -291,6 +291,8 @@ class Answerer:
         label = PLURAL_LABELS[kind] if len(counted) != 1 else KIND_LABELS[kind].lower()
         text = f"The report lists {len(counted)} {label} for {scope} (Annex B)."
         by_area = Counter(a for e in counted for a in e.areas)
+        if len(u.areas) > 1:  # each Area's own share
+            text += " " + "; ".join(f"{self.area_name(a)}: {by_area.get(a, 0)}" for a in u.areas) + "."
         notes = self.gap_notes(kind, {a for a in by_area if not u.areas or a in u.areas})
         if not u.areas:
             notes += tuple(

@@ -141,6 +141,19 @@ def test_every_area_and_kind_is_counted_as_annex_b_lists_it(search_index):
             assert list(got.entry_ids) == expected, (area.slug, kind)
 
 
+def test_a_count_for_several_areas_gives_each_its_share(search_index):
+    areas = list(search_index.areas.areas)
+    for first, second in zip(areas, areas[1:] + areas[:1], strict=True):
+        for kind in ANNEX_B_KINDS:
+            got = answer(search_index, f"how many {PLURAL[kind]} did {first.name} and {second.name} get")
+            shares = [
+                sum(1 for e in search_index.entries if e.kind == kind and a.slug in e.areas)
+                for a in (first, second)
+            ]
+            assert got.count == sum(shares), (first.slug, second.slug, kind)
+            assert f"{first.name}: {shares[0]}; {second.name}: {shares[1]}." in got.text, (first.slug, kind)
+
+
 @pytest.mark.parametrize(
     "verb", ["did {area} get", "did {area} receive", "has {area} got", "does {area} have"]
 )
