@@ -190,7 +190,7 @@ class RatingRow:
 class Answer:
     """An answer to a question about scores or counts, with the entries it rests on."""
 
-    kind: str  # "ratings" or "count"
+    kind: str  # "ratings", "count", "ranking" or "definition"
     question: str
     text: str
     rows: tuple[RatingRow, ...] = ()
@@ -198,6 +198,8 @@ class Answer:
     entry_ids: tuple[str, ...] = ()
     search: dict[str, list[str]] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
+    # The entries a definition comes from: where the report spells the term out.
+    defining: tuple[str, ...] = ()
 
 
 SUGGESTION_KINDS = ("area", "place", "theme", "kind", "part", "acronym", "phrase")

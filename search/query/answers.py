@@ -347,7 +347,7 @@ class Answerer:
             + f" {len(entries)} {'entry uses' if len(entries) == 1 else 'entries use'} it."
         )
         return Answer("definition", u.question, text, count=len(entries), entry_ids=entries,
-                      search={"q": [found[0].acronym]})  # fmt: skip
+                      search={"q": [found[0].acronym]}, defining=tuple(dict.fromkeys(defined)))  # fmt: skip
 
     # -- helpers ---------------------------------------------------------------------
 

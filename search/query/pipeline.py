@@ -161,7 +161,10 @@ class QueryPipeline:
         return tuple(self.by_id[i] for i in answer.entry_ids)
 
     def answered(self, answer: Answer | None) -> tuple[int, ...]:
-        """Return the documents an answer from the scores rests on (none for counts)."""
+        """Return the documents an answer rests on: the scores rows of a ratings answer, the
+        entries spelling out a term a definition gives (none for counts)."""
+        if answer and answer.kind == "definition":
+            return tuple(self.by_id[i] for i in answer.defining if i in self.by_id)
         if not answer or answer.kind != "ratings":
             return ()
         return tuple(self.by_id[i] for i in answer.entry_ids)

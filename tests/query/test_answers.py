@@ -128,6 +128,20 @@ def test_areas_with_a_rating_value_are_the_areas_rated_it(search_index):
     assert ask(search_index, "areas with good practice on victims").answer is None
 
 
+def test_the_entry_a_definition_comes_from_leads_its_results(search_index):
+    """ "what is the CPS" is answered from para-1.1, where the report spells it out: that
+    entry comes first under the answer, for every acronym the report spells out somewhere."""
+    asked = 0
+    for acronym in search_index.glossary.items:
+        if not acronym.defined_in:
+            continue
+        result = ask(search_index, f"what is {acronym.acronym}")
+        assert result.answer is not None and result.answer.defining == (acronym.defined_in,), acronym.acronym
+        assert ids(result)[0] == acronym.defined_in, acronym.acronym
+        asked += 1
+    assert asked >= 10
+
+
 def test_a_comparison_of_areas_asks_for_their_scores_side_by_side(search_index):
     """ "compare Wessex and South West" is "Wessex and South West scores", for pairs of Areas
     however the comparison is said, with a Part or without; the report's own "Better Case
