@@ -402,3 +402,19 @@ def test_any_arrangement_of_question_words_reads_and_answers_without_failing(sea
     if result.answer is not None:
         assert result.answer.text
         assert all(r.area and r.code and r.rating for r in result.answer.rows)
+
+
+@pytest.mark.parametrize(
+    "q",
+    [
+        "what happens when victims are not told",
+        "what went wrong with disclosure",
+        "has anything improved on leadership",
+        "what kind of training do staff get",
+    ],
+)
+def test_the_words_that_only_shape_a_question_are_not_named_missing(search_index, q):
+    """A reader asking "what happens when …" did not search for "happens": a note that the
+    report never uses it would be true and no help."""
+    result = search(search_index, q)
+    assert result.missing_words == () and result.total > 0
