@@ -135,12 +135,12 @@ class Corrector:
         found: dict[str, str] = {}
         pairs = self.lex.words
         unused = [  # pairs of words the report never puts side by side
-            (left, right)
-            for left, right in zip(toks, toks[1:], strict=False)
+            (i, left, right)
+            for i, (left, right) in enumerate(zip(toks, toks[1:], strict=False))
             if not (left.word in done or right.word in done or pairs.pair_count(left.stem, right.stem))
         ]
         tried: set[tuple[str, str]] = set()
-        for left, right in unused:
+        for i, left, right in unused:
             if (left.word, right.word) in tried or len(tried) >= MAX_SPELLED:
                 continue
             tried.add((left.word, right.word))
@@ -152,9 +152,20 @@ class Corrector:
                     or keep.stem not in self.lex.indexed_stems
                 ):
                     continue
+                # The word on the changed word's other side, if the report uses it.
+                at = i - 1 if position == 0 else i + 2
+                other = toks[at] if 0 <= at < len(toks) and toks[at].stem in self.lex.indexed_stems else None
                 for candidate in self.lex.speller.neighbours(changed.word):
                     pair = (stem(candidate), keep.stem) if position == 0 else (keep.stem, stem(candidate))
                     count = pairs.pair_count(*pair)
+                    # A slip is put right only where the correction reads as the report on both
+                    # sides: "witness cure units", not "cases falling apart" ("failing apart").
+                    if other is not None:
+                        beside = (
+                            (other.stem, stem(candidate)) if position == 0 else (stem(candidate), other.stem)
+                        )
+                        if not pairs.pair_count(*beside):
+                            continue
                     if count >= MIN_PAIR and (best is None or count > best[0]):
                         best = (count, changed.word, candidate)
             if best:

@@ -131,7 +131,17 @@ def test_an_everyday_word_that_names_a_town_is_a_place_only_with_its_capital(sea
 # -- real words are never rewritten; typos and slips in context are, and say so -------------------
 
 
-@pytest.mark.parametrize("q", ["jury trials", "prison", "wessex finances", "leeds"])
+@pytest.mark.parametrize(
+    "q",
+    [
+        "jury trials",
+        "prison",
+        "wessex finances",
+        "leeds",
+        "court cases falling apart",
+        "cases falling through",
+    ],
+)
 def test_a_real_word_the_report_never_uses_is_not_rewritten(search_index, q):
     assert search(search_index, q).corrected_query is None
 
