@@ -198,6 +198,13 @@ def ablate(index: SearchIndex, sets: list[JudgmentSet], parts: list[str], base: 
                     for kind in sorted({r.kind for r in full})
                 },
             }
+        row["sets"] = {
+            name: round(
+                mean([r.ours["ndcg"] - without[(r.set, r.qid)].ours["ndcg"] for r in base if r.set == name]),
+                4,
+            )
+            for name in dict.fromkeys(r.set for r in base)
+        }
         table.append(row)
     return table
 
@@ -225,14 +232,18 @@ def print_summary(summary: dict) -> None:
 
 
 def print_ablation(table: list[dict]) -> None:
-    """Print each part's effect on tuning and held-out nDCG@10 (positive: the part helps)."""
-    print(f"\n{'part switched off':<20} {'tuning Δ':>9} {'p':>7} {'held-out Δ':>11} {'p':>7}")
+    """Print each part's effect on tuning and held-out nDCG@10 (positive: the part helps), and
+    on each held-out set."""
+    held = [name for name in (table[0].get("sets", {}) if table else {}) if not name.startswith("tuning")]
+    heads = "".join(f" {name.removeprefix('heldout-'):>7}" for name in held)
+    print(f"\n{'part switched off':<20} {'tuning Δ':>9} {'p':>7} {'held-out Δ':>11} {'p':>7}{heads}")
     for row in table:
         cells = []
         for role in ROLES:
             r = row.get(role)
             cells.append(f"{r['delta']:+9.4f} {r['p']:7.4f}" if r else f"{'—':>9} {'':>7}")
-        print(f"{row['part']:<20} {cells[0]} {cells[1].rjust(19)}")
+        per_set = "".join(f" {row['sets'][name]:+7.3f}" for name in held)
+        print(f"{row['part']:<20} {cells[0]} {cells[1].rjust(19)}{per_set}")
 
 
 def pin(summary: dict, path: Path) -> None:

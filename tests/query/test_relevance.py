@@ -65,3 +65,20 @@ def test_no_query_returns_nothing_where_the_report_has_an_answer(search_index, s
         if search_index.search(parse_request({"q": [t.query]}), snippets=False, facets=False).total == 0
     ]
     assert empty == []
+
+
+def test_a_part_switched_off_is_measured_on_every_set_and_role(search_index, sets, rows, capsys):
+    from search.bench.relevance import ablate, print_ablation
+
+    table = ablate(search_index, sets, ["proximity"], rows)
+    row = table[0]
+    sizes = {s.name: len(s.topics) for s in sets}
+    for role in ("tuning", "held-out"):
+        names = [s.name for s in sets if s.role == role]
+        pooled = sum(row["sets"][n] * sizes[n] for n in names) / sum(sizes[n] for n in names)
+        assert row[role]["delta"] == pytest.approx(pooled, abs=1e-3), role
+    print_ablation(table)
+    printed = capsys.readouterr().out
+    assert "proximity" in printed and all(
+        n.removeprefix("heldout-") in printed for n in row["sets"] if "heldout" in n
+    )
