@@ -126,6 +126,9 @@ def test_areas_with_a_rating_value_are_the_areas_rated_it(search_index):
                 value,
             )
     assert ask(search_index, "areas with good practice on victims").answer is None
+    # Only an opening naming Areas makes the value a rating: these ask about problems.
+    assert ask(search_index, "what were the issues with poor communication").answer is None
+    assert ask(search_index, "what are the problems with poor file quality").answer is None
 
 
 def test_the_entry_a_definition_comes_from_leads_its_results(search_index):
