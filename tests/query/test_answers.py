@@ -145,6 +145,17 @@ def test_the_entry_a_definition_comes_from_leads_its_results(search_index):
     assert asked >= 10
 
 
+@pytest.mark.parametrize("cue", ["ratings", "rating", "scores", "grades"])
+def test_an_area_with_only_a_word_asking_for_ratings_lists_its_rows_first(search_index, cue):
+    """ "North West ratings": the rows the answer gives lead the Area's entries; the word is not
+    searched for as such (no North West entry says "ratings"), and nothing relaxes."""
+    for area in search_index.areas.areas:
+        result = ask(search_index, f"{area.name} {cue}")
+        rows = list(dict.fromkeys(r.entry_id for r in result.answer.rows))
+        assert rows and set(ids(result)[: len(rows)]) == set(rows), (area.slug, cue)
+        assert result.relaxed is None, (area.slug, cue)
+
+
 def test_a_comparison_of_areas_asks_for_their_scores_side_by_side(search_index):
     """ "compare Wessex and South West" is "Wessex and South West scores", for pairs of Areas
     however the comparison is said, with a Part or without; the report's own "Better Case
