@@ -289,8 +289,10 @@ class QueryReader:
         for i in (0, 1, 2):
             if i + 1 >= len(low) or low[i] not in AREA_WORDS:
                 continue
-            # "worst area", "worst rated area", "best performing areas"
-            between = [tuple(stems(w)) in self.rating_cues or w == "performing" for w in low[1:i]]
+            # "worst area", "worst rated area", "best performing areas", "top 3 areas"
+            between = [
+                tuple(stems(w)) in self.rating_cues or w == "performing" or w.isdigit() for w in low[1:i]
+            ]
             if i > 0 and low[0] in superlatives and all(between):
                 return [low[i]], words[:i] + words[i + 1 :]
             if i == 0:
@@ -516,7 +518,7 @@ class QueryReader:
         topical = {s for s in seq if s not in self.untopical and not self.lex.words.is_generic(s)}
         unscored: list[str] = []
         # "rated poor overall for casework": the overall score of what the other words name.
-        named_by = topical - self.overall_word
+        named_by = {s for s in topical - self.overall_word if not s.isdigit()}  # "top 3", "in 2019"
         if named_by and (areas or frame) and not criteria and not parts:
             criteria = [code for code, name in self.lex.criteria.items() if names_all(name, named_by)]
             parts = [part for part, name in self.lex.part_names.items() if names_all(name, named_by)]

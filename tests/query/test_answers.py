@@ -52,6 +52,8 @@ def test_a_question_about_areas_without_its_opening_is_answered_as_with_it(searc
             (f"area scored good on {name}", f"which areas scored good on {name}"),
             (f"worst rated area for {name}", f"which area was rated lowest for {name}"),
             (f"best performing areas on {name}", f"which area was rated highest for {name}"),
+            (f"top 3 areas for {name}", f"which area was rated highest for {name}"),
+            (f"bottom 5 areas on {name}", f"which area was rated lowest for {name}"),
             (f"were any areas rated excellent for {name}", f"which areas were rated excellent for {name}"),
             (f"how many areas were rated fair for {name}", f"which areas were rated fair for {name}"),
             (f"was any area rated poor on {name}", f"which areas were rated poor on {name}"),
