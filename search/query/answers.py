@@ -18,6 +18,7 @@ cannot answer, there is no answer.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable
 
@@ -34,6 +35,14 @@ PLURAL_LABELS = {
 }
 # Best first: "highest" is the first of these an Area got.
 RANK = {rating: n for n, rating in enumerate(RATINGS)}
+
+
+LEADING = re.compile(r"^(?:(?:about|on|for|in|with|regarding|concerning|around|of|over)\s+)+", re.IGNORECASE)
+
+
+def topic_of(words: tuple[str, ...]) -> str:
+    """Return a question's topic words as a phrase to quote, without the preposition before them."""
+    return LEADING.sub("", " ".join(words)) or " ".join(words)
 
 
 class Answerer:
@@ -97,7 +106,7 @@ class Answerer:
         if u.unscored and not (u.criteria or u.parts):
             # "rated poor for disclosure": the tables cannot answer, and every Poor rating would
             # read as an answer about disclosure.
-            topic = " ".join(u.unscored)
+            topic = topic_of(u.unscored)
             return Answer(
                 "ratings",
                 u.question,
@@ -214,16 +223,38 @@ class Answerer:
 
     def superlative(self, u: Understanding) -> Answer | None:
         """Answer "which Area had the most issues to address?" or "rated highest for leadership"."""
+        if len(u.kinds) == 1 and u.unscored and not u.parts:
+            # "which area had the most issues about disclosure": Annex B does not say which rows
+            # are about it, and a count of every row would read as the answer.
+            label = PLURAL_LABELS[u.kinds[0]]
+            return Answer(
+                "ranking",
+                u.question,
+                f"Annex B does not say which {label} are about “{topic_of(u.unscored)}”, so it cannot "
+                f"say which Area had the {'most' if u.superlative == 'max' else 'fewest'}. The results "
+                "below are the report's entries on it.",
+            )
         if len(u.kinds) == 1:
             return self.most_entries(u)
         if u.criteria or u.parts or u.overall:
             return self.best_rated(u)
+        if u.unscored:
+            # "which area has the best disclosure": the tables rate no criterion of that name.
+            topic = topic_of(u.unscored)
+            way = "highest" if u.superlative == "max" else "lowest"
+            return Answer(
+                "ratings",
+                u.question,
+                f"No criterion of the scores tables is named for “{topic}”: they cannot say which "
+                f"Area was rated {way} for it. The results below are the report's entries on it.",
+            )
         return None
 
     def most_entries(self, u: Understanding) -> Answer:
         """Name the Areas with the most (or fewest) Annex B rows of a kind, ties included."""
         kind = u.kinds[0]
-        counted = [e for e in self.entries if e.kind == kind and (not u.parts or e.part in u.parts)]
+        in_parts, by_part = self.counted_parts(u)
+        counted = [e for e in self.entries if e.kind == kind and (not in_parts or e.part in in_parts)]
         per_area = Counter({a.slug: 0 for a in self.areas.areas})
         per_area.update(a for e in counted for a in e.areas if a in per_area)
         best = (max if u.superlative == "max" else min)(per_area.values())
@@ -233,15 +264,17 @@ class Answerer:
         names = join(self.area_name(a) for a in winners)
         most = "most" if u.superlative == "max" else "fewest"
         each = " each" if len(winners) > 1 else ""
-        scope = f" in Part {' or '.join(PART_LABELS[p] for p in u.parts)}" if u.parts else ""
+        scope = f" in Part {' or '.join(PART_LABELS[p] for p in in_parts)}" if in_parts else ""
         text = f"{names} had the {most} {PLURAL_LABELS[kind]}{scope}: {amount}{each} (Annex B)."
         ranked = sorted(per_area.items(), key=lambda an: (-an[1] if u.superlative == "max" else an[1], an[0]))
         nxt = next(((a, n) for a, n in ranked if n != best), None)
         if nxt:
             text += f" Next: {self.area_name(nxt[0])}, {nxt[1]}."
+        if by_part:
+            text += " " + by_part
         notes = self.gap_notes(kind, set(winners))
         entries = [e.id for e in counted if set(e.areas) & set(winners)]
-        search = {"kind": [kind], "area": winners, "part": list(u.parts)}
+        search = {"kind": [kind], "area": winners, "part": list(in_parts)}
         return Answer(
             "ranking", u.question, text, count=best, entry_ids=tuple(entries),
             search={k: v for k, v in search.items() if v}, notes=notes,
@@ -278,19 +311,22 @@ class Answerer:
     def count(self, u: Understanding) -> Answer:
         """Answer "how many issues to address does North East have?"."""
         kind = u.kinds[0]
+        in_parts, by_part = self.counted_parts(u)
         counted = [
             e
             for e in self.entries
             if e.kind == kind
             and (not u.areas or set(u.areas) & set(e.areas))
-            and (not u.parts or e.part in u.parts)
+            and (not in_parts or e.part in in_parts)
         ]
         where = " and ".join(self.area_name(a) for a in u.areas) or "all Areas"
-        parts = " or ".join(PART_LABELS[p] for p in u.parts)
+        parts = " or ".join(PART_LABELS[p] for p in in_parts)
         scope = f"{where}, Part {parts}" if parts else where
         label = PLURAL_LABELS[kind] if len(counted) != 1 else KIND_LABELS[kind].lower()
         text = f"The report lists {len(counted)} {label} for {scope} (Annex B)."
         by_area = Counter(a for e in counted for a in e.areas)
+        if by_part:
+            text += " " + by_part
         if len(u.areas) > 1:  # each Area's own share
             text += " " + "; ".join(f"{self.area_name(a)}: {by_area.get(a, 0)}" for a in u.areas) + "."
         notes = self.gap_notes(kind, {a for a in by_area if not u.areas or a in u.areas})
@@ -299,9 +335,9 @@ class Answerer:
                 f"The report itself states {f['stated']} for Part {f['part'].upper()} ({f['cited_by']}); "
                 f"{f['stated'] - f['found']} of its rows are missing from Annex B."
                 for f in self.stated
-                if f.get("entry_kind") == kind and f.get("part") in u.parts and f["stated"] > f["found"]
+                if f.get("entry_kind") == kind and f.get("part") in in_parts and f["stated"] > f["found"]
             )
-        search = {"kind": [kind], "area": list(u.areas), "part": list(u.parts)}
+        search = {"kind": [kind], "area": list(u.areas), "part": list(in_parts)}
         return Answer(
             "count",
             u.question,
@@ -350,6 +386,19 @@ class Answerer:
                       search={"q": [found[0].acronym]}, defining=tuple(dict.fromkeys(defined)))  # fmt: skip
 
     # -- helpers ---------------------------------------------------------------------
+
+    @staticmethod
+    def counted_parts(u: Understanding) -> tuple[tuple[str, ...], str]:
+        """Return the Parts a count of Annex B rows covers, and what to say when they stand for
+        the criteria named: Annex B sorts its rows by Part, not by criterion."""
+        if u.parts or not u.criteria:
+            return tuple(u.parts), ""
+        parts = tuple(dict.fromkeys(c[0].lower() for c in u.criteria))
+        named = " and ".join(u.criteria)
+        return (
+            parts,
+            f"Annex B sorts its rows by Part, not by criterion: these are all of {'Part' if len(parts) == 1 else 'Parts'} {' and '.join(p.upper() for p in parts)}, not only {named}.",
+        )
 
     def gap_notes(self, kind: str, areas: set[str]) -> tuple[str, ...]:
         """Say which Areas' rows of a kind are missing from the report's numbering."""

@@ -653,7 +653,13 @@ def question_kind(
     if opening == "how many" and u.kinds and all(set(stems(w)) <= named for w in u.topic):
         return "count"
     if u.superlative and (
-        u.kinds or u.criteria or u.parts or u.ratings or u.overall or "rating" in u.asks_for
+        u.kinds
+        or u.criteria
+        or u.parts
+        or u.ratings
+        or u.overall
+        or "rating" in u.asks_for
+        or (u.unscored and bool(set(u.frame) & AREA_WORDS))  # "which area has the best disclosure"
     ):
         return "superlative"
     if set(u.frame) & definition_words or (

@@ -141,6 +141,32 @@ def test_every_area_and_kind_is_counted_as_annex_b_lists_it(search_index):
             assert list(got.entry_ids) == expected, (area.slug, kind)
 
 
+def test_a_count_on_a_criterion_counts_its_part_and_says_so(search_index):
+    """Annex B sorts its rows by Part: "how many issues on leadership" counts Part A's and
+    says that is what it counted, for every criterion and kind; never every row."""
+    for code, criterion in criteria(search_index):
+        part = code[0].lower()
+        for kind in ANNEX_B_KINDS:
+            got = answer(search_index, f"how many {PLURAL[kind]} on {criterion}")
+            expected = [e.id for e in search_index.entries if e.kind == kind and e.part == part]
+            assert got.kind == "count" and list(got.entry_ids) == expected, (code, kind)
+            assert f"these are all of Part {part.upper()}, not only {code}" in got.text, (code, kind)
+            most = answer(search_index, f"which area had the most {PLURAL[kind]} on {criterion}")
+            assert f"Part {part.upper()}" in most.text and f"not only {code}" in most.text, (code, kind)
+
+
+@pytest.mark.parametrize("topic", ["disclosure", "hate crime", "victim letters"])
+def test_the_most_of_a_kind_on_a_topic_annex_b_does_not_sort_by_is_not_counted(search_index, topic):
+    for kind in ANNEX_B_KINDS:
+        got = answer(search_index, f"which area had the most {PLURAL[kind]} about {topic}")
+        assert got is not None and got.count is None and not got.entry_ids, (kind, topic)
+        assert f"are about “{topic}”" in got.text, (kind, topic)
+    for q in (f"which area has the best {topic}", f"worst area for {topic}"):
+        got = answer(search_index, q)
+        assert got is not None and not got.rows and f"named for “{topic}”" in got.text, q
+    assert answer(search_index, "what was the biggest problem") is None
+
+
 def test_a_count_for_several_areas_gives_each_its_share(search_index):
     areas = list(search_index.areas.areas)
     for first, second in zip(areas, areas[1:] + areas[:1], strict=True):
