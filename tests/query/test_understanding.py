@@ -411,6 +411,7 @@ def test_any_arrangement_of_question_words_reads_and_answers_without_failing(sea
         "what went wrong with disclosure",
         "has anything improved on leadership",
         "what kind of training do staff get",
+        "was disclosure a problem everywhere",
     ],
 )
 def test_the_words_that_only_shape_a_question_are_not_named_missing(search_index, q):
