@@ -106,13 +106,7 @@ class Answerer:
         if u.unscored and not (u.criteria or u.parts):
             # "rated poor for disclosure": the tables cannot answer, and every Poor rating would
             # read as an answer about disclosure.
-            topic = topic_of(u.unscored)
-            return Answer(
-                "ratings",
-                u.question,
-                f"No criterion of the scores tables is named for “{topic}”: they cannot say which "
-                f"Areas were rated {values} for it. The results below are the report's entries on it.",
-            )
+            return self.unscored(u, f"Areas were rated {values}")
         if u.every and u.parts and not u.criteria:
             return self.rated_on_every_criterion(u)
         rows = [r for r in self.ratings(u) if r.rating in u.ratings]
@@ -156,8 +150,7 @@ class Answerer:
         rows = self.ratings(u, u.areas)
         if not rows:
             names = ", ".join(self.area_name(a) for a in u.areas)
-            text = f"The report's scores tables give no rating for {names} on {self.named(u) or 'these criteria'}."
-            return Answer("ratings", u.question, text)
+            return Answer("ratings", u.question, no_rating(names, self.named(u)))
         if u.ratings:
             return self.area_rated(u, rows)
         parts = []
@@ -171,20 +164,9 @@ class Answerer:
                     {self.part_of[r.entry_id] for r in rows} - {self.part_of[r.entry_id] for r in own}
                 )
                 if lacking:
-                    letters = [p.upper() for p in lacking]
-                    names = (
-                        f"Part {letters[0]}"
-                        if len(letters) == 1
-                        else f"Parts {', '.join(letters[:-1])} or {letters[-1]}"
-                    )
-                    parts.append(
-                        f"The report's scores tables give no rating for {own[0].area_name} on {names}."
-                    )
+                    parts.append(no_rating(own[0].area_name, parts_named(lacking, "or")))
             else:  # an Area asked about beside others that the tables do not rate on it
-                parts.append(
-                    f"The report's scores tables give no rating for {self.area_name(area)} on "
-                    f"{self.named(u) or 'these criteria'}."
-                )
+                parts.append(no_rating(self.area_name(area), self.named(u)))
         return Answer("ratings", u.question, " ".join(parts), tuple(rows), None, ids(rows))
 
     def area_rated(self, u: Understanding, rows: list[RatingRow]) -> Answer:
@@ -197,9 +179,7 @@ class Answerer:
             own = [r for r in rows if r.area == area]
             name = self.area_name(area)
             if not own:
-                parts.append(
-                    f"The report's scores tables give no rating for {name} on {named or 'these criteria'}."
-                )
+                parts.append(no_rating(name, named))
                 continue
             rated = [r for r in own if r.rating in u.ratings]
             if len(own) == 1:
@@ -240,14 +220,7 @@ class Answerer:
             return self.best_rated(u)
         if u.unscored:
             # "which area has the best disclosure": the tables rate no criterion of that name.
-            topic = topic_of(u.unscored)
-            way = "highest" if u.superlative == "max" else "lowest"
-            return Answer(
-                "ratings",
-                u.question,
-                f"No criterion of the scores tables is named for “{topic}”: they cannot say which "
-                f"Area was rated {way} for it. The results below are the report's entries on it.",
-            )
+            return self.unscored(u, f"Area was rated {'highest' if u.superlative == 'max' else 'lowest'}")
         return None
 
     def most_entries(self, u: Understanding) -> Answer:
@@ -394,10 +367,20 @@ class Answerer:
         if u.parts or not u.criteria:
             return tuple(u.parts), ""
         parts = tuple(dict.fromkeys(c[0].lower() for c in u.criteria))
-        named = " and ".join(u.criteria)
-        return (
-            parts,
-            f"Annex B sorts its rows by Part, not by criterion: these are all of {'Part' if len(parts) == 1 else 'Parts'} {' and '.join(p.upper() for p in parts)}, not only {named}.",
+        return parts, (
+            "Annex B sorts its rows by Part, not by criterion: these are all of "
+            f"{parts_named(parts, 'and')}, not only {' and '.join(u.criteria)}."
+        )
+
+    @staticmethod
+    def unscored(u: Understanding, asked: str) -> Answer:
+        """Say that no criterion of the tables is named for a question's topic, so they cannot
+        say which Areas (or Area) were rated as asked: no rows, as any would read as the answer."""
+        return Answer(
+            "ratings",
+            u.question,
+            f"No criterion of the scores tables is named for “{topic_of(u.unscored)}”: they cannot "
+            f"say which {asked} for it. The results below are the report's entries on it.",
         )
 
     def gap_notes(self, kind: str, areas: set[str]) -> tuple[str, ...]:
@@ -434,10 +417,21 @@ def grouped(rows: list[RatingRow]) -> dict[tuple[str, str], list[RatingRow]]:
     return groups
 
 
-def join(names) -> str:
-    """Join names as a sentence does: "A", "A and B", "A, B and C"."""
+def join(names, last: str = "and") -> str:
+    """Join names as a sentence does: "A", "A and B", "A, B and C" (or "A, B or C")."""
     names = list(names)
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + f" {last} " + names[-1]
+
+
+def parts_named(parts, last: str) -> str:
+    """Name Parts by their letters: "Part A", "Parts A and B", "Parts A, B or D"."""
+    letters = [p.upper() for p in parts]
+    return f"{'Part' if len(letters) == 1 else 'Parts'} {join(letters, last)}"
+
+
+def no_rating(name: str, what: str) -> str:
+    """Say that the scores tables give an Area no rating on what was asked."""
+    return f"The report's scores tables give no rating for {name} on {what or 'these criteria'}."
 
 
 def ids(rows: list[RatingRow]) -> tuple[str, ...]:

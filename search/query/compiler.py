@@ -117,7 +117,7 @@ class QueryCompiler:
         if switches.on(self.theme.name) and gathered.clauses:
             gathered.add(self.theme.expand(q))
         clauses = distinct(gathered.clauses)
-        if understanding.areas and not required and all(c.only_scores for c in clauses) and clauses:
+        if clauses and understanding.areas and not required and all(c.only_scores for c in clauses):
             # Only words asking for a kind beside an Area ("North West ratings"): every entry
             # about it, those words scoring, not a search for the word "ratings".
             clauses.append(Clause("every entry about what the query names", Every()))

@@ -206,7 +206,7 @@ class QueryReader:
         tail = frame[-1:]
         rated = self.rating_verbs(tail + words) if switches.on("kinds") else set()
         # "areas with poor victim communication": a rating value after "areas with" is a rating.
-        valued = frame[:1] in (["area"], ["areas"]) and frame[-1] in HAVING_WORDS and self.valued(words)
+        valued = bool(frame) and frame[0] in AREA_WORDS and frame[-1] in HAVING_WORDS and self.valued(words)
         words = [w for i, w in enumerate(words, start=len(tail)) if i not in rated]
         if frame:
             # Inside a question too, who reported ("did inspectors raise") and its own words
