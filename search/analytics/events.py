@@ -79,7 +79,7 @@ def search_event(
         sort=request.sort,
         total=result.total,
         corrected_query=result.corrected_query,
-        suggested_query=None,  # the correction offered without being applied, once results carry one
+        suggested_query=result.suggested_query,
         answered=result.answer is not None,
         took_ms=result.took_ms,
         source=source,

@@ -24,6 +24,7 @@ SEQUENCE = [
     (0, ClickEvent(T + 3, "DISCLOSURE", "para-4.10", 3)),
     (1, ClickEvent(T + 4, "victim letters", "issue-wessex-2", 1)),
     (0, S(10, "comunity engagment", 5, corrected_query="community engagement")),
+    (1, S(12, "victim latter", 6, suggested_query="victim letter")),
     (1, S(20, "xyzzy", 0)),
     (0, S(25, "xyzzy", 0)),
     (1, S(30, "how many issues does Wessex have", 7, answered=True)),
@@ -44,13 +45,13 @@ SEQUENCE = [
 ]
 
 EXPECTED = {
-    "searches": 13,
-    "distinct_queries": 11,
+    "searches": 14,
+    "distinct_queries": 12,
     "browses": 1,
-    "searches_with_results": 10,
+    "searches_with_results": 11,
     "zero_result_searches": 3,
     "clicks": 3,
-    "click_through_rate": 0.3,
+    "click_through_rate": 0.273,
     "mean_clicked_rank": 2.0,
     "answers_shown": 1,
     "refined": 1,
@@ -65,6 +66,7 @@ EXPECTED = {
         {"query": "ring me on [phone]", "count": 1},
         {"query": "staff training", "count": 1},
         {"query": "training", "count": 1},
+        {"query": "victim latter", "count": 1},
         {"query": "victim letters", "count": 1},
     ],
     "zero_result_queries": [{"query": "xyzzy", "count": 2}, {"query": "ring me on [phone]", "count": 1}],
@@ -75,9 +77,11 @@ EXPECTED = {
         {"query": "rape", "count": 1},
         {"query": "staff training", "count": 1},
         {"query": "training", "count": 1},
+        {"query": "victim latter", "count": 1},
     ],
     "corrections": [
-        {"query": "comunity engagment", "correction": "community engagement", "how": "applied", "count": 1}
+        {"query": "comunity engagment", "correction": "community engagement", "how": "applied", "count": 1},
+        {"query": "victim latter", "correction": "victim letter", "how": "offered", "count": 1},
     ],
     "refined_queries": [{"query": "rape", "refined_to": "rasso cases", "count": 1}],
     "answered_queries": [{"query": "how many issues does wessex have", "count": 1}],

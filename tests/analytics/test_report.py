@@ -20,7 +20,7 @@ def test_two_processes_write_two_files_and_the_report_merges_them(recorded):
     files = process_files(recorded)
     assert len(files) == 2
     counts = [sqlite3.connect(f).execute("SELECT count(*) FROM searches").fetchone()[0] for f in files]
-    assert sorted(counts) == [6, 10]
+    assert sorted(counts) == [7, 10]
     report = build_report(recorded, None, T + 1000)
     assert report["files"] == {"read": 2, "skipped": []}
     assert report["period"] == {"since_days": None, "first_day": "2024-03-05", "last_day": "2024-03-05"}
@@ -51,7 +51,7 @@ def test_the_same_figures_as_csv_and_tables(recorded):
     out = io.StringIO()
     write_csv(report, out)
     rows = list(csv.DictReader(io.StringIO(out.getvalue())))
-    assert {"section": "summary", "query": "searches", "detail": "", "count": "13"} in rows
+    assert {"section": "summary", "query": "searches", "detail": "", "count": "14"} in rows
     assert {"section": "corrections", "query": "comunity engagment",
             "detail": "applied: community engagement", "count": "1"} in rows  # fmt: skip
     assert sum(r["section"] == "top_queries" for r in rows) == len(EXPECTED["top_queries"])

@@ -58,6 +58,18 @@ def test_a_page_search_is_recorded_with_its_filters_paging_and_outcome(recording
     assert row["took_ms"] > 0 and row["previous_query"] is None
 
 
+def test_a_correction_offered_rather_than_applied_is_recorded_as_offered(recording):
+    client, stored, _ = recording
+    body = client.get("/api/search?q=victim+latter").get_json()
+    assert body["suggested_query"] and body["corrected_query"] is None
+    client.get("/?q=victim+latter")
+    rows = stored("searches")
+    assert [(r["source"], r["suggested_query"], r["corrected_query"]) for r in rows] == [
+        ("api", body["suggested_query"], None),
+        ("page", body["suggested_query"], None),
+    ]
+
+
 def test_an_api_search_and_its_answer_are_recorded(recording):
     client, stored, _ = recording
     body = client.get("/api/search?q=how+many+strengths+does+Wessex+have").get_json()
