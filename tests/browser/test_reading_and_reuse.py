@@ -17,11 +17,14 @@ pytestmark = pytest.mark.browser
 WIDTHS = (320, 390, 768, 1280, 1920)
 # One of every kind of page, the widest of each.
 PAGE_KINDS = (
+    "/",
     "/?q=case&area=london-north&theme=case-progression",
     "/?q=which+areas+were+rated+poor+for+communication+with+victims",
     "/?q=xylophone",
     "/entries/para-1.20",
     "/entries/rating-c-wessex",
+    "/entries/table-2",
+    "/entries/finding-code-compliance-3",
     "/areas",
     "/areas/yorkshire-and-humberside",
     "/compare",
@@ -81,6 +84,38 @@ def test_on_a_phone_row_labels_stay_narrow_and_in_view(browser, live_server):
     )
     assert visible >= 4
     context.close()
+
+
+WIDE_TABLES = (
+    "/areas",
+    "/ratings",
+    "/compare?area=yorkshire-and-humberside&area=thames-and-chiltern&area=east-of-england&area=wessex",
+    "/themes",
+    "/api",
+    "/entries/table-2",
+)
+
+
+@pytest.mark.parametrize("url", WIDE_TABLES)
+def test_on_a_phone_every_wide_table_keeps_its_row_labels_in_view(browser, live_server, url):
+    context = browser.new_context(base_url=live_server.url, **PHONE)
+    page = context.new_page()
+    page.goto(url)
+    frames = page.locator(".table-scroll:has(tbody th[scope=row])")
+    wide = 0
+    for n in range(frames.count()):
+        frame = frames.nth(n)
+        scroll, client = frame.evaluate("f => [f.scrollWidth, f.clientWidth]")
+        if scroll <= client:
+            continue
+        wide += 1
+        label = frame.locator("tbody th[scope=row]").first
+        label.scroll_into_view_if_needed()
+        assert label.bounding_box()["width"] <= 130, url
+        frame.evaluate("f => f.scrollLeft = f.scrollWidth")
+        assert abs(label.bounding_box()["x"] - frame.bounding_box()["x"]) < 2, url  # pinned
+    context.close()
+    assert wide, f"{url}: no table wider than a phone, so nothing was checked"
 
 
 # -- filters -----------------------------------------------------------------------------
