@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from flask import Blueprint, jsonify, redirect, url_for
+from flask import Blueprint, Response, jsonify, redirect, url_for
 
 from search.api import bodies
 from search.api.params import CompareParams, RatingsParams, SearchParams, SuggestParams, read
@@ -141,6 +141,13 @@ def search_csv():
     return response
 
 
+def json_file(body: dict, name: str) -> Response:
+    """Return a JSON body as a file the browser saves under `name` rather than shows."""
+    response = jsonify(body)
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
 def download_body(params: Params) -> dict:
     _, result = export(params)
     return download_to_json(result, entry_base_url())
@@ -159,9 +166,7 @@ def download_body(params: Params) -> dict:
 def search_json():
     """Return the entries a search matches (all pages, up to 10,000) as a JSON file."""
     req = search_request(args())
-    response = jsonify(download_body(args()))
-    response.headers["Content-Disposition"] = f'attachment; filename="{search_file_name(req, "json")}"'
-    return response
+    return json_file(download_body(args()), search_file_name(req, "json"))
 
 
 def entry_body(_params: Params, id: str) -> dict:
@@ -226,6 +231,22 @@ def area(slug: str):
     return jsonify(area_body(args(), slug))
 
 
+@bp.get("/areas/<slug>.json")
+@describe(
+    "/api/areas/{slug}.json",
+    "What /api/areas/{slug} gives, as a JSON file to download (aap-area-<slug>.json)",
+    body=bodies.AreaProfile,
+    path_params={"slug": "Area slug, e.g. london-north"},
+    errors={"404": "no such Area"},
+    example="/api/areas/wessex.json",
+    answer=area_body,
+)
+def area_json(slug: str):
+    """Return one Area, as /api/areas/<slug> does, as a file to download."""
+    area, _ = area_data(slug)
+    return json_file(area_body(args(), slug), file_name("area", area.slug, extension="json"))
+
+
 def compare_body(params: Params) -> dict:
     index = get_index()
     comparison = comparison_data(compared_areas(params))
@@ -245,6 +266,22 @@ def compare_body(params: Params) -> dict:
 def compare():
     """Return two to four Areas side by side: ratings (differences marked) and Annex B rows by theme."""
     return jsonify(compare_body(args()))
+
+
+@bp.get("/compare.json")
+@describe(
+    "/api/compare.json",
+    "What /api/compare gives, as a JSON file to download (aap-compare-<areas>.json)",
+    body=bodies.Comparison,
+    params=CompareParams,
+    errors={"400": "fewer than two or more than four Areas, or an unknown one"},
+    example="/api/compare.json?area=wessex&area=london-north",
+    answer=compare_body,
+)
+def compare_json():
+    """Return two to four Areas side by side, as /api/compare does, as a file to download."""
+    slugs = compared_areas(args())
+    return json_file(compare_body(args()), file_name("compare", *slugs, extension="json"))
 
 
 def ratings_body(params: Params) -> dict:
@@ -278,6 +315,21 @@ def ratings_body(params: Params) -> dict:
 def ratings():
     """Return the ratings a request's filters keep, one per Area and criterion."""
     return jsonify(ratings_body(args()))
+
+
+@bp.get("/ratings.json")
+@describe(
+    "/api/ratings.json",
+    "What /api/ratings gives, as a JSON file to download (aap-ratings-<filters>.json)",
+    body=bodies.RatingList,
+    params=RatingsParams,
+    example="/api/ratings.json?criterion=C1&rating=Poor",
+    answer=ratings_body,
+)
+def ratings_json():
+    """Return the ratings a request's filters keep, as /api/ratings does, as a file to download."""
+    chosen, _ = ratings_data(args())
+    return json_file(ratings_body(args()), file_name("ratings", *chosen.chosen_words(), extension="json"))
 
 
 def themes_body(_params: Params) -> dict:

@@ -9,6 +9,7 @@ validation and the bodies come from one source and /api shows real data.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -98,8 +99,9 @@ def shorten(value: Any) -> Any:
 def example_body(operation: Operation) -> Any:
     """Answer an operation's example request on the served index."""
     parts = urlsplit(operation.example)
-    template, actual = operation.path.split("/"), parts.path.split("/")
-    values = {t[1:-1]: a for t, a in zip(template, actual, strict=False) if t.startswith("{")}
+    # "/api/areas/{slug}.json" → a pattern naming each path parameter, whatever stands around it.
+    pattern = re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>[^/]+?)", re.escape(operation.path))
+    values = re.fullmatch(pattern, parts.path).groupdict()
     return shorten(operation.answer(parse_qs(parts.query, keep_blank_values=True), **values))
 
 

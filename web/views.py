@@ -118,8 +118,7 @@ def ratings_csv():
         [row.area.name, *(row.ratings.get(c.code, "") for c in table.criteria), row.area.slug]
         for row in table.by_area
     ]
-    words = [*chosen.area, *chosen.part, *chosen.criterion, *chosen.rating]
-    return attachment(csv_document(header, rows), "text/csv", file_name("ratings", *words))
+    return attachment(csv_document(header, rows), "text/csv", file_name("ratings", *chosen.chosen_words()))
 
 
 @bp.get("/areas/<slug>")

@@ -222,6 +222,10 @@ class RatingsParams(Params):
     def title_ratings(cls, values: list[str]) -> list[str]:
         return list(dict.fromkeys(v.strip().capitalize() for v in values))
 
+    def chosen_words(self) -> list[str]:
+        """Return what the filters keep, in words a download's file name is made of."""
+        return [*self.area, *self.part, *self.criterion, *self.rating]
+
 
 def check_known(params: BaseModel, known: Mapping[str, Sequence[str]]) -> None:
     """Raise QueryError for the first value that is not among its parameter's known values."""

@@ -283,6 +283,27 @@ def test_area_pages_comparisons_and_the_ratings_download_as_csv(downloading: Pag
     assert wessex["C1 Reviews and decisions in magistrates' courts"] == "Poor"
 
 
+def test_area_pages_comparisons_and_the_ratings_download_as_json(downloading: Page, live_server):
+    page = downloading
+    page.goto("/areas/wessex")
+    name, body = download(page, page.get_by_role("link", name="JSON", exact=True))
+    assert (name, json.loads(body)) == ("aap-area-wessex.json", live_server.api("/api/areas/wessex"))
+
+    page.goto("/compare?area=wessex&area=london-north")
+    name, body = download(page, page.get_by_role("link", name="the whole comparison (JSON)"))
+    expected = live_server.api("/api/compare?area=wessex&area=london-north")
+    assert (name, json.loads(body)) == ("aap-compare-wessex-london-north.json", expected)
+
+    page.goto("/areas")
+    name, body = download(page, page.locator("#ratings").get_by_role("link", name="JSON"))
+    assert (name, json.loads(body)) == ("aap-ratings.json", live_server.api("/api/ratings"))
+
+    page.goto("/ratings?criterion=C1&criterion=D1&rating=Poor&rating=Fair")
+    name, body = download(page, page.locator(".export").get_by_role("link", name="JSON"))
+    expected = live_server.api("/api/ratings?criterion=C1&criterion=D1&rating=Poor&rating=Fair")
+    assert (name, json.loads(body)) == ("aap-ratings-c1-d1-poor-fair.json", expected)
+
+
 # -- the ratings as data ------------------------------------------------------------------------
 
 

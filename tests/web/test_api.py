@@ -940,6 +940,7 @@ def test_etag_and_304(client):
         ("/api/entries/no-such-entry", 404),
         ("/entries/no-such-entry", 404),
         ("/api/areas/atlantis", 404),
+        ("/api/areas/atlantis.json", 404),
         ("/api/search?page=0", 400),
         ("/api/search.csv?sort=nope", 400),
         ("/?per_page=1000", 400),
@@ -1054,6 +1055,8 @@ SAMPLES = [
     ("/api/search?area=narnia", 400),
     ("/api/ratings?criterion=C1&rating=Poor&sort=-area", 200),
     ("/api/ratings?criterion=Z9", 400),
+    ("/api/ratings.json?criterion=C1&criterion=D1&rating=Poor", 200),
+    ("/api/ratings.json?rating=Superb", 400),
     ("/api/entries/para-4.10", 200),
     ("/api/entries/rating-c-wessex", 200),
     ("/api/entries/report-wessex", 200),
@@ -1063,8 +1066,12 @@ SAMPLES = [
     ("/api/areas/wessex", 200),
     ("/api/areas/cymru-wales", 200),
     ("/api/areas/atlantis", 404),
+    ("/api/areas/wessex.json", 200),
+    ("/api/areas/atlantis.json", 404),
     ("/api/compare?area=wessex&area=cymru-wales&area=london-north&area=north-east", 200),
     ("/api/compare?area=wessex", 400),
+    ("/api/compare.json?area=wessex&area=london-north", 200),
+    ("/api/compare.json?area=wessex", 400),
     ("/api/themes", 200),
     ("/api/glossary", 200),
     ("/api/quality", 200),
@@ -1311,3 +1318,66 @@ def test_citation_downloads_rank_no_related_entries(client, served, monkeypatch)
     for extension in ("txt", "ris", "bib"):
         response = client.get(f"/entries/issue-wessex-1.{extension}")
         assert response.status_code == 200 and b"issue-wessex-1" in response.data, extension
+
+
+def every_rating(search_index) -> set[tuple[str, str, str]]:
+    """(Area, criterion code, rating) for every cell of the scores tables, read from the entries."""
+    return {
+        (e.areas[0], r.code, r.rating)
+        for e in search_index.entries
+        if e.kind == "rating"
+        for r in e.ratings
+        if r.rating
+    }
+
+
+def test_the_ratings_api_ors_the_values_of_each_filter_and_ands_the_filters(client, search_index):
+    cells = every_rating(search_index)
+    body = get_json(client, "/api/ratings?criterion=C1&criterion=D1&rating=Poor&rating=Fair")
+    expected = {c for c in cells if c[1] in {"C1", "D1"} and c[2] in {"Poor", "Fair"}}
+    got = {(r["area"], r["code"], r["rating"]) for r in body["results"]}
+    assert got == expected and body["total"] == len(expected) == len(body["results"])
+    assert {c for _, c, _ in got} == {"C1", "D1"} and {r for _, _, r in got} == {"Poor", "Fair"}
+    row = body["results"][0]
+    assert set(row) == {"area", "area_name", "part", "table", "code", "criterion", "rating", "entry", "url"}
+    assert row["url"] == f"/entries/{row['entry']}" and row["entry"].startswith("rating-")
+    assert {(r["area"], r["code"], r["rating"]) for r in get_json(client, "/api/ratings")["results"]} == cells
+
+
+def test_the_filtered_ratings_csv_has_a_row_per_area_kept(client, search_index):
+    cells = every_rating(search_index)
+    response = client.get("/ratings.csv?criterion=C1&rating=Poor")
+    assert response.headers["Content-Disposition"] == 'attachment; filename="aap-ratings-c1-poor.csv"'
+    rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
+    assert {r["area_slug"] for r in rows} == {a for a, c, v in cells if (c, v) == ("C1", "Poor")}
+    assert all(r["C1 Reviews and decisions in magistrates' courts"] == "Poor" for r in rows)
+
+
+@pytest.mark.parametrize(
+    "download, api, name",
+    [
+        ("/api/areas/wessex.json", "/api/areas/wessex", "aap-area-wessex.json"),
+        (
+            "/api/compare.json?area=wessex&area=london-north",
+            "/api/compare?area=wessex&area=london-north",
+            "aap-compare-wessex-london-north.json",
+        ),
+        ("/api/ratings.json", "/api/ratings", "aap-ratings.json"),
+        (
+            "/api/ratings.json?rating=Poor&part=c",
+            "/api/ratings?rating=Poor&part=c",
+            "aap-ratings-c-poor.json",
+        ),
+    ],
+)
+def test_areas_comparisons_and_ratings_download_as_json_files(client, download, api, name):
+    response = client.get(download)
+    assert response.status_code == 200 and response.mimetype == "application/json"
+    assert response.headers["Content-Disposition"] == f'attachment; filename="{name}"'
+    assert response.get_json() == get_json(client, api)
+
+
+def test_a_json_download_refuses_what_its_page_refuses(client):
+    assert get_json(client, "/api/compare.json?area=wessex", 400)["param"] == "area"
+    assert get_json(client, "/api/ratings.json?criterion=Z9", 400)["param"] == "criterion"
+    assert client.get("/api/areas/narnia.json").status_code == 404

@@ -808,6 +808,17 @@ def test_a_count_question_links_to_the_entries_counted(client):
     assert doc.links()["List the 7 entries"] == "/?kind=good-practice&area=london-south"
 
 
+@pytest.mark.parametrize("count, link", [(0, None), (1, "List the entry"), (2, "List the 2 entries")])
+def test_the_link_to_the_entries_counted_reads_as_the_count(client, search_index, count, link):
+    areas = search_index.areas
+    counts = Counter(e.areas[0] for e in search_index.entries if e.kind == "strength")
+    area = next(a for a in areas.areas if counts[a.slug] == count)
+    doc = page(client, "/?" + urlencode({"q": f"how many strengths does {area.name} have"}))
+    assert f" {count} " in doc.text_of("p", class_="answer-text")
+    listed = {text: href for text, href in doc.links().items() if text.startswith("List the")}
+    assert listed == ({link: f"/?kind=strength&area={area.slug}"} if link else {})
+
+
 def test_no_answer_box_without_a_question_about_scores_or_counts(client):
     assert page(client, "/?q=disclosure").find("section", class_="answer") == []
 
