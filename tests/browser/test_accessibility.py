@@ -94,6 +94,19 @@ def test_axe_finds_nothing_with_the_suggestions_open(page, axe):
     assert violations(axe.run(page, options=AXE_OPTIONS)) == []
 
 
+@pytest.mark.parametrize("url", ["/?q=case&area=london-north", "/areas", "/ratings", "/api"])
+def test_axe_finds_nothing_on_a_phone(browser, live_server, axe, url):
+    context = browser.new_context(base_url=live_server.url, **PHONE)
+    page = context.new_page()
+    page.goto(url)
+    if url.startswith("/?"):
+        page.get_by_role("button", name="Filters").click()  # the filters panel, open
+        expect(page.locator("#filters")).to_be_visible()
+    found = violations(axe.run(page, options=AXE_OPTIONS))
+    context.close()
+    assert found == [], url
+
+
 @pytest.mark.parametrize("url", PAGES[:-2])
 def test_no_layout_shift_on_a_phone(browser, live_server, url):
     context = browser.new_context(base_url=live_server.url, **PHONE)
