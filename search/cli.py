@@ -159,14 +159,9 @@ def cmd_explain(args) -> int:
     if args.json:
         print(json.dumps(explanation, ensure_ascii=False, indent=2))
         return 0
-    understood = explanation["understood"]
     print(f"Query: {args.text!r}")
-    read = [
-        (k.replace("_", " "), ", ".join(v) if isinstance(v, list) else v) for k, v in understood.items() if v
-    ]
-    print("Read as: " + "; ".join(f"{k}: {v}" for k, v in read))
-    if explanation.get("corrected_query"):
-        print(f"Corrected to: {explanation['corrected_query']}")
+    for line in explanation_lines(explanation, index.areas.label):
+        print(line)
     print(f"Entry: {args.id}")
     if not explanation["matched"]:
         print(f"Not matched: {explanation['why']}.")
@@ -179,6 +174,32 @@ def cmd_explain(args) -> int:
         print(f"  + {lift['value']:.2f}    {lift['reason']}")
     print(f"  {explanation['score']:8.3f}  score")
     return 0
+
+
+def explanation_lines(explanation: dict, area_name) -> list[str]:
+    """Return how a query was read, as lines: what was understood, corrected, offered, missing, scoped."""
+
+    def said(value) -> str:
+        if isinstance(value, dict) and "name" in value:  # a place, with the Areas covering it
+            return f"{value['name']} ({', '.join(area_name(a) for a in value['areas'])})"
+        if isinstance(value, list):
+            return ", ".join(said(v) for v in value)
+        return str(value)
+
+    understood = explanation["understood"]
+    read = [(k.replace("_", " "), said(v)) for k, v in understood.items() if v]
+    lines = ["Read as: " + "; ".join(f"{k}: {v}" for k, v in read)]
+    if explanation.get("corrected_query"):
+        lines.append(f"Corrected to: {explanation['corrected_query']}")
+    if explanation.get("suggested_query"):
+        lines.append(f"Did you mean: {explanation['suggested_query']}")
+    if explanation.get("missing_words"):
+        lines.append(f"Not found in the report: {', '.join(explanation['missing_words'])}")
+    for word, report_words in (explanation.get("searched_as") or {}).items():
+        lines.append(f"Searched as: {word} → {', '.join(report_words)}")
+    if explanation.get("scope"):
+        lines.append(f"Searched only in: {', '.join(area_name(a) for a in explanation['scope'])}")
+    return lines
 
 
 def plain(snippet: str) -> str:

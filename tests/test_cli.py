@@ -195,6 +195,20 @@ def test_parts_switched_off_change_what_a_query_finds(index_dir):
     assert "lay word" not in explained
 
 
+def test_explain_says_what_a_place_an_offer_and_a_missing_word_did(index_dir):
+    placed = run("explain", "disclosure in leeds", "para-4.10", index=index_dir)
+    assert placed.returncode == 0 and "Traceback" not in placed.stderr
+    assert "places: Leeds (Yorkshire and Humberside)" in placed.stdout
+    assert "Searched only in: Yorkshire and Humberside" in placed.stdout
+    offered = run("explain", "victim latter", "para-4.10", index=index_dir).stdout
+    assert "Did you mean: victim letter" in offered
+    assert "Not found in the report: latter" in offered
+    corrected = run("explain", "procecution", "para-4.10", index=index_dir).stdout
+    assert "Corrected to: prosecution" in corrected
+    searched = run("explain", "jury", "para-4.10", index=index_dir).stdout
+    assert "Searched as: jury → Crown Court" in searched
+
+
 def test_explain_of_an_unknown_entry_is_a_clear_error(index_dir):
     done = run("explain", "disclosure", "para-99.9", index=index_dir, check=False)
     assert done.returncode == 1 and "no entry 'para-99.9'" in done.stderr
