@@ -130,13 +130,12 @@ def read_place(row, areas: AreaRegistry, path: Path) -> Place:
 
 
 def check_places(places: list[Place], path: Path) -> None:
-    """Check names are unique, and that each place's Areas are its police forces' Areas, each
-    force giving at least one."""
-    seen: dict[str, str] = {}
-    for place in places:
+    """Check names are unique, that each place's Areas are its police forces' Areas, each
+    force giving at least one, and that a force in several Areas is split by its places."""
+    seen: dict[str, int] = {}
+    for n, place in enumerate(places):
         for name in (place.name, *place.aliases):
-            key = normalise_name(name)
-            if seen.setdefault(key, place.name) != place.name:
+            if seen.setdefault(normalise_name(name), n) != n:
                 raise CorpusError(f"{path.name}: the name {name!r} is used by two places")
     forces = {p.name: p for p in places if p.kind == "police-force"}
     for place in places:
@@ -153,3 +152,12 @@ def check_places(places: list[Place], path: Path) -> None:
                 f"{path.name}: {place.name}: its Areas {sorted(place.areas)} are not those of its forces"
                 f" {', '.join(place.forces)}"
             )
+    # A force split between Areas (the Metropolitan Police) is split by the places it polices:
+    # each of its Areas is the one Area of some place it polices alone.
+    for force in forces.values():
+        if len(force.areas) < 2:
+            continue
+        alone = {a for p in places if p.forces == (force.name,) and len(p.areas) == 1 for a in p.areas}
+        for area in force.areas:
+            if area not in alone:
+                raise CorpusError(f"{path.name}: {force.name}: no place it polices alone is in {area}")

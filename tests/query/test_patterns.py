@@ -258,6 +258,23 @@ def test_a_word_asks_for_scores_only_where_the_words_around_it_mean_that(search_
     assert ("rating" in prepared.understanding.asks_for) is asks
 
 
+@pytest.mark.parametrize(
+    ("q", "asks"),
+    [
+        # The report's own sentence, where "Table" names a figure of the report, not a kind of entry:
+        ("Table 2 compares the national results across the period", False),
+        ("round table meetings with the police", False),  # a meeting
+        ("around the table with partners", False),
+        ("scores table", True),
+        ("table of ratings", True),
+        ("casework quality table", True),
+    ],
+)
+def test_table_asks_for_tables_only_where_the_words_around_it_mean_that(search_index, q, asks):
+    prepared = search_index.prepare(parse_request({"q": [q]}))
+    assert ("table" in prepared.understanding.asks_for) is asks
+
+
 def test_a_count_with_who_reported_in_it_is_answered_with_the_reports_own_total_first(search_index):
     result = search(search_index, "how many issues to address did inspectors raise on casework")
     assert result.answer.kind == "count" and result.answer.count == 70

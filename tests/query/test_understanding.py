@@ -17,7 +17,6 @@ from search.query.syntax import parse_query
 from tests.query.searching import ids, search
 
 CORPUS = Path(__file__).resolve().parents[2] / "corpus"
-STRUCTURAL = {"rating", "criterion", "report", "table"}
 
 
 def read(index, q: str):
