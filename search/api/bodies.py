@@ -8,7 +8,7 @@ not sent as null (`dump`). Fields that can be null say so in their type.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -116,11 +116,37 @@ class Explanation(Open):
     score: float
 
 
+class PlaceRead(Body):
+    """A place a query names, as read: its name and the CPS Areas covering it."""
+
+    name: str
+    areas: list[str]
+
+
+class Understood(Body):
+    """How a query was read: what it asks, about what, where."""
+
+    question: str | None = Field(description="the kind of question (which, how many, …), or null")
+    frame: str | None = Field(description="the words that shape the question rather than name a topic")
+    topic: str | None = Field(description="the words searched for")
+    areas: list[str] = Field(description="Areas named, by slug")
+    kinds: list[str] = Field(description="kinds of entry named")
+    asks_for: list[str] = Field(description="kinds of entry the words ask for (ratings, criteria, …)")
+    parts: list[str] = Field(description="Parts named")
+    criteria: list[str] = Field(description="criteria named, by code")
+    ratings: list[str] = Field(description="rating values named")
+    overall: bool = Field(description="whether the Parts' overall scores are asked for")
+    places: list[PlaceRead] = Field(description="places named, with the Areas covering them")
+    context_words: list[str] = Field(
+        description="words with no topic in this report, counted only beside others"
+    )
+
+
 class QueryExplanation(Open):
     """With explain=1: how the query was read and compiled."""
 
-    understood: dict[str, Any]
-    corrected_query: str | None
+    understood: Understood
+    corrected_query: str | None = Field(description="the query as corrected, when a correction was applied")
     corrections: dict[str, str] = Field(description="each word corrected, and what it was corrected to")
     suggested_query: str | None = Field(description="a correction offered, not applied")
     offered: dict[str, str] = Field(

@@ -1066,6 +1066,8 @@ SAMPLES = [
     ("/api/areas/wessex", 200),
     ("/api/areas/cymru-wales", 200),
     ("/api/areas/atlantis", 404),
+    ("/api/search?q=disclosure+in+leeds&explain=1", 200),
+    ("/api/search?q=victim+latter&explain=1", 200),
     ("/api/areas/wessex.json", 200),
     ("/api/areas/atlantis.json", 404),
     ("/api/compare?area=wessex&area=cymru-wales&area=london-north&area=north-east", 200),
