@@ -374,20 +374,39 @@ def test_citations_and_the_footer_lead_to_the_report(page: Page, live_server):
 # -- forms ----------------------------------------------------------------------------------------
 
 
-def test_compare_says_what_is_wrong_before_sending(page: Page):
+FIVE_AREAS = ("Wessex", "North East", "South East", "South West", "West Midlands")
+
+
+@pytest.mark.parametrize(
+    "names, said", [(("Wessex",), "1 is ticked"), ((), "none is ticked"), (FIVE_AREAS, "5 are ticked")]
+)
+def test_compare_says_what_is_wrong_before_sending(page: Page, names, said):
+    page.goto("/compare")
+    for name in names:
+        page.get_by_label(name).check()
+    page.get_by_role("button", name="Compare").click()
+    problem = page.locator(".chooser-problem")
+    expect(problem).to_have_text(f"Choose 2 to 4 Areas to compare; {said}.")
+    expect(page).to_have_url(re.compile(r"/compare$"))  # not sent
+    expect(page.locator("input[name=area]:checked")).to_have_count(len(names))
+
+
+def test_compare_without_script_keeps_one_area_ticked(page_without_js: Page):
+    page = page_without_js
     page.goto("/compare")
     page.get_by_label("Wessex").check()
     page.get_by_role("button", name="Compare").click()
-    problem = page.locator(".chooser-problem")
-    expect(problem).to_have_text("Choose 2 to 4 Areas to compare; 1 is ticked.")
-    expect(page).to_have_url(re.compile(r"/compare$"))  # not sent
+    expect(page.locator(".chooser-problem")).to_have_text(
+        "choose 2 to 4 different Areas to compare; 1 was chosen"
+    )
     expect(page.get_by_label("Wessex")).to_be_checked()
+    expect(page.locator("input[name=area]:checked")).to_have_count(1)
 
 
 def test_compare_without_script_keeps_the_choices(page_without_js: Page):
     page = page_without_js
     page.goto("/compare")
-    for name in ("Wessex", "North East", "South East", "South West", "West Midlands"):
+    for name in FIVE_AREAS:
         page.get_by_label(name).check()
     page.get_by_role("button", name="Compare").click()
     expect(page.locator(".chooser-problem")).to_have_text(
