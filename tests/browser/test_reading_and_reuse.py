@@ -7,7 +7,8 @@ import csv
 import io
 import json
 import re
-from urllib.parse import urlsplit
+import urllib.error
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -333,6 +334,36 @@ def test_an_answer_about_ratings_links_to_the_ratings(page: Page):
     page.get_by_role("link", name="See these ratings in the ratings table").click()
     expect(page).to_have_url(re.compile(r"/ratings\?criterion=D1&rating=Poor$"))
     expect(page.locator(".ratings-table tbody tr")).to_have_count(3)
+
+
+def test_the_page_and_the_api_agree_on_pages_marks_and_unknown_filters(page: Page, browser, live_server):
+    """What the API says a developer can rely on (`links`, `snippet_text` with `highlights`,
+    a 400 listing the valid values) is what a reader sees on the page."""
+    body = live_server.api("/api/search?q=disclosure+record&page=2")
+    page.goto("/?q=disclosure+record&page=2")
+    for rel in ("next", "prev"):
+        href = page.locator(f".pagination a[rel={rel}]").get_attribute("href")
+        assert parse_qs(urlsplit(href).query) == parse_qs(urlsplit(body["links"][rel]).query)
+    items = page.locator(".result-list > li")
+    expect(items).to_have_count(len(body["results"]))
+    shown = []
+    for n, hit in enumerate(body["results"]):
+        marked = [hit["snippet_text"][h["start"] : h["end"]] for h in hit["highlights"]]
+        assert items.nth(n).locator(".snippet mark").all_inner_texts() == marked, hit["id"]
+        shown += marked
+    assert len(shown) > len(body["results"])
+
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        live_server.api("/api/search?q=disclosure&kind=issues")
+    error = json.load(refused.value)
+    assert (refused.value.code, error["param"]) == (400, "kind") and "issue" in error["allowed"]
+    context = browser.new_context(base_url=live_server.url)  # a 400 page logs a console error
+    refused_page = context.new_page()
+    response = refused_page.goto("/?q=disclosure&kind=issues")
+    assert response.status == 400
+    for value in error["allowed"]:
+        expect(refused_page.locator("main")).to_contain_text(value)
+    context.close()
 
 
 # -- the API page ---------------------------------------------------------------------------------
