@@ -14,6 +14,7 @@ from flask import Blueprint, Response, jsonify, redirect, url_for
 from search.api import bodies
 from search.api.params import CompareParams, RatingsParams, SearchParams, SuggestParams, read
 from search.models import FACETS, SearchRequest
+from search.output.ratings import RatingTable
 from search.output.serialize import (
     area_profile_to_json,
     areas_to_json,
@@ -237,14 +238,17 @@ def area(slug: str):
     "What /api/areas/{slug} gives, as a JSON file to download (aap-area-<slug>.json)",
     body=bodies.AreaProfile,
     path_params={"slug": "Area slug, e.g. london-north"},
-    errors={"404": "no such Area"},
+    errors={"301": "redirect to the canonical slug", "404": "no such Area"},
     example="/api/areas/wessex.json",
     answer=area_body,
 )
 def area_json(slug: str):
     """Return one Area, as /api/areas/<slug> does, as a file to download."""
-    area, _ = area_data(slug)
-    return json_file(area_body(args(), slug), file_name("area", area.slug, extension="json"))
+    canonical = canonical_area_slug(slug)
+    if canonical:
+        return redirect(url_for("api.area_json", slug=canonical), 301)
+    area, profile = area_data(slug)
+    return json_file(area_profile_to_json(area, profile), file_name("area", area.slug, extension="json"))
 
 
 def compare_body(params: Params) -> dict:
@@ -286,6 +290,10 @@ def compare_json():
 
 def ratings_body(params: Params) -> dict:
     _, table = ratings_data(params)
+    return rating_list(table)
+
+
+def rating_list(table: RatingTable) -> dict:
     rows = [
         {
             "area": c.area.slug,
@@ -328,8 +336,8 @@ def ratings():
 )
 def ratings_json():
     """Return the ratings a request's filters keep, as /api/ratings does, as a file to download."""
-    chosen, _ = ratings_data(args())
-    return json_file(ratings_body(args()), file_name("ratings", *chosen.chosen_words(), extension="json"))
+    chosen, table = ratings_data(args())
+    return json_file(rating_list(table), file_name("ratings", *chosen.chosen_words(), extension="json"))
 
 
 def themes_body(_params: Params) -> dict:

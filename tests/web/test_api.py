@@ -1379,6 +1379,11 @@ def test_areas_comparisons_and_ratings_download_as_json_files(client, download, 
     assert response.get_json() == get_json(client, api)
 
 
+def test_an_area_download_under_another_spelling_redirects_to_its_own(client):
+    response = client.get("/api/areas/Wales.json")
+    assert response.status_code == 301 and response.location == "/api/areas/cymru-wales.json"
+
+
 def test_a_json_download_refuses_what_its_page_refuses(client):
     assert get_json(client, "/api/compare.json?area=wessex", 400)["param"] == "area"
     assert get_json(client, "/api/ratings.json?criterion=Z9", 400)["param"] == "criterion"
