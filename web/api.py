@@ -7,9 +7,9 @@ the OpenAPI document where it is defined (`describe`).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
-from flask import Blueprint, Response, jsonify, redirect, url_for
+from flask import Blueprint, Response, jsonify, redirect, request, url_for
 
 from search.api import bodies
 from search.api.params import CompareParams, RatingsParams, SearchParams, SuggestParams, read
@@ -149,6 +149,28 @@ def json_file(body: dict, name: str) -> Response:
     return response
 
 
+def json_answer(body: dict, *name: str) -> Response:
+    """Answer a body as JSON or, on a route's `.json` twin, as a file named from `name`'s words."""
+    if request.endpoint.endswith("_json"):
+        return json_file(body, file_name(*name, extension="json"))
+    return jsonify(body)
+
+
+def describe_with_file(path: str, summary: str, file: str, *, example: str, **details) -> Callable:
+    """Describe a route and its `.json` twin, which answers the same body as a file to download."""
+    at, _, query = example.partition("?")
+
+    def register(view: Callable) -> Callable:
+        describe(path, summary, example=example, **details)(view)
+        twin = f"{at}.json" + (f"?{query}" if query else "")
+        describe(
+            f"{path}.json", f"What {path} gives, as a JSON file to download ({file})", example=twin, **details
+        )(view)
+        return view
+
+    return register
+
+
 def download_body(params: Params) -> dict:
     _, result = export(params)
     return download_to_json(result, entry_base_url())
@@ -214,10 +236,12 @@ def area_body(_params: Params, slug: str) -> dict:
     return area_profile_to_json(*area_data(slug))
 
 
-@bp.get("/areas/<slug>")
-@describe(
+@bp.get("/areas/<slug>", endpoint="area")
+@bp.get("/areas/<slug>.json", endpoint="area_json")
+@describe_with_file(
     "/api/areas/{slug}",
     "Everything about one Area: scores, issues, good practice, strengths, mentions and its report",
+    "aap-area-<slug>.json",
     body=bodies.AreaProfile,
     path_params={"slug": "Area slug, e.g. london-north; other spellings redirect"},
     errors={"301": "redirect to the canonical slug", "404": "no such Area"},
@@ -228,27 +252,9 @@ def area(slug: str):
     """Return one Area: scores, issues, good practice, strengths, mentions and report link."""
     canonical = canonical_area_slug(slug)
     if canonical:
-        return redirect(url_for("api.area", slug=canonical), 301)
-    return jsonify(area_body(args(), slug))
-
-
-@bp.get("/areas/<slug>.json")
-@describe(
-    "/api/areas/{slug}.json",
-    "What /api/areas/{slug} gives, as a JSON file to download (aap-area-<slug>.json)",
-    body=bodies.AreaProfile,
-    path_params={"slug": "Area slug, e.g. london-north"},
-    errors={"301": "redirect to the canonical slug", "404": "no such Area"},
-    example="/api/areas/wessex.json",
-    answer=area_body,
-)
-def area_json(slug: str):
-    """Return one Area, as /api/areas/<slug> does, as a file to download."""
-    canonical = canonical_area_slug(slug)
-    if canonical:
-        return redirect(url_for("api.area_json", slug=canonical), 301)
-    area, profile = area_data(slug)
-    return json_file(area_profile_to_json(area, profile), file_name("area", area.slug, extension="json"))
+        return redirect(url_for(request.endpoint, slug=canonical), 301)
+    found, profile = area_data(slug)
+    return json_answer(area_profile_to_json(found, profile), "area", found.slug)
 
 
 def compare_body(params: Params) -> dict:
@@ -257,10 +263,12 @@ def compare_body(params: Params) -> dict:
     return comparison_to_json(comparison, index.areas.by_slug, index.taxonomy.label)
 
 
-@bp.get("/compare")
-@describe(
+@bp.get("/compare", endpoint="compare")
+@bp.get("/compare.json", endpoint="compare_json")
+@describe_with_file(
     "/api/compare",
     "Two to four Areas side by side: ratings with differences marked, and their Annex B rows by theme",
+    "aap-compare-<areas>.json",
     body=bodies.Comparison,
     params=CompareParams,
     errors={"400": "fewer than two or more than four Areas, or an unknown one"},
@@ -269,23 +277,7 @@ def compare_body(params: Params) -> dict:
 )
 def compare():
     """Return two to four Areas side by side: ratings (differences marked) and Annex B rows by theme."""
-    return jsonify(compare_body(args()))
-
-
-@bp.get("/compare.json")
-@describe(
-    "/api/compare.json",
-    "What /api/compare gives, as a JSON file to download (aap-compare-<areas>.json)",
-    body=bodies.Comparison,
-    params=CompareParams,
-    errors={"400": "fewer than two or more than four Areas, or an unknown one"},
-    example="/api/compare.json?area=wessex&area=london-north",
-    answer=compare_body,
-)
-def compare_json():
-    """Return two to four Areas side by side, as /api/compare does, as a file to download."""
-    slugs = compared_areas(args())
-    return json_file(compare_body(args()), file_name("compare", *slugs, extension="json"))
+    return json_answer(compare_body(args()), "compare", *compared_areas(args()))
 
 
 def ratings_body(params: Params) -> dict:
@@ -311,10 +303,12 @@ def rating_list(table: RatingTable) -> dict:
     return bodies.dump(bodies.RatingList(total=len(rows), results=rows))
 
 
-@bp.get("/ratings")
-@describe(
+@bp.get("/ratings", endpoint="ratings")
+@bp.get("/ratings.json", endpoint="ratings_json")
+@describe_with_file(
     "/api/ratings",
     "Every Area's rating for every criterion, filtered and sorted: one row per Area and criterion",
+    "aap-ratings-<filters>.json",
     body=bodies.RatingList,
     params=RatingsParams,
     example="/api/ratings?criterion=C1&rating=Poor",
@@ -322,22 +316,8 @@ def rating_list(table: RatingTable) -> dict:
 )
 def ratings():
     """Return the ratings a request's filters keep, one per Area and criterion."""
-    return jsonify(ratings_body(args()))
-
-
-@bp.get("/ratings.json")
-@describe(
-    "/api/ratings.json",
-    "What /api/ratings gives, as a JSON file to download (aap-ratings-<filters>.json)",
-    body=bodies.RatingList,
-    params=RatingsParams,
-    example="/api/ratings.json?criterion=C1&rating=Poor",
-    answer=ratings_body,
-)
-def ratings_json():
-    """Return the ratings a request's filters keep, as /api/ratings does, as a file to download."""
     chosen, table = ratings_data(args())
-    return json_file(rating_list(table), file_name("ratings", *chosen.chosen_words(), extension="json"))
+    return json_answer(rating_list(table), "ratings", *chosen.chosen_words())
 
 
 def themes_body(_params: Params) -> dict:
