@@ -98,12 +98,11 @@ def cmd_query(args) -> int:
         return 0
     if body["corrected_query"]:
         print(f"Showing results for: {body['corrected_query']} (--verbatim searches for what you typed)")
-    elif body["suggested_query"]:
-        print(f"Did you mean: {body['suggested_query']}?")
-    if body["missing_words"]:
-        print(f"Not found in the report: {', '.join(body['missing_words'])}")
-    for said in body["searched_as"]:
-        print(f"The report does not use {said['word']!r}; searched for: {', '.join(said['report_words'])}")
+    reworded = [(said["word"], said["report_words"]) for said in body["searched_as"]]
+    for line in word_notices(
+        None if body["corrected_query"] else body["suggested_query"], body["missing_words"], reworded
+    ):
+        print(line)
     if body["scope"]:
         for place in body["scope"]["places"]:
             print(f"{place['note']}.")
@@ -176,6 +175,18 @@ def cmd_explain(args) -> int:
     return 0
 
 
+def word_notices(suggested: str | None, missing: list[str] | None, reworded: list) -> list[str]:
+    """Return what the words typed came to: a correction offered, words not found, and each
+    word the report never uses with the report's words it was searched as."""
+    lines = [f"Did you mean: {suggested}?"] if suggested else []
+    if missing:
+        lines.append(f"Not found in the report: {', '.join(missing)}")
+    lines += [
+        f"The report does not use {word!r}; searched for: {', '.join(words)}" for word, words in reworded
+    ]
+    return lines
+
+
 def explanation_lines(explanation: dict, area_name) -> list[str]:
     """Return how a query was read, as lines: what was understood, corrected, offered, missing, scoped."""
 
@@ -191,12 +202,8 @@ def explanation_lines(explanation: dict, area_name) -> list[str]:
     lines = ["Read as: " + "; ".join(f"{k}: {v}" for k, v in read)]
     if explanation.get("corrected_query"):
         lines.append(f"Corrected to: {explanation['corrected_query']}")
-    if explanation.get("suggested_query"):
-        lines.append(f"Did you mean: {explanation['suggested_query']}")
-    if explanation.get("missing_words"):
-        lines.append(f"Not found in the report: {', '.join(explanation['missing_words'])}")
-    for word, report_words in (explanation.get("searched_as") or {}).items():
-        lines.append(f"Searched as: {word} → {', '.join(report_words)}")
+    reworded = list((explanation.get("searched_as") or {}).items())
+    lines += word_notices(explanation.get("suggested_query"), explanation.get("missing_words"), reworded)
     if explanation.get("scope"):
         lines.append(f"Searched only in: {', '.join(area_name(a) for a in explanation['scope'])}")
     return lines

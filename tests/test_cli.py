@@ -206,7 +206,7 @@ def test_explain_says_what_a_place_an_offer_and_a_missing_word_did(index_dir):
     corrected = run("explain", "procecution", "para-4.10", index=index_dir).stdout
     assert "Corrected to: prosecution" in corrected
     searched = run("explain", "jury", "para-4.10", index=index_dir).stdout
-    assert "Searched as: jury → Crown Court" in searched
+    assert "The report does not use 'jury'; searched for: Crown Court" in searched
 
 
 def test_explain_of_an_unknown_entry_is_a_clear_error(index_dir):
