@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from search.errors import SearchError
+from search.server import KEEPALIVE_SECONDS
 
 REPO = Path(__file__).resolve().parent.parent
 TEMPLATES = REPO / "deploy" / "nginx"
@@ -102,6 +103,7 @@ def render_site(site: NginxSite, access_log: Path) -> str:
             "LISTEN": address(site.listen, "--listen"),
             "SERVER_NAME": site.server_name,
             "UPSTREAM_SERVERS": servers,
+            "UPSTREAM_IDLE": f"{KEEPALIVE_SECONDS - 1}s",
             "STATIC_ROOT": safe_path(site.static_root, "the static folder"),
             "ACCESS_LOG": safe_path(access_log, "the access log"),
             "CSV_RATE": site.csv_rate,

@@ -21,6 +21,9 @@ from gunicorn.util import import_app
 
 APP = "web:create_app()"
 THREADS = 4
+# How long a replica keeps an idle connection open. nginx lets its pooled connections to a
+# replica go sooner (`search.deploy`), so it never sends a request down one being closed.
+KEEPALIVE_SECONDS = 5
 
 
 class HeadFirst:
@@ -135,7 +138,7 @@ def run_gunicorn(app: str, host: str, port: int, workers: int) -> int:
             "threads": THREADS,
             "timeout": 30,
             "graceful_timeout": 10,
-            "keepalive": 5,
+            "keepalive": KEEPALIVE_SECONDS,
             # A request line, its headers and their number: what a URL of the API needs, no more.
             "limit_request_line": 8190,
             "limit_request_fields": 50,

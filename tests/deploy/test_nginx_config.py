@@ -90,3 +90,15 @@ def test_names_a_client_can_send_as_its_host_are_accepted(tmp_path, name):
 def test_a_folder_nginx_cannot_hold_unquoted_is_refused(tmp_path):
     done = cli(str(tmp_path / "my nginx"), "--replica", "127.0.0.1:8001")
     assert done.returncode == 1 and "cannot hold unquoted" in done.stderr
+
+
+def test_nginx_lets_an_idle_replica_connection_go_before_the_replica_does(tmp_path):
+    """A connection the replica has closed, taken from nginx's pool for the next request,
+    is reset: with the other replica down at that moment, nginx has no live upstream left."""
+    from search.server import KEEPALIVE_SECONDS
+
+    folder = tmp_path / "nginx"
+    assert cli(str(folder), "--replica", "127.0.0.1:18001").returncode == 0
+    upstream = re.search(r"upstream aap_search \{([^}]*)\}", (folder / "aap-search.conf").read_text())[1]
+    idle = re.search(r"keepalive_timeout (\d+)s;", upstream)
+    assert idle and int(idle[1]) < KEEPALIVE_SECONDS
