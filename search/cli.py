@@ -103,6 +103,8 @@ def cmd_query(args) -> int:
         None if body["corrected_query"] else body["suggested_query"], body["missing_words"], reworded
     ):
         print(line)
+    if body["nothing_searched"]:
+        print(nothing_searched_line())
     if body["scope"]:
         for place in body["scope"]["places"]:
             print(f"{place['note']}.")
@@ -187,6 +189,13 @@ def word_notices(suggested: str | None, missing: list[str] | None, reworded: lis
     return lines
 
 
+def nothing_searched_line() -> str:
+    """Say why a query with text but no word to search for finds nothing."""
+    from search.query.pipeline import NOTHING_SEARCHED
+
+    return f"Nothing searched: {NOTHING_SEARCHED}."
+
+
 def explanation_lines(explanation: dict, area_name) -> list[str]:
     """Return how a query was read, as lines: what was understood, corrected, offered, missing, scoped."""
 
@@ -204,6 +213,8 @@ def explanation_lines(explanation: dict, area_name) -> list[str]:
         lines.append(f"Corrected to: {explanation['corrected_query']}")
     reworded = list((explanation.get("searched_as") or {}).items())
     lines += word_notices(explanation.get("suggested_query"), explanation.get("missing_words"), reworded)
+    if explanation.get("nothing_searched"):
+        lines.append(nothing_searched_line())
     if explanation.get("scope"):
         lines.append(f"Searched only in: {', '.join(area_name(a) for a in explanation['scope'])}")
     return lines

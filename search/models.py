@@ -243,3 +243,5 @@ class SearchResult:
     missing_words: tuple[str, ...] = ()
     # Words the report never uses, searched as the report's words for them ("jury" → Crown Court).
     searched_as: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    # Text typed, but no word to search for ("the", "what is"): nothing was searched, none found.
+    nothing_searched: bool = False

@@ -76,6 +76,7 @@ def test_query_json_is_the_api_body(index_dir):
         "suggested_query",
         "missing_words",
         "searched_as",
+        "nothing_searched",
         "total",
         "page",
         "per_page",
@@ -207,6 +208,14 @@ def test_explain_says_what_a_place_an_offer_and_a_missing_word_did(index_dir):
     assert "Corrected to: prosecution" in corrected
     searched = run("explain", "jury", "para-4.10", index=index_dir).stdout
     assert "The report does not use 'jury'; searched for: Crown Court" in searched
+
+
+def test_a_query_with_no_word_to_search_for_says_nothing_was_searched(index_dir):
+    done = run("query", "of the", index=index_dir)
+    assert done.stdout.splitlines()[0].startswith("Nothing searched: the query holds no word to search for")
+    assert "0 results" in done.stdout
+    explained = run("explain", "what is", "para-1.1", index=index_dir).stdout
+    assert "Nothing searched:" in explained
 
 
 def test_explain_of_an_unknown_entry_is_a_clear_error(index_dir):

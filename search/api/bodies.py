@@ -142,6 +142,13 @@ class Understood(Body):
     )
 
 
+NOTHING_SEARCHED_ABOUT = (
+    "true when the query holds text but no word to search for on its own: only words too common "
+    "or too short (the, of, x), or a question's frame (what is). Nothing is searched and no entry "
+    "is found; an empty query lists every entry"
+)
+
+
 class QueryExplanation(Open):
     """With explain=1: how the query was read and compiled."""
 
@@ -156,6 +163,7 @@ class QueryExplanation(Open):
     searched_as: dict[str, list[str]] = Field(
         description="each word the report never uses, and the report's words it was searched as"
     )
+    nothing_searched: bool = Field(description=NOTHING_SEARCHED_ABOUT)
     parts_off: list[str] = Field(
         description="query-stage parts switched off (verbatim switches off spelling)"
     )
@@ -274,6 +282,7 @@ class SearchResult(Body):
     searched_as: list[SearchedAs] = Field(
         description="words the report never uses, and what was searched for each (The report does not use …)"
     )
+    nothing_searched: bool = Field(description=NOTHING_SEARCHED_ABOUT)
     total: int
     page: int
     per_page: int

@@ -190,6 +190,7 @@ def result_to_json(result: SearchResult) -> dict:
         "suggested_query": result.suggested_query,
         "missing_words": list(result.missing_words),
         "searched_as": [{"word": w, "report_words": list(names)} for w, names in result.searched_as],
+        "nothing_searched": result.nothing_searched,
         "total": result.total,
         "page": request.page,
         "per_page": request.per_page,

@@ -25,8 +25,8 @@ from collections.abc import Callable
 from search.curated.areas import AreaRegistry
 from search.models import KIND_LABELS, PART_LABELS, RATINGS, Answer, Entry, RatingRow
 from search.query.understanding import Understanding
-from search.text.analysis import stems, word_tokens
-from search.text.glossary import Glossary
+from search.text.analysis import stems
+from search.text.glossary import Glossary, acronym_tokens
 
 PLURAL_LABELS = {
     "issue": "issues to address",
@@ -329,7 +329,7 @@ class Answerer:
         """
         found = []
         for word in u.topic:
-            for tok in word_tokens(word):
+            for tok in acronym_tokens(word):
                 if (acronym := self.glossary.lookup(tok.word)) and acronym not in found:
                     found.append(acronym)
         topic = tuple(s for w in u.topic for s in stems(w))
@@ -340,7 +340,7 @@ class Answerer:
         if not found or not set(topic) <= covered:
             return None
         sentences, using = [], []
-        typed = {tok.word.lower() for word in u.topic for tok in word_tokens(word)}
+        typed = {tok.word.lower() for word in u.topic for tok in acronym_tokens(word)}
         for a in found:
             where = f"; the report defines it in {a.defined_in}" if a.defined_in else ""
             if a.acronym.lower() in typed or a.key in typed:

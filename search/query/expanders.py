@@ -15,7 +15,8 @@ from search.query.lexicon import Lexicon
 from search.query.limits import MAX_ACRONYMS, MAX_ALTERNATIVES
 from search.query.nodes import Constant, Or, Term
 from search.query.parts import FAMILY, Switches
-from search.text.analysis import contains, stems, word_tokens
+from search.text.analysis import contains, stems
+from search.text.glossary import acronym_tokens
 
 PHRASE_BOOST = 2.0
 BIGRAM_BOOST = 0.6
@@ -65,7 +66,7 @@ class Acronyms:
         clauses, phrases, marks = [], [], set()
         expanded: set[str] = set()
         for item in q.items:
-            for tok in word_tokens(item):
+            for tok in acronym_tokens(item):
                 acronym = self.lex.acronym(tok.word)
                 # Each acronym is spelled out once, and only the first few are.
                 if acronym is None or acronym.key in expanded or len(expanded) >= MAX_ACRONYMS:

@@ -26,6 +26,7 @@ def explain_query(prepared: PreparedQuery) -> dict:
         "offered": dict(correction.offered) if correction else {},
         "missing_words": list(prepared.missing),
         "searched_as": {w: list(names) for w, names in prepared.reworded},
+        "nothing_searched": prepared.nothing_searched,
         "parts_off": sorted(prepared.switches.off),
         "scope": list(compiled.understanding.areas),
         "clauses": [c.reason for c in compiled.clauses],

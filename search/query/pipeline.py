@@ -25,6 +25,11 @@ from search.text.analysis import stems
 
 # The report's words named for one reader's word, at most: enough to say what was searched.
 MAX_REWORDED = 4
+# Why a query with text but no word to search for finds nothing (`nothing_to_search`).
+NOTHING_SEARCHED = (
+    "the query holds no word to search for on its own, only words too common or too short "
+    "(the, of, x) or a question's frame, so nothing was searched"
+)
 
 
 @dataclass(frozen=True)
@@ -43,6 +48,14 @@ class PreparedQuery:
     missing: tuple[str, ...] = ()
     # Words the report never uses that were searched as the report's words for them.
     reworded: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    # Text typed, but no word to search for (`nothing_to_search`): the query finds nothing.
+    finds_nothing: bool = False
+
+    @property
+    def nothing_searched(self) -> bool:
+        """Tell whether the query finds nothing for want of a word to search, not for a word
+        the report never uses (which is said to be missing)."""
+        return self.finds_nothing and not self.missing
 
 
 class QueryPipeline:
@@ -97,6 +110,7 @@ class QueryPipeline:
             correction,
             missing,
             reworded,
+            nothing_to_search(request, plan, compiled),
         )
 
     def unmatched(
@@ -111,7 +125,13 @@ class QueryPipeline:
         not take either for the report's own. Any other such word is missing.
         """
         stemmed = {w: set(stems(w)) for w in words}
-        foreign = [w for w, own in stemmed.items() if own and not own & self.lex.indexed_stems]
+        foreign = [
+            w
+            for w, own in stemmed.items()
+            # A word with no stems is too common or too short to search, unless it is an
+            # acronym of letters an ampersand joins ("E&D"), which the report never writes.
+            if (own and not own & self.lex.indexed_stems) or (not own and self.reader.joined_acronym(w))
+        ]
         if not foreign:
             return (), ()  # the common case: every word is the report's own
         groups = [
@@ -168,3 +188,17 @@ class QueryPipeline:
         if not answer or answer.kind != "ratings":
             return ()
         return tuple(self.by_id[i] for i in answer.entry_ids)
+
+
+def nothing_to_search(request: SearchRequest, plan: QueryPlan, compiled: CompiledQuery) -> bool:
+    """Tell whether a query holds text but nothing to search for.
+
+    Words too common or too short to search for on their own ("the", "x"), or only a
+    question's frame ("what is"), leave nothing to match. Only an empty query lists every
+    entry; such a query finds none, or it would pass the whole report off as matching it.
+    A filter typed in the query ("area:wessex") still lists its entries. A word with no
+    stems that the report never uses ("R&D") finds nothing too, and is said to be missing.
+    """
+    return (
+        compiled.query is None and bool(request.q.strip()) and not plan.filters and not plan.excluded_filters
+    )

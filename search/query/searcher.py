@@ -39,7 +39,7 @@ from search.query.engine.scoring import make_weighting
 from search.query.explain import explain_entry, explain_query
 from search.query.lexicon import make_lexicon
 from search.query.parts import ALL_ON, Switches
-from search.query.pipeline import PreparedQuery, QueryPipeline
+from search.query.pipeline import NOTHING_SEARCHED, PreparedQuery, QueryPipeline
 from search.query.related import (
     CANDIDATES,
     counterpart_candidates,
@@ -186,7 +186,9 @@ class SearchIndex:
         if adjustments.scope is not None:
             allowed &= adjustments.scope
         relaxed = None
-        if compiled.query is None:
+        if prepared.finds_nothing:
+            ranking, matched = None, 0
+        elif compiled.query is None:
             ranking, matched = None, allowed
         else:
             ranking = self.ranker.run(compiled.query, self.searcher(), allowed, None, adjustments.lifts)
@@ -208,7 +210,7 @@ class SearchIndex:
         else:
             hits = tuple(self.make_hit(d, s, compiled.highlight) for d, s in page)
         explanation = None
-        if request.explain and snippets and ranking is not None:
+        if request.explain and snippets and (ranking is not None or prepared.finds_nothing):
             explanation = explain_query(prepared)
             if relaxed is not None and relaxed.query is not None:
                 # The relaxed scope ran another query: its hits are explained by it.
@@ -240,6 +242,7 @@ class SearchIndex:
             suggested_query=prepared.correction.suggested if prepared.correction else None,
             missing_words=prepared.missing,
             searched_as=prepared.reworded,
+            nothing_searched=prepared.nothing_searched,
         )
 
     @staticmethod
@@ -293,6 +296,9 @@ class SearchIndex:
         query = explain_query(prepared)
         query["query_clauses"] = query.pop("clauses")
         body = {"id": entry_id, "query": request.q, **query}
+        if prepared.finds_nothing:
+            why = NOTHING_SEARCHED if prepared.nothing_searched else "the report never uses the query's words"
+            return {**body, "matched": False, "why": why}
         if compiled.query is None:
             return {
                 **body,

@@ -24,6 +24,9 @@ LEXEME = re.compile(
     re.VERBOSE,
 )
 
+# Two single letters or digits joined by a spaced ampersand: an acronym typed loosely ("E & D").
+SPACED_AMPERSAND = re.compile(r"(?<![\w&])([A-Za-z0-9]) & ([A-Za-z0-9])(?![\w&])")
+
 
 @dataclass
 class QueryPlan:
@@ -60,6 +63,8 @@ def pattern_lexemes(text: str):
 def parse_query(text: str) -> QueryPlan:
     """Split a query string into words, phrases, filters and operators, within the limits."""
     plan = QueryPlan(text=text)
+    if "&" in text:
+        text = SPACED_AMPERSAND.sub(r"\1&\2", text)  # "E & D" is the acronym E&D
     if '"' in text or ":" in text:
         read_lexemes(plan, pattern_lexemes(text))
     else:

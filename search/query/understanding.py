@@ -25,6 +25,7 @@ from dataclasses import dataclass, replace
 from search.query.lexicon import Lexicon
 from search.query.parts import ALL_ON, Switches
 from search.text.analysis import contains, stems, word_tokens
+from search.text.glossary import ACRONYM
 
 QUESTION_START = re.compile(
     r"^(which|what|who|how|why|when|where|did|do|does|is|are|was|were|has|have|can)\b"
@@ -226,7 +227,9 @@ class QueryReader:
         # "good", "fair", "poor" are ratings only where scores are asked for ("rated good").
         ratings = self.rating_values(words) if "rating" in asks_for else []
         cues = self.cue_words(words) if cued else set()
-        kept = tuple(Word(w, i not in cues) for i, w in enumerate(words) if stems(w))
+        kept = tuple(
+            Word(w, i not in cues) for i, w in enumerate(words) if stems(w) or self.joined_acronym(w)
+        )
         understanding = Understanding(
             words=kept,
             frame=tuple(frame),
@@ -252,6 +255,12 @@ class QueryReader:
         return replace(understanding, question=question)
 
     # -- the steps ----------------------------------------------------------------------
+
+    @staticmethod
+    def joined_acronym(word: str) -> bool:
+        """Tell whether a word is letters joined by ampersands, as an acronym is ("E&D", "R&D"),
+        which the tokenizer would split into letters too short to search."""
+        return "&" in word and ACRONYM.match(word) is not None
 
     def expand_contractions(self, words: list[str]) -> list[str]:
         """Read each contraction as the words it stands for ("what's" → "what is")."""

@@ -11,16 +11,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from search.curated.jsonfile import read_json
 from search.errors import CorpusError
-from search.text.analysis import contains, stem, stems
+from search.text.analysis import Token, contains, stem, stems, word_tokens
 
 PAREN = re.compile(r"\(([^()]{1,20})\)")
 ACRONYM_PLURAL = re.compile(r"^([A-Z][A-Z0-9]+)s$")
-ACRONYM = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{1,9}$")
+# Letters, digits and hyphens; an ampersand only between two of them ("E&D", "AT&T").
+ACRONYM = re.compile(r"^[A-Za-z0-9](?:&?[A-Za-z0-9-]){1,9}$")
 JOINING_WORDS = {"and", "of", "the", "for", "to", "in", "on", "&"}
 
 
@@ -58,6 +59,21 @@ class Acronym:
     def from_dict(cls, data: dict) -> Acronym:
         """Rebuild from `to_dict` output."""
         return cls(**{**data, "related": tuple(data.get("related", ()))})
+
+
+def acronym_tokens(item: str) -> tuple[Token, ...]:
+    """Return the words of a query item that may be acronyms: its tokens, and as a whole each
+    word whose letters an ampersand joins ("E&D"), which the tokenizer would split into letters."""
+    if "&" not in item:
+        return word_tokens(item)
+    found: list[Token] = []
+    for piece in re.finditer(r"\S+", item):
+        word, start = piece.group(), piece.start()
+        if "&" in word and ACRONYM.match(word):
+            found.append(Token(start, piece.end(), word, stem(word.lower())))
+        else:
+            found += [replace(t, start=start + t.start, end=start + t.end) for t in word_tokens(word)]
+    return tuple(found)
 
 
 def singular_acronym(short: str) -> str:

@@ -56,6 +56,27 @@ def test_a_reader_word_the_report_never_uses_says_which_report_words_it_was_sear
     assert family_off.searched_as == () and family_off.missing_words == ("acquittals",)
 
 
+@pytest.mark.parametrize("q", ["E&D", "e&d", "E & D", "E&D policies"])
+def test_an_acronym_joined_by_an_ampersand_finds_what_it_stands_for(search_index, q):
+    # The report writes "equality and diversity", never "E&D".
+    found = search(search_index, q, per_page=3)
+    assert not found.nothing_searched and found.missing_words == ()
+    assert found.searched_as[0][1][0] == "equality and diversity"
+    assert "<mark>equality and diversity</mark>" in found.hits[0].snippet
+
+
+def test_an_ampersand_between_words_joins_nothing(search_index):
+    assert search(search_index, "victims & witnesses").searched_as == ()
+    assert search(search_index, "victims & witnesses").missing_words == ()
+
+
+@pytest.mark.parametrize("q", ["R&D", "r & d"])
+def test_an_ampersand_acronym_nobody_spells_out_is_said_not_found(search_index, q):
+    found = search(search_index, q)
+    assert found.missing_words == ("R&D" if q == "R&D" else "r&d",)
+    assert found.total == 0 and not found.nothing_searched
+
+
 def test_a_rare_acronym_the_report_writes_also_finds_its_subject(search_index):
     # "ICEM" is written once; the entries on community engagement never use it.
     request = parse_request({"q": ["ICEM"], "per_page": ["10"]})
@@ -154,6 +175,34 @@ def test_empty_query_lists_everything_in_document_order(search_index):
     assert result.total == len(search_index.entries)
     assert ids(result)[0] == "para-1.1"
     assert all(h.score is None for h in result.hits)
+
+
+@pytest.mark.parametrize("q", ["the", "of and", "a", "?", "what is", "x y", "  &  "])
+def test_a_query_with_no_word_to_search_for_finds_nothing_and_says_so(search_index, q):
+    # Only words too common or too short to search for, or a question's frame: listing every
+    # entry would pass the whole report off as matching the query.
+    result = search(search_index, q, per_page=5)
+    assert result.nothing_searched
+    assert result.total == 0 and result.hits == ()
+    assert all(v.count == 0 for values in result.facets.values() for v in values)
+
+
+@pytest.mark.parametrize(
+    "q, params",
+    [
+        ("", {}),  # an empty query lists everything
+        ("area:wessex", {}),  # a filter typed in the query lists its entries
+        ("the area:wessex", {}),
+        ("-police", {}),  # every entry without the word
+        ("Wessex", {}),  # an Area named: its entries
+        ("strengths", {}),  # a kind named: its entries
+        ("the", {"area": "wessex"}),  # filters beside it change nothing: still no word
+    ],
+)
+def test_only_a_query_with_words_and_nothing_to_search_for_is_said_to_search_nothing(search_index, q, params):
+    result = search(search_index, q, **params)
+    assert result.nothing_searched == (q == "the")
+    assert (result.total == 0) == (q == "the")
 
 
 def test_facets_are_disjunctive(search_index):

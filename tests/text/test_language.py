@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import html
+import json
 
 import pytest
 
-from search.text.glossary import Acronym, Glossary, build_glossary, extract_definitions
+from search.errors import CorpusError
+from search.text.glossary import Acronym, Glossary, build_glossary, extract_definitions, load_curated
 from search.text.highlight import HighlightTerms, find_marks, make_snippet, marked
 from search.text.sentences import SentenceSplitter, parameters_from_dict, parameters_to_dict, train_parameters
 from search.text.spelling import SpellingCorrector, edit_distance
@@ -30,6 +32,7 @@ from search.text.spelling import SpellingCorrector, edit_distance
             "effectiveness of individual quality assessments (IQAs) and",
             ("IQA", "individual quality assessments"),
         ),
+        ("staff learning and development (L&D) plans", ("L&D", "learning and development")),
     ],
 )
 def test_definitions_are_learnt(text, expected):
@@ -37,7 +40,16 @@ def test_definitions_are_learnt(text, expected):
 
 
 @pytest.mark.parametrize(
-    "text", ["inspected (see annex A).", "in 2007 (2007–15) we", "cases (74.6%) were", "the (MG5 form) was"]
+    "text",
+    [
+        "inspected (see annex A).",
+        "in 2007 (2007–15) we",
+        "cases (74.6%) were",
+        "the (MG5 form) was",
+        "letters (&) were",
+        "learning and development (L&) plans",
+        "learning and development (L&&D) plans",
+    ],
 )
 def test_parentheses_that_are_not_definitions(text):
     assert extract_definitions(text) == []
@@ -51,6 +63,22 @@ def test_glossary_from_the_report(catalogue):
     assert learnt["LSIP"].expansion == "Local Scrutiny and Involvement Panels"
     assert glossary.lookup("IQAs").acronym == "IQA"  # only the plural is defined
     assert glossary.lookup("hmcts").origin == "curated"  # used, never defined
+
+
+@pytest.mark.parametrize("acronym", ["E&D", "AT&T", "L&D"])
+def test_an_acronym_may_join_its_letters_with_an_ampersand(tmp_path, acronym):
+    path = tmp_path / "glossary.json"
+    path.write_text(json.dumps({"acronyms": [{"acronym": acronym, "expansion": "equality and diversity"}]}))
+    (row,) = load_curated(path)
+    assert Glossary([row]).lookup(acronym.lower()).acronym == acronym
+
+
+@pytest.mark.parametrize("acronym", ["&D", "E&", "E&&D", "E & D"])
+def test_an_ampersand_stands_only_between_an_acronyms_letters(tmp_path, acronym):
+    path = tmp_path / "glossary.json"
+    path.write_text(json.dumps({"acronyms": [{"acronym": acronym, "expansion": "equality and diversity"}]}))
+    with pytest.raises(CorpusError, match="bad acronym row"):
+        load_curated(path)
 
 
 def test_curated_rows_win_over_learnt_ones():

@@ -62,6 +62,7 @@ def test_filter_only_search_body(client):
         "suggested_query": None,
         "missing_words": [],
         "searched_as": [],
+        "nothing_searched": False,
         "total": 1,
         "page": 1,
         "per_page": 10,
@@ -115,6 +116,7 @@ def test_phrase_search_body(client):
         "suggested_query": None,
         "missing_words": [],
         "searched_as": [],
+        "nothing_searched": False,
         "total": 1,
         "page": 1,
         "per_page": 10,
@@ -184,6 +186,16 @@ def test_a_reader_word_is_given_with_the_report_words_it_was_searched_as(client)
     assert explained["searched_as"] == {"acquittals": ["unsuccessful outcomes", "unsuccessful"]}
 
 
+def test_a_query_with_no_word_to_search_for_finds_nothing_and_says_so(client):
+    body = get_json(client, "/api/search?q=of+the&explain=1")
+    assert body["nothing_searched"] is True
+    assert body["total"] == 0 and body["results"] == []
+    assert body["explanation"]["nothing_searched"] is True
+    # An empty query lists every entry, and says nothing of the kind.
+    empty = get_json(client, "/api/search?q=")
+    assert empty["nothing_searched"] is False and empty["total"] > 0
+
+
 def test_no_hits_body(client):
     body = without_timing(get_json(client, "/api/search?q=xylophone"))
     assert body == {
@@ -192,6 +204,7 @@ def test_no_hits_body(client):
         "suggested_query": None,
         "missing_words": ["xylophone"],
         "searched_as": [],
+        "nothing_searched": False,
         "total": 0,
         "page": 1,
         "per_page": 10,

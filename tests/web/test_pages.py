@@ -146,6 +146,14 @@ def test_empty_query_browses_everything_in_document_order(client, search_index):
     assert [li["attrs"]["id"] for li in first] == [f"r-{e.id}" for e in search_index.entries[:10]]
 
 
+def test_a_query_with_no_word_to_search_for_says_nothing_was_searched(client):
+    doc = page(client, "/?q=of+the")
+    said = doc.text_of("p", class_="nothing-searched")
+    assert said.startswith("Nothing was searched: “of the” holds no word to search for on its own")
+    assert not doc.find("ol", class_="result-list")
+    assert "Nothing matches" not in " ".join(doc.find("div", class_="no-results")[0]["text"].split())
+
+
 def test_pagination_links(client):
     doc = page(client, "/?page=2&sort=document")
     links = doc.links()
