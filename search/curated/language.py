@@ -16,7 +16,8 @@
 - `rating_verbs`: verbs that ask for ratings where a rating value follows them as a noun
   ("got poor for leadership"), not as an adjective ("got good training");
 - `superlatives` and `universal_words`: how a question asks for the most or the fewest, or
-  for every criterion of a Part;
+  for every criterion of a Part, and `number_words`, how many it asks for in words ("the
+  five worst");
 - `count_kinds`: how a count names the Annex B kinds ("how many issues …"), and
   `kind_words`, how any query names them in everyday words ("praised", "criticised").
 """
@@ -73,6 +74,7 @@ class Language:
     rating_verbs: frozenset[str] = frozenset()
     contractions: dict[str, tuple[str, ...]] | None = None
     comparison_words: frozenset[str] = frozenset()
+    number_words: dict[str, int] | None = None  # "five" → 5
 
 
 def phrase_list(value, what: str, path: Path) -> tuple[str, ...]:
@@ -101,6 +103,15 @@ def read_superlatives(data, path: Path) -> dict[str, str]:
     if not isinstance(data, dict) or set(data) - {"max", "min"}:
         raise CorpusError(f"{path.name}: superlatives must map 'max' and 'min' to words")
     return {w: way for way, words in data.items() for w in word_set(words, f"superlatives[{way!r}]", path)}
+
+
+def read_numbers(data, path: Path) -> dict[str, int]:
+    """Read {"five": 5, …}: single lower-case words, each a whole number from 1 to 99."""
+    if not isinstance(data, dict) or not all(
+        isinstance(k, str) and k.isalpha() and type(v) is int and 0 < v < 100 for k, v in data.items()
+    ):
+        raise CorpusError(f"{path.name}: number_words must map single words to whole numbers from 1 to 99")
+    return {k.lower(): v for k, v in data.items()}
 
 
 def word_set(values, what: str, path: Path) -> frozenset[str]:
@@ -183,4 +194,5 @@ def load_language(path: Path) -> Language:
         word_set(data.get("rating_verbs"), "rating_verbs", path),
         read_contractions(data.get("contractions", {}), path),
         word_set(data.get("comparison_words"), "comparison_words", path),
+        read_numbers(data.get("number_words", {}), path),
     )

@@ -240,9 +240,20 @@ class Answerer:
         scope = f" in Part {' or '.join(PART_LABELS[p] for p in in_parts)}" if in_parts else ""
         text = f"{names} had the {most} {PLURAL_LABELS[kind]}{scope}: {amount}{each} (Annex B)."
         ranked = sorted(per_area.items(), key=lambda an: (-an[1] if u.superlative == "max" else an[1], an[0]))
-        nxt = next(((a, n) for a, n in ranked if n != best), None)
-        if nxt:
-            text += f" Next: {self.area_name(nxt[0])}, {nxt[1]}."
+        if u.limit and u.limit < len(ranked):
+            # "the 3 areas with the most issues": three, and every Area tied with the third.
+            cut = ranked[u.limit - 1][1]
+            first = [(a, n) for a, n in ranked if (n >= cut if u.superlative == "max" else n <= cut)]
+            winners = [a for a, _ in first]
+            listed = join(f"{self.area_name(a)} {n}" for a, n in first)
+            text = f"The {u.limit} Areas with the {most} {PLURAL_LABELS[kind]}{scope} (Annex B): {listed}."
+            if len(first) > u.limit:
+                tied = sum(n == cut for _, n in first)
+                text += f" {tied} Areas share the count at the cut, so {len(first)} are named."
+        else:
+            nxt = next(((a, n) for a, n in ranked if n != best), None)
+            if nxt:
+                text += f" Next: {self.area_name(nxt[0])}, {nxt[1]}."
         if by_part:
             text += " " + by_part
         notes = self.gap_notes(kind, set(winners))
@@ -259,17 +270,21 @@ class Answerer:
         rows = self.ratings(u) if u.criteria else [r for r in self.ratings(u) if len(r.code) == 1]
         chosen: list[RatingRow] = []
         sentences = []
+        way = "highest" if u.superlative == "max" else "lowest"
         for (code, criterion), group in grouped(rows).items():
+            name = criterion_name(code, criterion)
+            if u.limit:
+                top = first_places(group, u.limit, u.superlative)
+                chosen += top
+                sentences.append(ranked_sentence(top, u.limit, way, name, len(group)))
+                continue
             pick = min if u.superlative == "max" else max
             best = pick(RANK[r.rating] for r in group)
             top = [r for r in group if RANK[r.rating] == best]
             chosen += top
-            way = "highest" if u.superlative == "max" else "lowest"
             names = ", ".join(r.area_name for r in top)
             count = f"{len(top)} Areas" if len(top) > 1 else "1 Area"
-            sentences.append(
-                f"Rated {way} for {criterion_name(code, criterion)}: {RATINGS[best]}, {count} — {names}."
-            )
+            sentences.append(f"Rated {way} for {name}: {RATINGS[best]}, {count} — {names}.")
         return Answer(
             "ratings",
             u.question,
@@ -415,6 +430,33 @@ def grouped(rows: list[RatingRow]) -> dict[tuple[str, str], list[RatingRow]]:
     for row in sorted(rows, key=lambda r: (r.code[0], len(r.code) == 1, r.code)):
         groups.setdefault((row.code, row.criterion), []).append(row)
     return groups
+
+
+def ranked_sentence(top: list[RatingRow], limit: int, way: str, name: str, rated: int) -> str:
+    """Say which Areas came first, band by band ("The 3 Areas rated highest for A1 Leadership:
+    Good — East Midlands, …"), and why more are named than were asked for."""
+    bands: dict[str, list[str]] = {}
+    for r in top:
+        bands.setdefault(r.rating, []).append(r.area_name)
+    listed = "; ".join(f"{rating} — {', '.join(names)}" for rating, names in bands.items())
+    if rated <= limit:
+        return f"All {rated} Areas rated for {name}, {way} first: {listed}."
+    text = f"The {limit} {'Area' if limit == 1 else 'Areas'} rated {way} for {name}: {listed}."
+    if len(top) > limit:
+        last = top[-1].rating
+        text += f" {len(bands[last])} Areas share the {last} rating at the cut, so {len(top)} are named."
+    return text
+
+
+def first_places(rows: list[RatingRow], limit: int, way: str) -> list[RatingRow]:
+    """Return the first `limit` rows by rating, best first for "max" (worst first for "min"),
+    with every row tied with the last: a list cut inside a tie would not be complete."""
+    sign = 1 if way == "max" else -1
+    ranked = sorted(rows, key=lambda r: (sign * RANK[r.rating], r.area))
+    if len(ranked) <= limit:
+        return ranked
+    cut = RANK[ranked[limit - 1].rating]
+    return [r for r in ranked if sign * RANK[r.rating] <= sign * cut]
 
 
 def join(names, last: str = "and") -> str:

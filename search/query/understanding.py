@@ -71,6 +71,8 @@ class Understanding:
     question: str = ""
     # "max" or "min" for a question asking for the most or the fewest ("which Area had the most …").
     superlative: str = ""
+    # How many Areas a superlative asks for ("the top 3 areas"); 0: those ranked first only.
+    limit: int = 0
     # The question asks about every criterion of a Part ("rated good for every part of casework").
     every: bool = False
     # Places named ("Leeds"), each with the CPS Areas that cover it; their Areas are in `areas`.
@@ -190,8 +192,8 @@ class QueryReader:
         words = [w for i, w in enumerate(words) if i not in compared]
         # Two places in one Area ("Kent and Medway") scope to it once.
         areas = list(dict.fromkeys([*areas, *(a for _, slugs in places for a in slugs)]))
-        superlative, every, counted, words = (
-            self.take_extent(words) if frame and extent else ("", False, False, words)
+        superlative, every, counted, limit, words = (
+            self.take_extent(words) if frame and extent else ("", False, False, 0, words)
         )
         counting = frame[:2] == ["how", "many"] or counted
         # "what is meant by an issue to address" asks what the kind's name means.
@@ -242,6 +244,7 @@ class QueryReader:
             places=tuple(places),
             said=said,
             superlative=superlative,
+            limit=limit,
             every=every,
             unscored=tuple(unscored),
             overall=not criteria and any(set(stems(w)) & self.overall_word for w in words),
@@ -295,14 +298,12 @@ class QueryReader:
         """
         low = [w.lower() for w in words]
         superlatives = self.lex.language.superlatives or {}
-        for i in (0, 1, 2):
-            if i + 1 >= len(low) or low[i] not in AREA_WORDS:
+        start = 1 if low[:1] == ["the"] else 0
+        for i in range(min(len(low) - 1, start + 4)):
+            if low[i] not in AREA_WORDS:
                 continue
-            # "worst area", "worst rated area", "best performing areas", "top 3 areas"
-            between = [
-                tuple(stems(w)) in self.rating_cues or w == "performing" or w.isdigit() for w in low[1:i]
-            ]
-            if i > 0 and low[0] in superlatives and all(between):
+            # "worst area", "worst rated area", "best performing areas", "top 3 areas", "the five worst areas"
+            if i > start and self.ranks_areas(low[start:i], superlatives):
                 return [low[i]], words[:i] + words[i + 1 :]
             if i == 0:
                 # "areas rated poor", "areas that were rated poor", "areas that got poor"
@@ -310,12 +311,25 @@ class QueryReader:
                 k += k < len(low) and low[k] in BE_WORDS
                 if k < len(low) and (tuple(stems(low[k])) in self.rating_cues or self.rating_verbs(low[k:])):
                     return low[:k], words[k:]
-            after = low[2:4] if low[2:3] != ["the"] else low[3:4]
-            if i == 0 and low[1] == "with" and after[:1] and after[0] in superlatives:
-                return low[:2], words[2:]
+            # "area with the most issues", "the 3 areas with the most issues"
+            after = low[i + 2 : i + 4] if low[i + 2 : i + 3] != ["the"] else low[i + 3 : i + 4]
+            lead = all(w == "the" or self.number(w) for w in low[:i])
+            if lead and low[i + 1] == "with" and after[:1] and after[0] in superlatives:
+                counted = [w for w in words[:i] if self.number(w)]  # how many: read with the superlative
+                return low[i : i + 2], counted + words[i + 2 :]
             if i == 0 and low[1] in HAVING_WORDS and self.valued(low[2:]):
                 return low[:2], words[2:]  # "areas with poor victim communication"
         return [], words
+
+    def ranks_areas(self, head: list[str], superlatives) -> bool:
+        """Tell whether the words before "area" rank Areas: a word of the most or fewest, a
+        number before or after it, and rating cues or "performing" between it and "area"."""
+        at = next((k for k, w in enumerate(head) if w in superlatives), None)
+        if at is None or at > 1 or (at == 1 and not self.number(head[0])):
+            return False
+        return all(
+            tuple(stems(w)) in self.rating_cues or w == "performing" or self.number(w) for w in head[at + 1 :]
+        )
 
     def valued(self, words: list[str]) -> bool:
         """Tell whether words open with a rating value that is not part of a kind's name
@@ -376,10 +390,12 @@ class QueryReader:
                 found |= set(range(i, j))
         return found
 
-    def take_extent(self, words: list[str]) -> tuple[str, bool, bool, list[str]]:
+    def take_extent(self, words: list[str]) -> tuple[str, bool, bool, int, list[str]]:
         """Take the words asking for the most or fewest ("most", "lowest"), or for every criterion
         ("every", "all"), out of a question's words; say whether a kind is what is counted ("the
-        most issues", not "the most common issues")."""
+        most issues", not "the most common issues"), and how many Areas are asked for: a number
+        beside the superlative ("top 3", "the five worst", "which three areas were rated
+        highest") is taken out with it."""
         language = self.lex.language
         superlatives = language.superlatives or {}
         # A word of a kind's name ("best practice") is the kind, not a superlative.
@@ -396,7 +412,33 @@ class QueryReader:
             words[i].lower() in superlatives and i + 1 < len(words) and stems(words[i + 1])[:1] in firsts
             for i in extent
         )
-        return (ways[0] if ways else ""), every, counted, [w for i, w in enumerate(words) if i not in extent]
+        limit, extent = self.take_limit(words, extent)
+        kept = [w for i, w in enumerate(words) if i not in extent]
+        return (ways[0] if ways else ""), every, counted, limit, kept
+
+    def take_limit(self, words: list[str], extent: list[int]) -> tuple[int, list[int]]:
+        """Return how many a superlative asks for ("top 3", "five worst") and the extent with the
+        number's place added; 0 and the extent as it was when no number stands beside one."""
+        superlatives = self.lex.language.superlatives or {}
+        ranking = [i for i in extent if words[i].lower() in superlatives]
+        # Beside the superlative ("top 3", "five worst", "3 … the most"), or before "areas"
+        # ("which three areas").
+        places = [
+            j for i in ranking for j in (i + 1, i - 1, i - 2) if j != i - 2 or words[i - 1].lower() == "the"
+        ]
+        places += [j for j in range(len(words) - 1) if words[j + 1].lower() in AREA_WORDS] if ranking else []
+        for j in places:
+            n = self.number(words[j]) if 0 <= j < len(words) and j not in extent else 0
+            if n:
+                return n, [*extent, j]
+        return 0, extent
+
+    def number(self, word: str) -> int:
+        """Return the whole number a word says ("3", "three"), or 0."""
+        word = word.lower()
+        if word.isdigit() and 0 < len(word) <= 2:
+            return int(word)
+        return (self.lex.language.number_words or {}).get(word, 0)
 
     def take_reporting(self, words: list[str]) -> tuple[list[str], list[str]]:
         """Take clauses saying who reported ("did inspectors raise") out of a question's words."""

@@ -52,8 +52,6 @@ def test_a_question_about_areas_without_its_opening_is_answered_as_with_it(searc
             (f"area scored good on {name}", f"which areas scored good on {name}"),
             (f"worst rated area for {name}", f"which area was rated lowest for {name}"),
             (f"best performing areas on {name}", f"which area was rated highest for {name}"),
-            (f"top 3 areas for {name}", f"which area was rated highest for {name}"),
-            (f"bottom 5 areas on {name}", f"which area was rated lowest for {name}"),
             (f"were any areas rated excellent for {name}", f"which areas were rated excellent for {name}"),
             (f"how many areas were rated fair for {name}", f"which areas were rated fair for {name}"),
             (f"was any area rated poor on {name}", f"which areas were rated poor on {name}"),
@@ -61,6 +59,56 @@ def test_a_question_about_areas_without_its_opening_is_answered_as_with_it(searc
             given, expected = ask(search_index, short).answer, ask(search_index, framed).answer
             assert expected is not None and given is not None, short
             assert (given.text, given.rows) == (expected.text, expected.rows), short
+
+
+RANK = {"Excellent": 0, "Good": 1, "Fair": 2, "Poor": 3}
+
+
+@pytest.mark.parametrize("way", ["top", "bottom"])
+@pytest.mark.parametrize("n", [1, 3, 5, 20])
+def test_the_top_or_bottom_n_areas_are_n_and_every_area_tied_with_the_last(search_index, way, n):
+    """ "top 3 areas for leadership" names three Areas, the best rated first, and every Area
+    that shares the third place's rating: a list cut inside a tie would not be complete."""
+    rows = table_rows(search_index)
+    for code, name in sorted({(code, name) for _, code, name, _ in rows if len(code) > 1}):
+        rated = sorted(((RANK[r] if way == "top" else -RANK[r], area) for area, c, _, r in rows if c == code))
+        cut = rated[min(n, len(rated)) - 1][0]
+        expected = [area for rank, area in rated if rank <= cut]
+        answer = ask(search_index, f"{way} {n} areas for {name}").answer
+        assert answer is not None and answer.kind == "ratings", (code, way, n)
+        assert [r.area for r in answer.rows if r.code == code] == expected, (code, way, n)
+        if len(expected) > n:
+            assert "share" in answer.text, (code, way, n)
+
+
+@pytest.mark.parametrize(
+    "asked, same_as",
+    [
+        ("bottom five areas for casework", "bottom 5 areas for casework"),
+        ("the 5 worst areas for casework", "bottom 5 areas for casework"),
+        ("which three areas were rated highest for leadership", "top 3 areas for leadership"),
+        ("top 3 areas for leadership", "top three areas for leadership"),
+    ],
+)
+def test_a_number_of_areas_is_read_in_words_or_digits_before_or_after_the_superlative(
+    search_index, asked, same_as
+):
+    given, expected = ask(search_index, asked).answer, ask(search_index, same_as).answer
+    assert given is not None and (given.text, given.rows) == (expected.text, expected.rows)
+
+
+def test_the_areas_with_the_most_of_a_kind_are_n_and_every_area_tied_with_the_last(search_index):
+    counts = {}
+    for entry in search_index.entries:
+        if entry.kind == "issue":
+            for area in entry.areas:
+                counts[area] = counts.get(area, 0) + 1
+    ranked = sorted(counts.values(), reverse=True)
+    for n in (1, 3, 5):
+        answer = ask(search_index, f"the {n} areas with the most issues to address").answer
+        expected = {a for a, c in counts.items() if c >= ranked[n - 1]}
+        assert set(answer.search["area"]) == expected, n
+        assert all(search_index.areas.label(a) in answer.text for a in expected)
 
 
 def test_a_rating_received_is_asked_as_a_rating_given(search_index):

@@ -367,6 +367,11 @@ def test_stems_of_one_family(a, b, same):
         ("contractions", {"what's": "what"}),  # stands for one word: not a contraction
         ("contractions", ["what's"]),
         ("rating_verbs", "got"),
+        ("number_words", {"five": "5"}),
+        ("number_words", {"twenty five": 25}),
+        ("number_words", {"five": 0}),
+        ("number_words", {"five": True}),
+        ("number_words", ["five"]),
     ],
 )
 def test_the_reading_words_are_checked_when_loaded(tmp_path, key, value):
