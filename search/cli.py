@@ -110,7 +110,9 @@ def cmd_query(args) -> int:
             print(f"{place['note']}.")
         if body["scope"]["relaxed"]:
             print(body["scope"]["relaxed"]["message"])
-        print(f"About {', '.join(body['scope']['areas'])}; every Area: {body['scope']['all_areas_query']!r}")
+        names = ", ".join(index.areas.label(slug) for slug in body["scope"]["areas"])
+        widened = body["scope"]["all_areas_query"]
+        print(f"About {names} only" + (f"; in every Area: {widened!r}" if widened else ""))
     if body["answer"]:
         print(f"Answer: {body['answer']['text']}")
         for note in body["answer"]["notes"]:

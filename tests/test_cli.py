@@ -218,6 +218,13 @@ def test_a_query_with_no_word_to_search_for_says_nothing_was_searched(index_dir)
     assert "Nothing searched:" in explained
 
 
+def test_a_scoped_query_names_its_areas_and_the_same_search_in_every_area(index_dir):
+    lines = run("query", "disclosure in wales", index=index_dir).stdout.splitlines()
+    assert "About Cymru-Wales only; in every Area: 'disclosure'" in lines
+    # An Area alone has no search to widen: nothing to offer, and no empty query shown.
+    assert "About Cymru-Wales only" in run("query", "wales", index=index_dir).stdout.splitlines()
+
+
 def test_explain_of_an_unknown_entry_is_a_clear_error(index_dir):
     done = run("explain", "disclosure", "para-99.9", index=index_dir, check=False)
     assert done.returncode == 1 and "no entry 'para-99.9'" in done.stderr
