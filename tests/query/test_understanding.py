@@ -191,8 +191,8 @@ def test_the_words_that_shape_a_question_are_never_taken_for_slips(search_index)
     [
         ("trials collapsing", "ineffective"),
         ("working from home", "smarter working"),
-        ("staff off sick", "sickness"),
-        ("spot checks on lawyers work", "dip sampl"),
+        ("tech skills", "digital"),
+        ("league tables", "benchmark"),
     ],
 )
 def test_lay_words_find_the_reports_words(search_index, q, expected):
@@ -411,7 +411,7 @@ def test_any_arrangement_of_question_words_reads_and_answers_without_failing(sea
 @pytest.mark.parametrize(
     "q",
     [
-        "what happens when victims are not told",
+        "what happens when cases are delayed",
         "what went wrong with disclosure",
         "has anything improved on leadership",
         "what kind of training do staff get",
