@@ -105,6 +105,8 @@ def cmd_query(args) -> int:
         print(line)
     if body["nothing_searched"]:
         print(nothing_searched_line())
+    for place in body["outside"]:
+        print(f"{place['note']}.")
     if body["scope"]:
         for place in body["scope"]["places"]:
             print(f"{place['note']}.")

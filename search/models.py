@@ -245,3 +245,5 @@ class SearchResult:
     searched_as: tuple[tuple[str, tuple[str, ...]], ...] = ()
     # Text typed, but no word to search for ("the", "what is"): nothing was searched, none found.
     nothing_searched: bool = False
+    # Places outside England and Wales named ("Glasgow"): (name, nation, the note saying so).
+    outside: tuple[tuple[str, str, str], ...] = ()

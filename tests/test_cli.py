@@ -77,6 +77,7 @@ def test_query_json_is_the_api_body(index_dir):
         "missing_words",
         "searched_as",
         "nothing_searched",
+        "outside",
         "total",
         "page",
         "per_page",
@@ -223,6 +224,12 @@ def test_a_scoped_query_names_its_areas_and_the_same_search_in_every_area(index_
     assert "About Cymru-Wales only; in every Area: 'disclosure'" in lines
     # An Area alone has no search to widen: nothing to offer, and no empty query shown.
     assert "About Cymru-Wales only" in run("query", "wales", index=index_dir).stdout.splitlines()
+
+
+def test_a_place_outside_england_and_wales_is_named_by_query(index_dir):
+    lines = run("query", "Scotland", index=index_dir).stdout.splitlines()
+    assert lines[1].startswith("Scotland is outside the report: the CPS prosecutes in England and Wales")
+    assert lines[2].startswith("0 results")
 
 
 def test_explain_of_an_unknown_entry_is_a_clear_error(index_dir):

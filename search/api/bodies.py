@@ -266,6 +266,14 @@ class SearchedAs(Body):
     report_words: list[str]
 
 
+class OutsidePlace(Body):
+    """A place outside England and Wales that the query names: the report covers none."""
+
+    name: str
+    nation: str
+    note: str = Field(description="that the report does not cover it, and who prosecutes there")
+
+
 class SearchResult(Body):
     """The body of /api/search."""
 
@@ -283,6 +291,10 @@ class SearchResult(Body):
         description="words the report never uses, and what was searched for each (The report does not use …)"
     )
     nothing_searched: bool = Field(description=NOTHING_SEARCHED_ABOUT)
+    outside: list[OutsidePlace] = Field(
+        description="places outside England and Wales the query names (Glasgow, Belfast): the CPS "
+        "prosecutes in England and Wales only, so the report covers none of them"
+    )
     total: int
     page: int
     per_page: int

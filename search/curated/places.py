@@ -11,6 +11,10 @@ different Areas (London, Middlesex) or by a force that is (the Metropolitan Poli
 
 A name that is also an everyday word ("Reading", "Bath", "Deal": marked `ambiguous`)
 counts as a place in a query only when typed with its capital letter.
+
+Places in Scotland and Northern Ireland (`outside`) are covered by no CPS Area: the CPS
+prosecutes in England and Wales only. A query naming one is told so, and who prosecutes
+there, instead of being left to find nothing about it.
 """
 
 from __future__ import annotations
@@ -40,6 +44,30 @@ class Place:
 
 
 @dataclass(frozen=True)
+class Outside:
+    """A place outside England and Wales named in a query: the name as typed, its nation, and
+    who prosecutes there."""
+
+    typed: str
+    name: str
+    nation: str
+    prosecutor: str
+
+    @property
+    def note(self) -> str:
+        """Say that the report does not cover it, and who prosecutes there."""
+        where = (
+            "is outside the report"
+            if self.name == self.nation
+            else f"is in {self.nation}, outside the report"
+        )
+        return (
+            f"{self.name} {where}: the CPS prosecutes in England and Wales, "
+            f"and in {self.nation} {self.prosecutor} does"
+        )
+
+
+@dataclass(frozen=True)
 class PlaceMention:
     """A place found in a query: where, the name as typed, and the place."""
 
@@ -52,9 +80,25 @@ class PlaceMention:
 class Gazetteer:
     """The known places, found in query text by any of their names."""
 
-    def __init__(self, places: list[Place], sources: tuple[str, ...] = ()):
+    def __init__(
+        self,
+        places: list[Place],
+        sources: tuple[str, ...] = (),
+        outside: dict[str, tuple[str, str, str]] | None = None,
+    ):
         self.places = places
         self.sources = sources
+        # A place outside England and Wales, by normalised name: (its name, its nation, who prosecutes there).
+        self.outside = outside or {}
+        names = sorted(self.outside, key=len, reverse=True)
+        self._outside_pattern = (
+            re.compile(
+                r"\b(" + "|".join(r"[\s-]+".join(map(re.escape, n.split())) for n in names) + r")\b", re.I
+            )
+            if names
+            else None
+        )
+        self._outside_firsts = frozenset(n.split()[0] for n in names)
         self._by_name: dict[str, Place] = {}
         for place in places:
             for name in (place.name, *place.aliases):
@@ -92,6 +136,16 @@ class Gazetteer:
             found.append(PlaceMention(m.start(), m.end(), m.group(0), place))
         return found
 
+    def outside_in(self, text: str) -> list[Outside]:
+        """Return the places outside England and Wales a query names, each once."""
+        if self._outside_pattern is None or self._outside_firsts.isdisjoint(WORD.findall(text.lower())):
+            return []
+        found: dict[str, Outside] = {}
+        for m in self._outside_pattern.finditer(text):
+            key = normalise_name(m.group(0))
+            found.setdefault(key, Outside(m.group(0), *self.outside[key]))
+        return list(found.values())
+
     def words(self) -> set[str]:
         """Return every word of every place name, lower-cased (never "corrected" as typos)."""
         return {w for name in self._by_name for w in name.split()}
@@ -108,7 +162,42 @@ def load_places(path: Path, areas: AreaRegistry) -> Gazetteer:
         raise CorpusError(f"{path.name}: 'sources' must name where the mapping comes from")
     places = [read_place(row, areas, path) for row in rows]
     check_places(places, path)
-    return Gazetteer(places, tuple(sources))
+    outside = read_outside(data.get("outside", []), path)
+    taken = {normalise_name(n) for p in places for n in (p.name, *p.aliases)}
+    clash = sorted(set(outside) & taken)
+    if clash:
+        raise CorpusError(f"{path.name}: the name {clash[0]!r} is used by two places")
+    return Gazetteer(places, tuple(sources), outside)
+
+
+def read_outside(groups, path: Path) -> dict[str, tuple[str, str, str]]:
+    """Read the places outside England and Wales: {normalised name: (name, nation, prosecutor)}."""
+    if not isinstance(groups, list):
+        raise CorpusError(f"{path.name}: 'outside' must list nations, each with its prosecutor and places")
+    found: dict[str, tuple[str, str, str]] = {}
+    for group in groups:
+        nation = group.get("nation") if isinstance(group, dict) else None
+        if not isinstance(nation, str) or not nation.strip():
+            raise CorpusError(
+                f"{path.name}: 'outside' must list nations, each with its prosecutor and places"
+            )
+        prosecutor, names = group.get("prosecutor"), group.get("places")
+        if not isinstance(prosecutor, str) or not prosecutor.strip():
+            raise CorpusError(f"{path.name}: outside: {nation} needs the prosecutor that serves it")
+        if (
+            not isinstance(names, list)
+            or not names
+            or not all(isinstance(n, str) and n.strip() for n in names)
+        ):
+            raise CorpusError(f"{path.name}: outside: {nation} must list its places by name")
+        for name in names:
+            if found.setdefault(normalise_name(name), (name, nation, prosecutor)) != (
+                name,
+                nation,
+                prosecutor,
+            ) or (names.count(name) > 1):
+                raise CorpusError(f"{path.name}: the name {name!r} is used by two places")
+    return found
 
 
 def read_place(row, areas: AreaRegistry, path: Path) -> Place:

@@ -191,6 +191,7 @@ def result_to_json(result: SearchResult) -> dict:
         "missing_words": list(result.missing_words),
         "searched_as": [{"word": w, "report_words": list(names)} for w, names in result.searched_as],
         "nothing_searched": result.nothing_searched,
+        "outside": [{"name": n, "nation": nation, "note": note} for n, nation, note in result.outside],
         "total": result.total,
         "page": request.page,
         "per_page": request.per_page,

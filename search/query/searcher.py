@@ -243,6 +243,7 @@ class SearchIndex:
             missing_words=prepared.missing,
             searched_as=prepared.reworded,
             nothing_searched=prepared.nothing_searched,
+            outside=tuple((o.name, o.nation, o.note) for o in self.lexicon.places.outside_in(request.q)),
         )
 
     @staticmethod

@@ -36,6 +36,19 @@ def test_the_gazetteer_loads_with_its_sources(areas):
     assert set(places.lookup("London").areas) == {"london-north", "london-south"}  # split between forces
 
 
+def test_places_outside_england_and_wales_say_who_prosecutes_there(areas):
+    places = load_places(CORPUS / "places.json", areas)
+    (found,) = places.outside_in("disclosure in glasgow")
+    assert found.typed == "glasgow" and found.nation == "Scotland"
+    assert "Crown Office and Procurator Fiscal Service" in found.note
+    assert found.note.startswith("Glasgow is in Scotland, outside the report")
+    (nation,) = places.outside_in("Northern Ireland victims")
+    assert nation.note.startswith("Northern Ireland is outside the report")
+    assert "Public Prosecution Service for Northern Ireland" in nation.note
+    assert places.outside_in("victims in Leeds") == []
+    assert places.lookup("Glasgow") is None  # no CPS Area covers it
+
+
 def second_leeds(data: dict) -> None:
     data["places"].append({**row(data, "Leeds"), "areas": ["north-east"], "force": "Northumbria Police"})
 
@@ -56,6 +69,11 @@ def kent_doubled(data: dict) -> None:
         (lambda d: row(d, "Leeds").update(aliases=["Kent Police"]), "used by two places"),
         (second_leeds, "used by two places"),
         (kent_doubled, "Kent Police: no place it polices alone is in london-south"),
+        (lambda d: d["outside"][0]["places"].append("Leeds"), "used by two places"),
+        (lambda d: d["outside"][0]["places"].append("Glasgow"), "used by two places"),
+        (lambda d: d["outside"][0].update(prosecutor=""), "outside.*prosecutor"),
+        (lambda d: d["outside"][0].update(places=[]), "outside.*places"),
+        (lambda d: d.update(outside={"Scotland": []}), "'outside' must list"),
     ],
 )
 def test_a_gazetteer_that_says_what_cannot_be_is_refused(tmp_path, areas, change, message):

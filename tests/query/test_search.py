@@ -77,6 +77,18 @@ def test_an_ampersand_acronym_nobody_spells_out_is_said_not_found(search_index, 
     assert found.total == 0 and not found.nothing_searched
 
 
+def test_a_place_outside_england_and_wales_is_said_to_be_outside_the_report(search_index):
+    found = search(search_index, "disclosure in Glasgow")
+    assert found.total > 0 and found.scope == ()  # the report's entries on disclosure, every Area
+    assert found.missing_words == ("Glasgow",)
+    ((name, nation, note),) = found.outside
+    assert (name, nation) == ("Glasgow", "Scotland")
+    assert note.startswith("Glasgow is in Scotland, outside the report")
+    nation = search(search_index, "Northern Ireland")
+    assert nation.total == 0 and nation.outside[0][0] == "Northern Ireland"
+    assert search(search_index, "disclosure in Leeds").outside == ()
+
+
 def test_a_rare_acronym_the_report_writes_also_finds_its_subject(search_index):
     # "ICEM" is written once; the entries on community engagement never use it.
     request = parse_request({"q": ["ICEM"], "per_page": ["10"]})

@@ -63,6 +63,7 @@ def test_filter_only_search_body(client):
         "missing_words": [],
         "searched_as": [],
         "nothing_searched": False,
+        "outside": [],
         "total": 1,
         "page": 1,
         "per_page": 10,
@@ -117,6 +118,7 @@ def test_phrase_search_body(client):
         "missing_words": [],
         "searched_as": [],
         "nothing_searched": False,
+        "outside": [],
         "total": 1,
         "page": 1,
         "per_page": 10,
@@ -196,6 +198,19 @@ def test_a_query_with_no_word_to_search_for_finds_nothing_and_says_so(client):
     assert empty["nothing_searched"] is False and empty["total"] > 0
 
 
+def test_a_place_outside_england_and_wales_is_named_with_who_prosecutes_there(client):
+    body = get_json(client, "/api/search?q=victims+in+Belfast")
+    assert body["outside"] == [
+        {
+            "name": "Belfast",
+            "nation": "Northern Ireland",
+            "note": "Belfast is in Northern Ireland, outside the report: the CPS prosecutes in England and "
+            "Wales, and in Northern Ireland the Public Prosecution Service for Northern Ireland does",
+        }
+    ]
+    assert body["missing_words"] == ["Belfast"] and body["scope"] is None
+
+
 def test_no_hits_body(client):
     body = without_timing(get_json(client, "/api/search?q=xylophone"))
     assert body == {
@@ -205,6 +220,7 @@ def test_no_hits_body(client):
         "missing_words": ["xylophone"],
         "searched_as": [],
         "nothing_searched": False,
+        "outside": [],
         "total": 0,
         "page": 1,
         "per_page": 10,

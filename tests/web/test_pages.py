@@ -154,6 +154,12 @@ def test_a_query_with_no_word_to_search_for_says_nothing_was_searched(client):
     assert "Nothing matches" not in " ".join(doc.find("div", class_="no-results")[0]["text"].split())
 
 
+def test_a_place_outside_england_and_wales_is_said_to_be_outside_the_report(client):
+    doc = page(client, "/?q=disclosure+in+Glasgow")
+    assert doc.text_of("p", class_="outside").startswith("Glasgow is in Scotland, outside the report")
+    assert doc.find("ol", class_="result-list")  # the report's entries on disclosure, all the same
+
+
 def test_pagination_links(client):
     doc = page(client, "/?page=2&sort=document")
     links = doc.links()
