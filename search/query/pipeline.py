@@ -110,7 +110,7 @@ class QueryPipeline:
             correction,
             missing,
             reworded,
-            nothing_to_search(request, plan, compiled),
+            nothing_to_search(request, plan, compiled) and answer is None,
         )
 
     def unmatched(

@@ -186,8 +186,16 @@ class SearchIndex:
         if adjustments.scope is not None:
             allowed &= adjustments.scope
         relaxed = None
+        # Only an answer was asked for ("best area"): the entries it rests on, in its order.
+        answered = (
+            list(dict.fromkeys(self.by_id[i] for i in prepared.answer.entry_ids))
+            if compiled.query is None and request.q.strip() and prepared.answer is not None
+            else None
+        )
         if prepared.finds_nothing:
             ranking, matched = None, 0
+        elif answered is not None:
+            ranking, matched = None, allowed & mask_of(answered)
         elif compiled.query is None:
             ranking, matched = None, allowed
         else:
@@ -201,6 +209,8 @@ class SearchIndex:
         end = start + request.per_page
         if ranking is not None and request.sort == "relevance":
             page = ranking.top(final, end)[start:end]
+        elif answered is not None and request.sort == "relevance":
+            page = [(d, None) for d in answered if final >> d & 1][start:end]
         else:
             docs = docnums_of(final)[start:end]
             scores = ranking.scores(docs) if ranking is not None else [None] * len(docs)

@@ -229,6 +229,10 @@ class QueryReader:
         # "good", "fair", "poor" are ratings only where scores are asked for ("rated good").
         ratings = self.rating_values(words) if "rating" in asks_for else []
         cues = self.cue_words(words) if cued else set()
+        # "best area", "which area performed best": the best rated overall, nothing else to search.
+        alone = self.ranks_areas_alone(frame, superlative, kinds, parts, criteria, words)
+        if alone:
+            frame, words = frame + [w.lower() for w in words], []
         kept = tuple(
             Word(w, i not in cues) for i, w in enumerate(words) if stems(w) or self.joined_acronym(w)
         )
@@ -247,7 +251,7 @@ class QueryReader:
             limit=limit,
             every=every,
             unscored=tuple(unscored),
-            overall=not criteria and any(set(stems(w)) & self.overall_word for w in words),
+            overall=alone or (not criteria and any(set(stems(w)) & self.overall_word for w in words)),
         )
         named = frozenset(
             s
@@ -299,12 +303,14 @@ class QueryReader:
         low = [w.lower() for w in words]
         superlatives = self.lex.language.superlatives or {}
         start = 1 if low[:1] == ["the"] else 0
-        for i in range(min(len(low) - 1, start + 4)):
+        for i in range(min(len(low), start + 4)):
             if low[i] not in AREA_WORDS:
                 continue
             # "worst area", "worst rated area", "best performing areas", "top 3 areas", "the five worst areas"
             if i > start and self.ranks_areas(low[start:i], superlatives):
                 return [low[i]], words[:i] + words[i + 1 :]
+            if i + 1 == len(low):
+                break  # "area" last, after no word ranking Areas: not a question's opening
             if i == 0:
                 # "areas rated poor", "areas that were rated poor", "areas that got poor"
                 k = 2 if low[1] in RELATIVE_WORDS else 1
@@ -320,6 +326,15 @@ class QueryReader:
             if i == 0 and low[1] in HAVING_WORDS and self.valued(low[2:]):
                 return low[:2], words[2:]  # "areas with poor victim communication"
         return [], words
+
+    def ranks_areas_alone(self, frame, superlative: str, kinds, parts, criteria, words: list[str]) -> bool:
+        """Tell whether a question asks for the best or worst Areas and names nothing to rank
+        them on ("best area", "which area performed best"): it asks about the overall scores."""
+        if not superlative or not set(frame) & AREA_WORDS or kinds or parts or criteria:
+            return False
+        return all(
+            not stems(w) or tuple(stems(w)) in self.rating_cues or stems(w) == ["perform"] for w in words
+        )
 
     def ranks_areas(self, head: list[str], superlatives) -> bool:
         """Tell whether the words before "area" rank Areas: a word of the most or fewest, a

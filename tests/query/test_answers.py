@@ -111,6 +111,34 @@ def test_the_areas_with_the_most_of_a_kind_are_n_and_every_area_tied_with_the_la
         assert all(search_index.areas.label(a) in answer.text for a in expected)
 
 
+@pytest.mark.parametrize(
+    "asked, same_as",
+    [
+        ("best area", "best area overall"),
+        ("which area is best", "best area overall"),
+        ("which area is the best", "best area overall"),
+        ("which area performed best", "best area overall"),
+        ("best performing area", "best area overall"),
+        ("worst areas", "worst area overall"),
+        ("top 3 areas", "top 3 areas overall"),
+    ],
+)
+def test_the_best_area_with_nothing_else_named_is_the_best_rated_overall(search_index, asked, same_as):
+    found = ask(search_index, asked, per_page=100)
+    given, expected = found.answer, ask(search_index, same_as).answer
+    assert expected is not None and expected.kind == "ratings"
+    assert given is not None and (given.text, given.rows) == (expected.text, expected.rows), asked
+    # Nothing else was asked: the results are the rows the answer rests on, in its order.
+    assert not found.nothing_searched
+    assert ids(found) == list(dict.fromkeys(given.entry_ids))
+
+
+@pytest.mark.parametrize("q", ["best practice", "areas of best practice", "best area for leadership"])
+def test_a_superlative_with_a_topic_is_not_asked_about_overall_scores(search_index, q):
+    answer = ask(search_index, q).answer
+    assert answer is None or "overall score" not in answer.text
+
+
 def test_a_rating_received_is_asked_as_a_rating_given(search_index):
     """ "which Areas got poor for leadership" is "which Areas were rated poor for leadership",
     whatever verb of receiving is used and wherever it stands, with every rating value."""
