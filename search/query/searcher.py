@@ -296,7 +296,10 @@ class SearchIndex:
             kept.append(DANGLING.sub("", before) if start >= cursor else "")
             cursor = max(cursor, end)
         kept.append(text[cursor:])
-        return " ".join("".join(kept).split())
+        rest = " ".join("".join(kept).split())
+        # What is left must be something to search for: not "in the", nor a comparison's "vs".
+        comparing = self.lexicon.language.comparison_words
+        return rest if any(stems(w) and w.lower() not in comparing for w in rest.split()) else ""
 
     def explain(self, request: SearchRequest, entry_id: str, without: frozenset[str] = frozenset()) -> dict:
         """Return why one entry scores as it does for a request's query, or why it does not match."""

@@ -143,6 +143,14 @@ def test_widening_the_search_finds_other_areas(search_index):
 
 
 @pytest.mark.parametrize(
+    "q", ["wessex vs thames and chiltern", "compare Wessex and South West", "wessex", "in the north east"]
+)
+def test_a_query_of_areas_alone_offers_no_wider_search(search_index, q):
+    # Without its Areas, a comparison's "vs" or a lone "in the" is nothing to search every Area for.
+    assert not search(search_index, q).widened_query
+
+
+@pytest.mark.parametrize(
     ("q", "kind"), [("case progression scores", "rating"), ("victims criteria", "criterion")]
 )
 def test_structural_rows_lead_when_asked_for(search_index, q, kind):
