@@ -78,6 +78,8 @@ class Answerer:
             return self.which_areas(u)
         if u.question == "area-scores":
             return self.area_scores(u)
+        if u.question == "count" and u.counts_areas:
+            return self.area_count()
         if u.question == "count" and len(u.kinds) == 1:
             return self.count(u)
         if u.question == "superlative":
@@ -295,6 +297,17 @@ class Answerer:
         )
 
     # -- counts and definitions -------------------------------------------------------
+
+    def area_count(self) -> Answer:
+        """Answer "how many areas are there": the CPS Areas the report covers, each with its own report."""
+        slugs = [a.slug for a in self.areas.areas]
+        reports = [e.id for slug in slugs for e in self.entries if e.kind == "report" and e.areas == (slug,)]
+        text = f"The report covers {len(slugs)} CPS Areas: {join(self.area_name(s) for s in slugs)}."
+        if len(reports) == len(slugs):
+            text += " Each was inspected, with a report of its own."
+        return Answer(
+            "count", "count", text, count=len(slugs), entry_ids=tuple(reports), search={"kind": ["report"]}
+        )
 
     def count(self, u: Understanding) -> Answer:
         """Answer "how many issues to address does North East have?"."""

@@ -37,6 +37,8 @@ MAX_DEFINED_WORDS = 4
 WHICH_OPENINGS = (("which",), ("what",), ("who",), ("area",), ("areas",))
 # The words that name Areas in general, not one of them.
 AREA_WORDS = frozenset({"area", "areas"})
+# The stems of "how many (CPS) areas (were inspected)": a count of the Areas themselves.
+AREA_COUNT_STEMS = frozenset({"area", "cps", "inspect"})
 # A stem this long or longer is a word family's root: "partner" for "partnership".
 FAMILY_ROOT = 5
 # What may stand between "areas" and the word asking for ratings ("areas that were rated").
@@ -73,6 +75,8 @@ class Understanding:
     superlative: str = ""
     # How many Areas a superlative asks for ("the top 3 areas"); 0: those ranked first only.
     limit: int = 0
+    # "how many areas (are there)": the question counts the CPS Areas themselves.
+    counts_areas: bool = False
     # The question asks about every criterion of a Part ("rated good for every part of casework").
     every: bool = False
     # Places named ("Leeds"), each with the CPS Areas that cover it; their Areas are in `areas`.
@@ -231,7 +235,8 @@ class QueryReader:
         cues = self.cue_words(words) if cued else set()
         # "best area", "which area performed best": the best rated overall, nothing else to search.
         alone = self.ranks_areas_alone(frame, superlative, kinds, parts, criteria, words)
-        if alone:
+        counts_areas = self.counts_areas(frame, areas, kinds, parts, criteria, ratings, words)
+        if alone or counts_areas:
             frame, words = frame + [w.lower() for w in words], []
         kept = tuple(
             Word(w, i not in cues) for i, w in enumerate(words) if stems(w) or self.joined_acronym(w)
@@ -249,6 +254,7 @@ class QueryReader:
             said=said,
             superlative=superlative,
             limit=limit,
+            counts_areas=counts_areas,
             every=every,
             unscored=tuple(unscored),
             overall=alone or (not criteria and any(set(stems(w)) & self.overall_word for w in words)),
@@ -326,6 +332,16 @@ class QueryReader:
             if i == 0 and low[1] in HAVING_WORDS and self.valued(low[2:]):
                 return low[:2], words[2:]  # "areas with poor victim communication"
         return [], words
+
+    @staticmethod
+    def counts_areas(frame, areas, kinds, parts, criteria, ratings, words: list[str]) -> bool:
+        """Tell whether "how many" asks only how many Areas there are ("how many CPS areas are
+        there", "how many areas were inspected"), not how many did something."""
+        if frame[:2] != ["how", "many"] or areas or kinds or criteria or ratings:
+            return False
+        said = {s for w in words for s in stems(w)}
+        # "CPS" alone reads as Part A ("The success of CPS people"): beside "areas" it names no Part.
+        return "area" in said and said <= AREA_COUNT_STEMS and (not parts or "cps" in said)
 
     def ranks_areas_alone(self, frame, superlative: str, kinds, parts, criteria, words: list[str]) -> bool:
         """Tell whether a question asks for the best or worst Areas and names nothing to rank
@@ -716,6 +732,8 @@ def question_kind(
     "how many issues on casework" counts issues of Part C.
     """
     opening = " ".join(u.frame[:2])
+    if u.counts_areas:
+        return "count"
     if opening == "how many" and u.kinds and all(set(stems(w)) <= named for w in u.topic):
         return "count"
     if u.superlative and (

@@ -139,6 +139,33 @@ def test_a_superlative_with_a_topic_is_not_asked_about_overall_scores(search_ind
     assert answer is None or "overall score" not in answer.text
 
 
+@pytest.mark.parametrize(
+    "q",
+    [
+        "how many areas",
+        "how many CPS areas are there",
+        "how many areas were inspected",
+        "how many areas are there?",
+    ],
+)
+def test_how_many_areas_is_answered_from_the_areas_with_their_reports(search_index, q):
+    found = ask(search_index, q, per_page=20)
+    answer = found.answer
+    reports = [e for e in search_index.entries if e.kind == "report"]
+    assert answer is not None and answer.count == len(search_index.areas.areas) == len(reports) == 14
+    assert answer.text.startswith("The report covers 14 CPS Areas: Cymru-Wales, East Midlands,")
+    assert all(search_index.areas.label(a.slug) in answer.text for a in search_index.areas.areas)
+    assert ids(found) == [e.id for e in reports]  # each Area's own inspection report
+
+
+@pytest.mark.parametrize(
+    "q", ["how many areas were rated excellent for leadership", "how many areas had issues on disclosure"]
+)
+def test_how_many_areas_with_more_asked_is_not_the_count_of_areas(search_index, q):
+    answer = ask(search_index, q).answer
+    assert answer is None or not answer.text.startswith("The report covers 14 CPS Areas")
+
+
 def test_a_rating_received_is_asked_as_a_rating_given(search_index):
     """ "which Areas got poor for leadership" is "which Areas were rated poor for leadership",
     whatever verb of receiving is used and wherever it stands, with every rating value."""

@@ -211,6 +211,14 @@ def test_a_place_outside_england_and_wales_is_named_with_who_prosecutes_there(cl
     assert body["missing_words"] == ["Belfast"] and body["scope"] is None
 
 
+def test_how_many_areas_is_answered_with_the_areas_own_reports(client):
+    body = get_json(client, "/api/search?q=how+many+areas+are+there&per_page=20")
+    answer = body["answer"]
+    assert answer["kind"] == "count" and answer["count"] == 14 and len(answer["entries"]) == 14
+    assert [r["id"] for r in body["results"]] == answer["entries"]
+    assert answer["search_url"] == "/?kind=report"
+
+
 def test_no_hits_body(client):
     body = without_timing(get_json(client, "/api/search?q=xylophone"))
     assert body == {
