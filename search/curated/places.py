@@ -191,12 +191,10 @@ def read_outside(groups, path: Path) -> dict[str, tuple[str, str, str]]:
         ):
             raise CorpusError(f"{path.name}: outside: {nation} must list its places by name")
         for name in names:
-            if found.setdefault(normalise_name(name), (name, nation, prosecutor)) != (
-                name,
-                nation,
-                prosecutor,
-            ) or (names.count(name) > 1):
+            key = normalise_name(name)
+            if key in found or names.count(name) > 1:
                 raise CorpusError(f"{path.name}: the name {name!r} is used by two places")
+            found[key] = (name, nation, prosecutor)
     return found
 
 
