@@ -232,6 +232,13 @@ def test_a_place_outside_england_and_wales_is_named_by_query(index_dir):
     assert lines[2].startswith("0 results")
 
 
+def test_explain_of_a_question_only_an_answer_was_asked_for_says_so(index_dir):
+    listed = run("explain", "how many areas", "report-wessex", index=index_dir).stdout
+    assert "Not matched: only an answer was asked for, and it rests on this entry, listed unscored." in listed
+    other = run("explain", "how many areas", "para-1.1", index=index_dir).stdout
+    assert "Not matched: only an answer was asked for, and it rests on others." in other
+
+
 def test_explain_of_an_unknown_entry_is_a_clear_error(index_dir):
     done = run("explain", "disclosure", "para-99.9", index=index_dir, check=False)
     assert done.returncode == 1 and "no entry 'para-99.9'" in done.stderr

@@ -48,8 +48,18 @@ class PreparedQuery:
     missing: tuple[str, ...] = ()
     # Words the report never uses that were searched as the report's words for them.
     reworded: tuple[tuple[str, tuple[str, ...]], ...] = ()
-    # Text typed, but no word to search for (`nothing_to_search`): the query finds nothing.
-    finds_nothing: bool = False
+    # Text typed, but no word to search for (`nothing_to_search`): only an answer, or nothing.
+    wordless: bool = False
+
+    @property
+    def answer_only(self) -> bool:
+        """Tell whether only an answer was asked for ("best area"): its entries are the results."""
+        return self.wordless and self.answer is not None
+
+    @property
+    def finds_nothing(self) -> bool:
+        """Tell whether the query has no word to search for and no answer: it finds nothing."""
+        return self.wordless and self.answer is None
 
     @property
     def nothing_searched(self) -> bool:
@@ -110,7 +120,7 @@ class QueryPipeline:
             correction,
             missing,
             reworded,
-            nothing_to_search(request, plan, compiled) and answer is None,
+            nothing_to_search(request, plan, compiled),
         )
 
     def unmatched(

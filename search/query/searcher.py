@@ -187,15 +187,15 @@ class SearchIndex:
             allowed &= adjustments.scope
         relaxed = None
         # Only an answer was asked for ("best area"): the entries it rests on, in its order.
-        answered = (
+        answer_docs = (
             list(dict.fromkeys(self.by_id[i] for i in prepared.answer.entry_ids))
-            if compiled.query is None and request.q.strip() and prepared.answer is not None
+            if prepared.answer_only
             else None
         )
         if prepared.finds_nothing:
             ranking, matched = None, 0
-        elif answered is not None:
-            ranking, matched = None, allowed & mask_of(answered)
+        elif answer_docs is not None:
+            ranking, matched = None, allowed & mask_of(answer_docs)
         elif compiled.query is None:
             ranking, matched = None, allowed
         else:
@@ -209,8 +209,8 @@ class SearchIndex:
         end = start + request.per_page
         if ranking is not None and request.sort == "relevance":
             page = ranking.top(final, end)[start:end]
-        elif answered is not None and request.sort == "relevance":
-            page = [(d, None) for d in answered if final >> d & 1][start:end]
+        elif answer_docs is not None and request.sort == "relevance":
+            page = [(d, None) for d in answer_docs if final >> d & 1][start:end]
         else:
             docs = docnums_of(final)[start:end]
             scores = ranking.scores(docs) if ranking is not None else [None] * len(docs)
@@ -313,6 +313,14 @@ class SearchIndex:
         if prepared.finds_nothing:
             why = NOTHING_SEARCHED if prepared.nothing_searched else "the report never uses the query's words"
             return {**body, "matched": False, "why": why}
+        if prepared.answer_only:
+            # Nothing was searched or scored; the results are the entries the answer rests on.
+            rests = (
+                "rests on this entry, listed unscored"
+                if entry_id in prepared.answer.entry_ids
+                else "rests on others"
+            )
+            return {**body, "matched": False, "why": f"only an answer was asked for, and it {rests}"}
         if compiled.query is None:
             return {
                 **body,
