@@ -116,7 +116,7 @@ class QueryCompiler:
         ]
         if switches.on(self.theme.name) and gathered.clauses:
             gathered.add(self.theme.expand(q))
-        clauses = distinct(gathered.clauses)
+        clauses = distinct(self.words_alone(q, gathered.clauses))
         if clauses and understanding.areas and not required and all(c.only_scores for c in clauses):
             # Only words asking for a kind beside an Area ("North West ratings"): every entry
             # about it, those words scoring, not a search for the word "ratings".
@@ -166,6 +166,24 @@ class QueryCompiler:
             if NUMBER.match(word):
                 clauses.append(Clause(f"number {word}", Term("number", word.lower(), boost=NUMBER_BOOST)))
         return Expansion(tuple(clauses), frozenset(marks))
+
+    @staticmethod
+    def words_alone(q: QueryWords, clauses: list[Clause]) -> list[Clause]:
+        """Let weak words match where no word has a topic and something else matches.
+
+        A word with no topic here counts beside the others; where the query holds no other,
+        an expansion of its words ("words together", a lay phrase) would otherwise be all
+        that finds entries, and an entry holding the words apart would be lost.
+        """
+        if q.topical or not any(not c.only_scores for c in clauses):
+            return clauses
+        weak = {f"word {word!r}, beside the others" for word in q.words}
+        return [
+            replace(c, reason=c.reason.removesuffix(", beside the others") + ", weakly", only_scores=False)
+            if c.only_scores and c.reason in weak
+            else c
+            for c in clauses
+        ]
 
     def common(self, s: str) -> bool:
         """Tell whether a stem is common enough that its matches in several fields say little:

@@ -33,6 +33,22 @@ def test_a_word_with_no_topic_of_its_own_still_counts_beside_the_others(search_i
     assert any(r.startswith("word 'vision'") for r in reasons)
 
 
+@pytest.mark.parametrize("q", ["survey scores", "published reports", "performance expectations"])
+def test_words_that_all_ask_for_a_kind_still_find_entries_holding_them_apart(search_index, q):
+    # Every word here asks for a kind ("survey scores": the tables) and so has no topic of
+    # its own; the words together must not be all that finds entries.
+    result = search(search_index, q)
+    words = [set(stems(w)) for w in q.split()]
+    apart = [
+        h.entry.id
+        for h in result.hits
+        if not any(" ".join(stems(q)) in " ".join(stems(t)) for t in (h.entry.text, h.entry.title))
+    ]
+    assert apart, f"only entries with {q!r} together"
+    held = {e.id: set(stems(e.text)) | set(stems(e.title)) for e in search_index.entries}
+    assert all(any(w & held[i] for w in words) for i in apart)
+
+
 # -- a scope relaxes before it returns nothing, and says which step it took -----------------------
 
 
