@@ -24,6 +24,8 @@ from search.text.glossary import Acronym, Glossary, build_glossary, load_curated
 
 # Kinds whose title carries subject matter worth tagging (a heading, a criterion name).
 TAG_TITLE_KINDS = {"finding", "table"}
+# A sub-criterion's id is its criterion's with a letter after the number ("criterion-c-1e").
+SUB_CRITERION = re.compile(r"^(.*criterion-[a-z]+-\d+)[a-z]$")
 # "synthetic-0001-": a first word of letters keeps prefixed ids in the form queries recognise.
 ID_PREFIX = re.compile(r"^[a-z]+(?:-[a-z0-9]+)*-$")
 
@@ -60,7 +62,8 @@ MAX_LAY_IN_REPORT = 2
 def tag_themes(
     entries: list[Entry], taxonomy: Taxonomy, id_prefixes: dict[str, str] | None = None
 ) -> list[Entry]:
-    """Give every entry its main-subject themes; rating rows take their criteria's themes.
+    """Give every entry its main-subject themes; rating rows take their criteria's themes
+    (and their sub-criteria's: a criterion covers what they say).
 
     `id_prefixes` maps a document id to the prefix of its entry ids, so that a rating
     row takes the themes of its own report's criteria.
@@ -72,7 +75,14 @@ def tag_themes(
         if entry.kind in TAG_TITLE_KINDS:
             text = f"{entry.title}. {text}"
         tagged.append(dataclasses.replace(entry, themes=taxonomy.tag(text)))
-    criteria = {e.id: e.themes for e in tagged if e.kind == "criterion"}
+    # A criterion covers what its sub-criteria say ("C1" → "1a" … "1e"): its themes are theirs too.
+    criteria: dict[str, dict[str, None]] = {}
+    for e in tagged:
+        if e.kind == "criterion":
+            criteria.setdefault(e.id, {}).update(dict.fromkeys(e.themes))
+            parent = SUB_CRITERION.match(e.id)
+            if parent:
+                criteria.setdefault(parent.group(1), {}).update(dict.fromkeys(e.themes))
     result = []
     for entry in tagged:
         if entry.kind == "rating":

@@ -97,14 +97,17 @@ def topicality(
     entries: list[Entry], sequences: list[list[str]], measured: dict[str, int]
 ) -> dict[str, float]:
     """Return each measured stem's divergence from the report's spread of themes, over chance's."""
-    shares = [theme_shares(entry) for entry in entries]
+    # A scores row's words are the tables' own (criteria's names, rating values), and its
+    # themes those of the criteria it rates: they say nothing of what its words are about.
+    kept = [(e, seq) for e, seq in zip(entries, sequences, strict=True) if e.kind != "rating"]
+    shares = [theme_shares(entry) for entry, _ in kept]
     overall: Counter[str] = Counter()
     for entry_shares in shares:
         overall.update(entry_shares)
     labels = list(overall)
     background = distribution(overall, labels)
     by_stem: dict[str, Counter[str]] = defaultdict(Counter)
-    for entry_shares, sequence in zip(shares, sequences, strict=True):
+    for entry_shares, (_, sequence) in zip(shares, kept, strict=True):
         for stem in set(sequence) & measured.keys():
             by_stem[stem].update(entry_shares)
     chance = ChanceDivergence(shares, labels, background)

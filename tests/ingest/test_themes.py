@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import shutil
 from collections import Counter
@@ -12,6 +13,7 @@ import pytest
 from search.curated.taxonomy import load_taxonomy
 from search.errors import CorpusError
 from search.ingest.catalogue import ingest
+from search.text.wordstats import measure_words
 
 CORPUS = Path(__file__).resolve().parents[2] / "corpus"
 
@@ -92,6 +94,29 @@ def test_longer_phrases_claim_their_words(catalogue):
 def test_rating_rows_take_their_criteria_themes(entries):
     criteria = set(entries["criterion-c-1"].themes) | set(entries["criterion-c-3"].themes)
     assert criteria and criteria <= set(entries["rating-c-wessex"].themes)
+
+
+@pytest.mark.parametrize("area", ["wessex", "london-north", "north-east"])
+def test_rating_rows_take_what_their_criteria_cover_below_them(entries, area):
+    # C1 covers disclosure in sub-criterion 1e ("complies with its duties of disclosure").
+    subs = [
+        e
+        for e in entries.values()
+        if e.kind == "criterion" and e.id[:-1] in ("criterion-c-1", "criterion-c-3")
+    ]
+    covered = {t for e in subs for t in e.themes}
+    assert "disclosure" in covered
+    assert covered <= set(entries[f"rating-c-{area}"].themes)
+
+
+def test_what_a_word_is_about_is_measured_without_the_scores_rows(catalogue):
+    # A scores row's themes are its criteria's: giving it others changes no word's topicality.
+    plain = measure_words(catalogue.entries)
+    moved = [
+        dataclasses.replace(e, themes=("hate-crime",)) if e.kind == "rating" else e for e in catalogue.entries
+    ]
+    assert measure_words(moved).topicality == plain.topicality
+    assert not plain.is_generic("casework")
 
 
 @pytest.mark.parametrize(

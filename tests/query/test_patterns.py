@@ -70,6 +70,19 @@ def test_a_scope_that_finds_something_is_not_relaxed(search_index):
     assert search(search_index, "wessex disclosure").relaxed is None
 
 
+@pytest.mark.parametrize(
+    ("q", "row"),
+    [
+        ("north east disclosure", "rating-c-north-east"),  # C1 and C3 cover disclosure (1e, 3e)
+        ("mersey-cheshire police files", "rating-c-mersey-cheshire"),  # 1a, 3a: police files
+    ],
+)
+def test_an_area_and_a_topic_find_the_areas_scores_for_the_criteria_covering_it(search_index, q, row):
+    # The scores row names only its criteria ("C1 Reviews and decisions …"); what each covers
+    # is said by its sub-criteria.
+    assert row in ids(search(search_index, q, per_page=20))
+
+
 @pytest.mark.parametrize("word", ["sickness", "morale", "bullying", "budget", "counsel", "disclosure"])
 def test_a_scope_whose_entries_never_use_the_word_says_so_though_its_theme_finds_some(search_index, word):
     """Within an Area, a word also finds the Area's entries on the theme it signals; when
