@@ -114,7 +114,8 @@ def cmd_query(args) -> int:
             print(body["scope"]["relaxed"]["message"])
         names = ", ".join(index.areas.label(slug) for slug in body["scope"]["areas"])
         widened = body["scope"]["all_areas_query"]
-        print(f"About {names} only" + (f"; in every Area: {widened!r}" if widened else ""))
+        also = ", and the entries naming the places above" if body["scope"]["place_entries"] else ""
+        print(f"About {names} only{also}" + (f"; in every Area: {widened!r}" if widened else ""))
     if body["answer"]:
         print(f"Answer: {body['answer']['text']}")
         for note in body["answer"]["notes"]:

@@ -235,6 +235,9 @@ class SearchResult:
     explanation: dict | None = None
     # Places named: (name, the CPS Areas that cover it, "Leeds is in CPS Yorkshire and Humberside").
     places: tuple[tuple[str, tuple[str, ...], str], ...] = ()
+    # Entries about other Areas that name a place the query names ("Leicester" in a London
+    # South issue): they are searched too.
+    place_entries: tuple[str, ...] = ()
     # When no entry in the scope matched: which relaxation answered (search.query.relax).
     relaxed: object | None = None
     # A correction only offered ("Did you mean …?"): real words the report never uses, near one it does.

@@ -243,6 +243,10 @@ class Scope(Body):
         description="the same query without the Areas and places, to search every Area"
     )
     places: list[PlaceNamed] = Field(description="places the query names, each with its CPS Areas")
+    place_entries: list[str] = Field(
+        description="entries about other Areas that name a place the query names (the report names "
+        "Leicester in a London South entry): they match too"
+    )
     relaxed: Relaxed | None = Field(
         description="when no entry about the Areas matched the words: the step the scope relaxed to"
     )

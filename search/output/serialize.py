@@ -208,6 +208,7 @@ def result_to_json(result: SearchResult) -> dict:
             "areas": list(result.scope),
             "all_areas_query": result.widened_query,
             "places": [{"name": n, "areas": list(a), "note": note} for n, a, note in result.places],
+            "place_entries": list(result.place_entries),
             "relaxed": result.relaxed.to_dict() if result.relaxed else None,
         }
         if result.scope

@@ -5,7 +5,8 @@ Each adjustment is a small named part (`search.query.parts`) that reads the same
 each lift with the reason `explain` gives for it:
 
 - `areas` (scope): a query that names an Area is about that Area: only entries about
-  it match (its own and the national text that names it);
+  it match (its own and the national text that names it), and a place, its Area's and
+  those the report names the place in;
   and, named with no topic, lists its own entries (Annex B rows, scores, report) before
   the national text that names it;
 - `kinds` and `structural-cues`: a kind of entry a query names ("good practice") or
@@ -79,7 +80,9 @@ class Adjustments:
 class Adjuster:
     """Per-document kinds and Areas of one build, for turning understandings into adjustments."""
 
-    def __init__(self, entries: list[Entry]):
+    def __init__(self, entries: list[Entry], mentions: dict[str, int] | None = None):
+        # Per place the report itself names ("Leicester"), the entries naming it.
+        self.mentions = mentions or {}
         self.by_kind = {k: mask_of(n for n, e in enumerate(entries) if e.kind == k) for k in KINDS}
         self.by_area: dict[str, int] = {}
         self.own: dict[str, int] = {}
@@ -135,6 +138,9 @@ class Adjuster:
         scope = 0
         for area in c.understanding.areas:
             scope |= self.by_area.get(area, 0)
+        # A place the report names is about the entries naming it too, whichever Area they are.
+        for name, _ in c.understanding.places:
+            scope |= self.mentions.get(name, 0)
         return Adjustment(scope=scope)
 
     def own_entries(self, c: AdjustContext) -> Adjustment:

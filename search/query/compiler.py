@@ -39,6 +39,7 @@ ENTRY_ID = re.compile(r"^[a-z]+(?:-[a-z0-9.]+)+$")
 NUMBER_BOOST = 3.0
 TYPED_PHRASE_BOOST = 3.0
 COMPOUND_BOOST = 1.5
+PLACE_BOOST = 1.0
 # A word in this share of entries or more counts by its best field, not the sum of its fields.
 COMMON_WORD_SHARE = 0.05
 # A word with no topic here, or one of a lay phrase, still counts beside the others: never lost.
@@ -106,6 +107,7 @@ class QueryCompiler:
         gathered = Gathered()
         gathered.add(self.word_clauses(q, best_field=switches.on("best-field")))
         gathered.add(self.typed_phrases(plan))
+        gathered.add(self.places_named(understanding))
         for expander in self.expanders:
             if switches.on(expander.name):
                 gathered.add(expander.expand(q))
@@ -189,6 +191,17 @@ class QueryCompiler:
         """Tell whether a stem is common enough that its matches in several fields say little:
         in one entry in twenty or more, in some field. Such a word counts by its best field only."""
         return self.lex.spread.get(s, 0.0) >= COMMON_WORD_SHARE
+
+    def places_named(self, understanding: Understanding) -> Expansion:
+        """Return a clause for each place named that the report names ("Leicester"): the
+        entries naming it are about it. Any other place only scopes to its Areas."""
+        clauses, phrases = [], []
+        for name, _ in understanding.places[:MAX_OPERATORS]:
+            seq = tuple(stems(name))[:MAX_WORDS]
+            if seq and name in self.lex.place_mentions:
+                clauses.append(Clause(f"place {name!r}, by name", phrase_query(seq, boost=PLACE_BOOST)))
+                phrases.append(seq)
+        return Expansion(tuple(clauses), phrases=tuple(phrases))
 
     @staticmethod
     def typed_phrases(plan: QueryPlan) -> Expansion:

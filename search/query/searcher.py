@@ -99,7 +99,7 @@ class SearchIndex:
             },
         )
         self.selection = Selection(self.areas, self.taxonomy, self.facets)
-        self.adjuster = Adjuster(self.entries)
+        self.adjuster = Adjuster(self.entries, self.lexicon.place_mentions)
         self.answerer = Answerer(self.entries, self.areas, self.quality, self.glossary, self.entries_using)
         self.pipeline = QueryPipeline(self.lexicon, self.answerer, self.adjuster, self.by_id, self.quantities)
         if self.forward is not None:
@@ -248,6 +248,13 @@ class SearchIndex:
             places=tuple(
                 (name, slugs, self.place_note(name, slugs)) for name, slugs in prepared.understanding.places
             ),
+            place_entries=tuple(
+                dict.fromkeys(
+                    e.id
+                    for name, slugs in prepared.understanding.places
+                    for e in self.named_elsewhere(name, slugs)
+                )
+            ),
             relaxed=relaxed,
             suggested_query=prepared.correction.suggested if prepared.correction else None,
             missing_words=prepared.missing,
@@ -276,12 +283,26 @@ class SearchIndex:
         """
         return self.search(replace(request, page=1, per_page=limit), snippets=False, facets=False)
 
+    def named_elsewhere(self, name: str, slugs: tuple[str, ...]) -> list[Entry]:
+        """Return the entries about none of a place's Areas that name the place."""
+        return [
+            self.entries[n]
+            for n in docnums_of(self.lexicon.place_mentions.get(name, 0))
+            if not set(self.entries[n].areas) & set(slugs)
+        ]
+
     def place_note(self, name: str, slugs: tuple[str, ...]) -> str:
-        """Say which CPS Area covers a place ("Leeds is in CPS Yorkshire and Humberside")."""
+        """Say which CPS Area covers a place ("Leeds is in CPS Yorkshire and Humberside"), and
+        where the report names it in another Area's entries."""
         names = " and ".join(f"CPS {self.areas.label(s)}" for s in slugs)
-        if len(slugs) > 1:
-            return f"{name} is covered by {names}"
-        return f"{name} is in {names}"
+        note = f"{name} is covered by {names}" if len(slugs) > 1 else f"{name} is in {names}"
+        elsewhere = self.named_elsewhere(name, slugs)
+        if elsewhere:
+            others = sorted({self.areas.label(a) for e in elsewhere for a in e.areas})
+            where = f" ({', '.join(others)})" if others else ""
+            count = "1 entry" if len(elsewhere) == 1 else f"{len(elsewhere)} entries"
+            note += f"; the report also names it in {count} about another Area{where}, searched too"
+        return note
 
     def widen(self, text: str) -> str:
         """Return the query without the Areas and places it names: the same search in every Area."""

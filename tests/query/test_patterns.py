@@ -147,6 +147,21 @@ def test_a_place_whose_name_holds_an_areas_name_is_the_place_with_no_word_left_o
         assert result.scope == tuple(dict.fromkeys(place.areas)) and result.missing_words == (), place.name
 
 
+def test_a_place_the_report_names_finds_the_entries_naming_it_whichever_area_they_are(search_index):
+    # The report names Leicester (East Midlands) in a London South issue.
+    result = search(search_index, "Leicester team")
+    assert result.scope == ("east-midlands",)
+    assert ids(result)[0] == "issue-london-south-1" and result.place_entries == ("issue-london-south-1",)
+    assert "also names it in 1 entry about another Area (London South)" in result.places[0][2]
+    assert all(h.entry.id in result.place_entries or "east-midlands" in h.entry.areas for h in result.hits)
+
+
+def test_a_place_the_report_names_ranks_the_entries_naming_it_first(search_index):
+    # Basildon (East of England) is named in one of the Area's strengths, about hearings.
+    result = search(search_index, "Basildon hearings")
+    assert ids(result)[0] == "strength-east-of-england-2" and result.place_entries == ()
+
+
 def test_places_in_one_area_scope_to_it_once(search_index):
     result = search(search_index, "Kent and Medway victims")
     assert result.scope == ("south-east",) and [name for name, _, _ in result.places] == ["Kent", "Medway"]

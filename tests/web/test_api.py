@@ -1310,9 +1310,16 @@ def test_scope_body_says_how_to_search_every_area(client):
         "areas": ["london-north"],
         "all_areas_query": "disclosure",
         "places": [],
+        "place_entries": [],
         "relaxed": None,
     }
     assert all("london-north" in r["areas"] for r in body["results"])
+
+
+def test_scope_body_lists_the_entries_of_other_areas_naming_a_place(client):
+    scope = get_json(client, "/api/search?q=Leicester+team")["scope"]
+    assert scope["areas"] == ["east-midlands"] and scope["place_entries"] == ["issue-london-south-1"]
+    assert scope["places"][0]["note"].endswith("(London South), searched too")
 
 
 def test_explain_is_off_by_default_and_adds_up_when_asked(client):

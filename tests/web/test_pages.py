@@ -154,6 +154,12 @@ def test_a_query_with_no_word_to_search_for_says_nothing_was_searched(client):
     assert "Nothing matches" not in " ".join(doc.find("div", class_="no-results")[0]["text"].split())
 
 
+def test_a_place_the_report_names_in_another_areas_entry_says_it_is_searched_too(client):
+    page = client.get("/?q=Leicester+team").get_data(as_text=True)
+    assert "the report also names it in 1 entry about another Area (London South), searched too." in page
+    assert "and the entries about other Areas that name the places above." in page
+
+
 def test_a_place_outside_england_and_wales_is_said_to_be_outside_the_report(client):
     doc = page(client, "/?q=disclosure+in+Glasgow")
     assert doc.text_of("p", class_="outside").startswith("Glasgow is in Scotland, outside the report")
