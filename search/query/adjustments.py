@@ -17,7 +17,7 @@ each lift with the reason `explain` gives for it:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from search.models import KINDS, Entry
 from search.query.engine.bitsets import docnums_of, mask_of
@@ -53,6 +53,8 @@ class AdjustContext:
     answered: tuple[int, ...] = ()
     quantities: tuple[int, ...] = ()
     counted: tuple[int, ...] = ()  # a count's entries ("how many issues … on casework": Part C's)
+    # Per place named that the report names too ("Leicester"), the entries naming it.
+    mentions: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -80,9 +82,7 @@ class Adjustments:
 class Adjuster:
     """Per-document kinds and Areas of one build, for turning understandings into adjustments."""
 
-    def __init__(self, entries: list[Entry], mentions: dict[str, int] | None = None):
-        # Per place the report itself names ("Leicester"), the entries naming it.
-        self.mentions = mentions or {}
+    def __init__(self, entries: list[Entry]):
         self.by_kind = {k: mask_of(n for n, e in enumerate(entries) if e.kind == k) for k in KINDS}
         self.by_area: dict[str, int] = {}
         self.own: dict[str, int] = {}
@@ -107,14 +107,16 @@ class Adjuster:
         quantities: tuple[int, ...] = (),
         switches: Switches = ALL_ON,
         counted: tuple[int, ...] = (),
+        mentions: dict[str, int] | None = None,
     ) -> Adjustments:
         """Return the scope, priors and lifts a query's understanding calls for.
 
         `answer` lists the documents an answer from the scores rests on: they lead;
         `quantities`, for a "how many" question, those that give a number of its topic;
-        `counted`, for a count of a kind, the entries counted.
+        `counted`, for a count of a kind, the entries counted; `mentions`, per place named
+        that the report names too, the entries naming it (they join its Area's in scope).
         """
-        context = AdjustContext(understanding, answer, quantities, counted)
+        context = AdjustContext(understanding, answer, quantities, counted, mentions or {})
         scope, rules = None, []
         for name, part in self.parts:
             if not switches.on(name):
@@ -140,7 +142,7 @@ class Adjuster:
             scope |= self.by_area.get(area, 0)
         # A place the report names is about the entries naming it too, whichever Area they are.
         for name, _ in c.understanding.places:
-            scope |= self.mentions.get(name, 0)
+            scope |= c.mentions.get(name, 0)
         return Adjustment(scope=scope)
 
     def own_entries(self, c: AdjustContext) -> Adjustment:

@@ -81,6 +81,7 @@ class QueryCompiler:
         understanding: Understanding,
         correction: Correction | None = None,
         switches: Switches = ALL_ON,
+        named_places: frozenset[str] = frozenset(),
     ) -> CompiledQuery:
         """Compile a parsed, read query: each word's clause, the phrases, the expansions, the operators."""
         kept = understanding.words[:MAX_WORDS]
@@ -107,7 +108,7 @@ class QueryCompiler:
         gathered = Gathered()
         gathered.add(self.word_clauses(q, best_field=switches.on("best-field")))
         gathered.add(self.typed_phrases(plan))
-        gathered.add(self.places_named(understanding))
+        gathered.add(self.places_named(understanding, named_places))
         for expander in self.expanders:
             if switches.on(expander.name):
                 gathered.add(expander.expand(q))
@@ -192,13 +193,14 @@ class QueryCompiler:
         in one entry in twenty or more, in some field. Such a word counts by its best field only."""
         return self.lex.spread.get(s, 0.0) >= COMMON_WORD_SHARE
 
-    def places_named(self, understanding: Understanding) -> Expansion:
-        """Return a clause for each place named that the report names ("Leicester"): the
-        entries naming it are about it. Any other place only scopes to its Areas."""
+    @staticmethod
+    def places_named(understanding: Understanding, named: frozenset[str]) -> Expansion:
+        """Return a clause for each place named that the report names too (`named`:
+        "Leicester"): the entries naming it are about it. Any other place only scopes."""
         clauses, phrases = [], []
         for name, _ in understanding.places[:MAX_OPERATORS]:
             seq = tuple(stems(name))[:MAX_WORDS]
-            if seq and name in self.lex.place_mentions:
+            if seq and name in named:
                 clauses.append(Clause(f"place {name!r}, by name", phrase_query(seq, boost=PLACE_BOOST)))
                 phrases.append(seq)
         return Expansion(tuple(clauses), phrases=tuple(phrases))

@@ -51,8 +51,6 @@ class Lexicon:
     english: frozenset[str] = frozenset()
     # The share of entries using each stem in its most used field (title, text or context).
     spread: dict[str, float] = field(default_factory=dict)
-    # Per place the report itself names ("Leicester", "Basildon"), the entries naming it.
-    place_mentions: dict[str, int] = field(default_factory=dict)
     # Prefixes' and fuzzy words' expansions, kept while the build is current (`remember`).
     _remembered: dict[tuple, tuple[str, ...]] = field(default_factory=dict, repr=False, compare=False)
 
@@ -203,12 +201,7 @@ def make_lexicon(build: OpenBuild, reader) -> Lexicon:
         )
         for term in language.lay_terms
     )
-    place_mentions: dict[str, int] = {}
-    for n, entry in enumerate(build.entries):
-        for m in build.places.find(f"{entry.title}. {entry.text}"):
-            place_mentions[m.place.name] = place_mentions.get(m.place.name, 0) | 1 << n
     return Lexicon(
-        place_mentions=place_mentions,
         glossary=build.glossary,
         speller=SpellingCorrector(spelling_vocabulary(build), frozenset(protected)),
         indexed_stems=frozenset(indexed),

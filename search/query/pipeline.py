@@ -82,6 +82,7 @@ class QueryPipeline:
         adjuster: Adjuster,
         by_id: dict[str, int],
         quantities: Callable[[Understanding], tuple[int, ...]] = lambda u: (),
+        mentions: Callable[[str], int] = lambda name: 0,
     ):
         self.lex = lexicon
         self.reader = QueryReader(lexicon)
@@ -91,6 +92,7 @@ class QueryPipeline:
         self.adjuster = adjuster
         self.by_id = by_id
         self.quantities = quantities
+        self.mentions = mentions
 
     def prepare(self, request: SearchRequest, switches: Switches = ALL_ON) -> PreparedQuery:
         """Read, correct, compile, answer and adjust a request's query."""
@@ -101,12 +103,14 @@ class QueryPipeline:
         correction = self.correct(plan, understanding, switches)
         if correction.replacements:
             understanding, correction = self.reread(plan, correction, switches)
-        compiled = self.compiler.compile(plan, understanding, correction, switches)
+        # The places named that the report itself names ("Leicester"), with the entries naming them.
+        named = {name: docs for name, _ in understanding.places if (docs := self.mentions(name))}
+        compiled = self.compiler.compile(plan, understanding, correction, switches, frozenset(named))
         answer = self.answerer.answer(understanding)
         answered = self.answered(answer) if switches.on("answer-rows") else ()
         quantities = self.quantities(understanding) if switches.on("quantities") else ()
         counted = self.counted(answer)
-        adjustments = self.adjuster.adjust(understanding, answered, quantities, switches, counted)
+        adjustments = self.adjuster.adjust(understanding, answered, quantities, switches, counted, named)
         missing, reworded = self.unmatched(correction.words, switches)
         return PreparedQuery(
             request,

@@ -99,9 +99,12 @@ class SearchIndex:
             },
         )
         self.selection = Selection(self.areas, self.taxonomy, self.facets)
-        self.adjuster = Adjuster(self.entries, self.lexicon.place_mentions)
+        self.adjuster = Adjuster(self.entries)
         self.answerer = Answerer(self.entries, self.areas, self.quality, self.glossary, self.entries_using)
-        self.pipeline = QueryPipeline(self.lexicon, self.answerer, self.adjuster, self.by_id, self.quantities)
+        self.place_mentions = lru_cache(maxsize=1024)(self.mentions_of)
+        self.pipeline = QueryPipeline(
+            self.lexicon, self.answerer, self.adjuster, self.by_id, self.quantities, self.place_mentions
+        )
         if self.forward is not None:
             self.ranker = Ranker(WEIGHTING, len(self.entries), self.forward.positions, FORWARD_FIELDS)
         else:  # a build from before the forward index: titles and texts are analysed anew
@@ -283,11 +286,31 @@ class SearchIndex:
         """
         return self.search(replace(request, page=1, per_page=limit), snippets=False, facets=False)
 
+    def mentions_of(self, name: str) -> int:
+        """Return the entries naming a place ("Leicester") by its name or an alias: only those
+        holding a name's words are read, and an everyday word that names a place ("Reading")
+        names it only with its capital, as in a query."""
+        place = self.lexicon.places.lookup(name)
+        if place is None:
+            return 0
+        forms = (place.name, *place.aliases)
+        said = re.compile(
+            r"(?<!\w)(?:" + "|".join(re.escape(f) for f in forms) + r")(?!\w)",
+            0 if place.ambiguous else re.IGNORECASE,
+        )
+        found = 0
+        for form in forms:
+            for n in self.entries_using(tuple(stems(form))):
+                entry = self.entries[n]
+                if said.search(f"{entry.title}. {entry.text}".replace("&", "and")):
+                    found |= 1 << n
+        return found
+
     def named_elsewhere(self, name: str, slugs: tuple[str, ...]) -> list[Entry]:
         """Return the entries about none of a place's Areas that name the place."""
         return [
             self.entries[n]
-            for n in docnums_of(self.lexicon.place_mentions.get(name, 0))
+            for n in docnums_of(self.place_mentions(name))
             if not set(self.entries[n].areas) & set(slugs)
         ]
 

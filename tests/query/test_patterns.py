@@ -7,6 +7,7 @@ import re
 
 import pytest
 
+from search.query.engine.bitsets import docnums_of
 from search.query.request import parse_request
 from search.text.analysis import stems
 from tests.query.searching import ids, search
@@ -154,6 +155,19 @@ def test_a_place_the_report_names_finds_the_entries_naming_it_whichever_area_the
     assert ids(result)[0] == "issue-london-south-1" and result.place_entries == ("issue-london-south-1",)
     assert "also names it in 1 entry about another Area (London South)" in result.places[0][2]
     assert all(h.entry.id in result.place_entries or "east-midlands" in h.entry.areas for h in result.hits)
+
+
+@pytest.mark.parametrize(
+    ("place", "naming"),
+    [
+        ("Leicester", {"issue-london-south-1"}),
+        ("Basildon", {"strength-east-of-england-2"}),
+        ("Metropolitan Police Service", {"para-4.13"}),
+        ("Leeds", set()),  # the report never names it
+    ],
+)
+def test_the_entries_naming_a_place_are_found_from_the_index_by_its_names(search_index, place, naming):
+    assert {search_index.entries[n].id for n in docnums_of(search_index.mentions_of(place))} == naming
 
 
 def test_a_place_the_report_names_ranks_the_entries_naming_it_first(search_index):
