@@ -221,7 +221,8 @@ def explanation_lines(explanation: dict, area_name) -> list[str]:
     if explanation.get("nothing_searched"):
         lines.append(nothing_searched_line())
     if explanation.get("scope"):
-        lines.append(f"Searched only in: {', '.join(area_name(a) for a in explanation['scope'])}")
+        also = "".join(f", and the entries naming {p}" for p in explanation.get("scope_places", ()))
+        lines.append(f"Searched only in: {', '.join(area_name(a) for a in explanation['scope'])}{also}")
     return lines
 
 

@@ -201,7 +201,12 @@ def test_explain_says_what_a_place_an_offer_and_a_missing_word_did(index_dir):
     placed = run("explain", "disclosure in leeds", "para-4.10", index=index_dir)
     assert placed.returncode == 0 and "Traceback" not in placed.stderr
     assert "places: Leeds (Yorkshire and Humberside)" in placed.stdout
-    assert "Searched only in: Yorkshire and Humberside" in placed.stdout
+    assert "Searched only in: Yorkshire and Humberside\n" in placed.stdout
+    named = run("explain", "Leicester team", "issue-london-south-1", index=index_dir).stdout
+    assert "Searched only in: East Midlands, and the entries naming Leicester" in named
+    assert "place 'Leicester', by name" in named
+    query = run("query", "Leicester team", index=index_dir).stdout
+    assert "About East Midlands only, and the entries naming the places above" in query
     offered = run("explain", "victim latter", "para-4.10", index=index_dir).stdout
     assert "Did you mean: victim letter" in offered
     assert "Not found in the report: latter" in offered

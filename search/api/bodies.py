@@ -168,6 +168,9 @@ class QueryExplanation(Open):
         description="query-stage parts switched off (verbatim switches off spelling)"
     )
     scope: list[str]
+    scope_places: list[str] = Field(
+        description="places named that the report names too: the entries naming them are searched as well"
+    )
     clauses: list[str]
     required: list[str]
 

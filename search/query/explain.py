@@ -29,6 +29,7 @@ def explain_query(prepared: PreparedQuery) -> dict:
         "nothing_searched": prepared.nothing_searched,
         "parts_off": sorted(prepared.switches.off),
         "scope": list(compiled.understanding.areas),
+        "scope_places": list(prepared.named_places),
         "clauses": [c.reason for c in compiled.clauses],
         "required": [c.reason for c in compiled.required],
     }

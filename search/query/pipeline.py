@@ -50,6 +50,8 @@ class PreparedQuery:
     reworded: tuple[tuple[str, tuple[str, ...]], ...] = ()
     # Text typed, but no word to search for (`nothing_to_search`): only an answer, or nothing.
     wordless: bool = False
+    # Places named that the report names too ("Leicester"): the entries naming them are in scope.
+    named_places: tuple[str, ...] = ()
 
     @property
     def answer_only(self) -> bool:
@@ -125,6 +127,7 @@ class QueryPipeline:
             missing,
             reworded,
             nothing_to_search(request, plan, compiled),
+            tuple(named),
         )
 
     def unmatched(
