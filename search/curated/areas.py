@@ -38,6 +38,7 @@ class AreaRegistry:
         areas: list[Area],
         collective: list[tuple[str, tuple[str, ...]]],
         query_collective: list[tuple[str, tuple[str, ...]]] = (),
+        everywhere: list[str] = (),
     ):
         self.areas = areas
         self.by_slug = {a.slug: a for a in areas}
@@ -60,6 +61,9 @@ class AreaRegistry:
             (re.compile(r"\b(?:" + pattern + r")\b", re.IGNORECASE), slugs)
             for pattern, slugs in query_collective
         ]
+        # Names of the CPS's whole remit that hold an Area's ("England and Wales"): queries name
+        # no Area with them, and they are no topic either.
+        self._everywhere = [re.compile(r"\b(?:" + pattern + r")\b", re.IGNORECASE) for pattern in everywhere]
 
     def resolve(self, name: str) -> str | None:
         """Return the slug for any known spelling of an Area name, else None."""
@@ -73,13 +77,16 @@ class AreaRegistry:
         """Return (start, end, slugs) for every Area named in a query, collective names included.
 
         Where two names overlap, the longer wins: "London North" is one Area, not both
-        London Areas, and "North London" is London North.
+        London Areas, and "North London" is London North; "England and Wales" names the
+        CPS's whole remit, and no Area (its slugs are empty).
         """
         found = [
             (m.start(), m.end(), (self.resolve(m.group(0)),)) for m in self._query_mention.finditer(text)
         ]
         for pattern, slugs in self._query_collective:
             found += [(m.start(), m.end(), slugs) for m in pattern.finditer(text)]
+        for pattern in self._everywhere:
+            found += [(m.start(), m.end(), ()) for m in pattern.finditer(text)]
         kept: list[tuple[int, int, tuple[str, ...]]] = []
         for start, end, slugs in sorted(found, key=lambda f: (f[0] - f[1], f[0])):
             if all(end <= s or start >= e for s, e, _ in kept):
@@ -132,7 +139,13 @@ def load_areas(path: Path) -> AreaRegistry:
     slugs = {a.slug for a in areas}
     collective = read_collective(data.get("collective", []), slugs, path)
     query_collective = read_collective(data.get("query_collective", []), slugs, path)
-    registry = AreaRegistry(areas, collective, query_collective)
+    everywhere = data.get("query_everywhere", [])
+    for pattern in everywhere:
+        try:
+            re.compile(pattern)
+        except (TypeError, re.error) as exc:
+            raise CorpusError(f"{path.name}: bad query_everywhere pattern {pattern!r}: {exc}") from exc
+    registry = AreaRegistry(areas, collective, query_collective, everywhere)
     seen: dict[str, str] = {}
     for area in areas:
         for spelling in (area.name, *area.aliases):

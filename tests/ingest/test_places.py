@@ -83,3 +83,20 @@ def test_a_gazetteer_that_says_what_cannot_be_is_refused(tmp_path, areas, change
     path.write_text(json.dumps(data), encoding="utf-8")
     with pytest.raises(CorpusError, match=message):
         load_places(path, areas)
+
+
+def test_the_whole_remit_names_no_area_in_a_query(areas):
+    # "Wales" alone is the Area Cymru-Wales; "England and Wales" is every Area, and none.
+    assert areas.find("victim letters across England and Wales") == [(22, 39, ())]
+    assert areas.find("wales & england") == [(0, 15, ())]
+    assert [slugs for _, _, slugs in areas.find("Wales victim letters")] == [("cymru-wales",)]
+    assert areas.mentions("Across England and Wales as a whole") == ()
+
+
+def test_a_bad_pattern_for_the_whole_remit_is_refused(tmp_path):
+    data = json.loads((CORPUS / "areas.json").read_text(encoding="utf-8"))
+    data["query_everywhere"] = ["England (and Wales"]
+    path = tmp_path / "areas.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(CorpusError, match="query_everywhere"):
+        load_areas(path)

@@ -176,6 +176,12 @@ def test_a_place_the_report_names_ranks_the_entries_naming_it_first(search_index
     assert ids(result)[0] == "strength-east-of-england-2" and result.place_entries == ()
 
 
+def test_england_and_wales_is_the_whole_report_not_the_area_wales(search_index):
+    result = search(search_index, "victim letters across England and Wales")
+    assert result.scope == () and result.missing_words == ()
+    assert result.total == search(search_index, "victim letters across").total
+
+
 def test_places_in_one_area_scope_to_it_once(search_index):
     result = search(search_index, "Kent and Medway victims")
     assert result.scope == ("south-east",) and [name for name, _, _ in result.places] == ["Kent", "Medway"]
