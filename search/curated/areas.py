@@ -140,10 +140,12 @@ def load_areas(path: Path) -> AreaRegistry:
     collective = read_collective(data.get("collective", []), slugs, path)
     query_collective = read_collective(data.get("query_collective", []), slugs, path)
     everywhere = data.get("query_everywhere", [])
+    if not isinstance(everywhere, list) or not all(isinstance(p, str) and p.strip() for p in everywhere):
+        raise CorpusError(f"{path.name}: query_everywhere must be a list of patterns")
     for pattern in everywhere:
         try:
             re.compile(pattern)
-        except (TypeError, re.error) as exc:
+        except re.error as exc:
             raise CorpusError(f"{path.name}: bad query_everywhere pattern {pattern!r}: {exc}") from exc
     registry = AreaRegistry(areas, collective, query_collective, everywhere)
     seen: dict[str, str] = {}

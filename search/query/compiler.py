@@ -106,7 +106,8 @@ class QueryCompiler:
         }
         q = replace(q, topical=frozenset(topical))
         gathered = Gathered()
-        gathered.add(self.word_clauses(q, best_field=switches.on("best-field")))
+        words = self.word_clauses(q, best_field=switches.on("best-field"))
+        gathered.add(words)
         gathered.add(self.typed_phrases(plan))
         gathered.add(self.places_named(understanding, named_places))
         for expander in self.expanders:
@@ -119,7 +120,7 @@ class QueryCompiler:
         ]
         if switches.on(self.theme.name) and gathered.clauses:
             gathered.add(self.theme.expand(q))
-        clauses = distinct(self.words_alone(q, gathered.clauses))
+        clauses = distinct(self.words_alone(q, gathered.clauses, words.clauses))
         if clauses and understanding.areas and not required and all(c.only_scores for c in clauses):
             # Only words asking for a kind beside an Area ("North West ratings"): every entry
             # about it, those words scoring, not a search for the word "ratings".
@@ -171,7 +172,7 @@ class QueryCompiler:
         return Expansion(tuple(clauses), frozenset(marks))
 
     @staticmethod
-    def words_alone(q: QueryWords, clauses: list[Clause]) -> list[Clause]:
+    def words_alone(q: QueryWords, clauses: list[Clause], word_clauses: tuple[Clause, ...]) -> list[Clause]:
         """Let weak words match where no word has a topic and something else matches.
 
         A word with no topic here counts beside the others; where the query holds no other,
@@ -180,10 +181,10 @@ class QueryCompiler:
         """
         if q.topical or not any(not c.only_scores for c in clauses):
             return clauses
-        weak = {f"word {word!r}, beside the others" for word in q.words}
+        weak = {id(c) for c in word_clauses if c.only_scores}
         return [
             replace(c, reason=c.reason.removesuffix(", beside the others") + ", weakly", only_scores=False)
-            if c.only_scores and c.reason in weak
+            if id(c) in weak
             else c
             for c in clauses
         ]

@@ -234,6 +234,8 @@ class SearchIndex:
                 for hit, (d, _) in zip(hits[:MAX_EXPLAINED], page, strict=False)
             ]
             hits = (*explained, *hits[MAX_EXPLAINED:])
+        placed = prepared.understanding.places
+        elsewhere = {name: self.named_elsewhere(name, slugs) for name, slugs in placed}
         return SearchResult(
             request=request,
             corrected_query=compiled.corrected,
@@ -249,15 +251,9 @@ class SearchIndex:
             else None,
             explanation=explanation,
             places=tuple(
-                (name, slugs, self.place_note(name, slugs)) for name, slugs in prepared.understanding.places
+                (name, slugs, self.place_note(name, slugs, elsewhere[name])) for name, slugs in placed
             ),
-            place_entries=tuple(
-                dict.fromkeys(
-                    e.id
-                    for name, slugs in prepared.understanding.places
-                    for e in self.named_elsewhere(name, slugs)
-                )
-            ),
+            place_entries=tuple(dict.fromkeys(e.id for name, _ in placed for e in elsewhere[name])),
             relaxed=relaxed,
             suggested_query=prepared.correction.suggested if prepared.correction else None,
             missing_words=prepared.missing,
@@ -298,13 +294,13 @@ class SearchIndex:
             r"(?<!\w)(?:" + "|".join(re.escape(f) for f in forms) + r")(?!\w)",
             0 if place.ambiguous else re.IGNORECASE,
         )
-        found = 0
-        for form in forms:
-            for n in self.entries_using(tuple(stems(form))):
-                entry = self.entries[n]
-                if said.search(f"{entry.title}. {entry.text}".replace("&", "and")):
-                    found |= 1 << n
-        return found
+
+        def names_it(n: int) -> bool:
+            entry = self.entries[n]
+            return said.search(f"{entry.title}. {entry.text}".replace("&", "and")) is not None
+
+        candidates = {n for form in forms for n in self.entries_using(tuple(stems(form)))}
+        return mask_of(n for n in candidates if names_it(n))
 
     def named_elsewhere(self, name: str, slugs: tuple[str, ...]) -> list[Entry]:
         """Return the entries about none of a place's Areas that name the place."""
@@ -314,12 +310,11 @@ class SearchIndex:
             if not set(self.entries[n].areas) & set(slugs)
         ]
 
-    def place_note(self, name: str, slugs: tuple[str, ...]) -> str:
+    def place_note(self, name: str, slugs: tuple[str, ...], elsewhere: list[Entry]) -> str:
         """Say which CPS Area covers a place ("Leeds is in CPS Yorkshire and Humberside"), and
-        where the report names it in another Area's entries."""
+        that the report names it in other Areas' entries (`elsewhere`) too."""
         names = " and ".join(f"CPS {self.areas.label(s)}" for s in slugs)
         note = f"{name} is covered by {names}" if len(slugs) > 1 else f"{name} is in {names}"
-        elsewhere = self.named_elsewhere(name, slugs)
         if elsewhere:
             others = sorted({self.areas.label(a) for e in elsewhere for a in e.areas})
             where = f" ({', '.join(others)})" if others else ""

@@ -93,9 +93,11 @@ def test_the_whole_remit_names_no_area_in_a_query(areas):
     assert areas.mentions("Across England and Wales as a whole") == ()
 
 
-def test_a_bad_pattern_for_the_whole_remit_is_refused(tmp_path):
+@pytest.mark.parametrize("everywhere", [["England (and Wales"], "England and Wales", [""], [7]])
+def test_a_bad_pattern_for_the_whole_remit_is_refused(tmp_path, everywhere):
+    # A string would be read letter by letter: every letter of a query would name no Area.
     data = json.loads((CORPUS / "areas.json").read_text(encoding="utf-8"))
-    data["query_everywhere"] = ["England (and Wales"]
+    data["query_everywhere"] = everywhere
     path = tmp_path / "areas.json"
     path.write_text(json.dumps(data), encoding="utf-8")
     with pytest.raises(CorpusError, match="query_everywhere"):
