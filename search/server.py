@@ -121,6 +121,7 @@ def serve(corpus: Path, index: Path, host: str, port: int, workers: int, public_
     os.environ["AAP_INDEX_DIR"] = str(index.resolve())
     os.environ["AAP_CORPUS_DIR"] = str(corpus.resolve())
     os.environ["AAP_PUBLIC_URL"] = public_url
+    os.environ["AAP_FREEZE_GC"] = "1"  # each worker serves one build at a time: see web/holder.py
     return run_gunicorn(APP, host, port, workers)
 
 

@@ -23,6 +23,9 @@ def create_app(test_config: dict | None = None) -> Flask:
         INDEX_DIR=os.environ.get("AAP_INDEX_DIR", "index"),
         CORPUS_DIR=os.environ.get("AAP_CORPUS_DIR", "corpus"),
         INDEX_CHECK_INTERVAL=CHECK_INTERVAL,
+        # Leave a served build's objects out of garbage collections (web/holder.py): the
+        # server's workers do; an app made in another process (tests, scripts) does not.
+        FREEZE_GC=os.environ.get("AAP_FREEZE_GC") == "1",
         CODE_VERSION=headers.code_version(Path(__file__).parent),
         MAX_CONTENT_LENGTH=64 * 1024,
         # Where the service is reached; absolute URLs are built from it, never from Host.

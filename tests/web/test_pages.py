@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import re
 import time
+import weakref
 from collections import Counter
 from html.parser import HTMLParser
 from pathlib import Path
@@ -609,6 +611,91 @@ def test_holder_swaps_builds_without_dropping_requests(tmp_path):
     assert first.closed and not second.closed  # closed when its last request ends
     holder.release(second)
     assert not second.closed
+
+
+class CyclicIndex(FakeIndex):
+    """A build whose objects refer to each other, as a real build's do: only the cyclic
+    garbage collector can free it."""
+
+    def __init__(self, name):
+        super().__init__(name)
+        self.parts = [self]
+
+
+@pytest.fixture
+def unfrozen():
+    """Leave the garbage collector as it was: a test that freezes objects unfreezes them."""
+    yield
+    gc.unfreeze()
+
+
+def freezing_holder(tmp_path) -> tuple[IndexHolder, FakeClock]:
+    (tmp_path / "CURRENT").write_text("one")
+    clock = FakeClock()
+
+    def opener(index_dir: Path) -> CyclicIndex:
+        return CyclicIndex((index_dir / "CURRENT").read_text())
+
+    return IndexHolder(tmp_path, interval=1.0, opener=opener, clock=clock, freeze=True), clock
+
+
+def frozen(obj) -> bool:
+    """Tell whether the cyclic garbage collector no longer walks an object (frozen, or untracked)."""
+    return not any(o is obj for o in gc.get_objects())
+
+
+def test_a_freezing_holder_leaves_the_open_build_out_of_collections_and_frees_the_old(tmp_path, unfrozen):
+    holder, clock = freezing_holder(tmp_path)
+    gc.unfreeze()
+    first = holder.acquire()
+    assert gc.get_freeze_count() > 0 and frozen(first)  # collections no longer walk the open build
+    holder.release(first)
+    gone = weakref.ref(first)
+    (tmp_path / "CURRENT").write_text("two")
+    clock.now = 2
+    second = holder.acquire()  # no request holds the old build: it is closed
+    assert first.closed and gone() is not None
+    # Something still refers to the old build (here, this test): it is not frozen again,
+    # and neither is anything else until it has been freed.
+    assert not frozen(first) and not frozen(second)
+    holder.release(second)
+    del first
+    clock.now = 3  # a build still referred to is looked for again at most once an interval
+    holder.release(holder.acquire())
+    assert gone() is None  # unreachable, it was collected though it had been frozen
+    assert frozen(second)
+    holder.close()
+    assert gc.get_freeze_count() == 0
+
+
+def test_a_freezing_holder_frees_a_retired_build_when_its_last_request_ends(tmp_path, unfrozen):
+    holder, clock = freezing_holder(tmp_path)
+    first = holder.acquire()  # still held while the next build opens
+    gone = weakref.ref(first)
+    (tmp_path / "CURRENT").write_text("two")
+    clock.now = 2
+    second = holder.acquire()
+    holder.release(second)
+    assert frozen(second) and frozen(first)  # both builds are served
+    holder.release(first)
+    assert first.closed
+    del first
+    holder.release(holder.acquire())
+    assert gone() is None and frozen(second)
+
+
+def test_a_holder_freezes_nothing_unless_asked(tmp_path, unfrozen):
+    gc.unfreeze()
+    holder, _ = make_holder(tmp_path)
+    holder.release(holder.acquire())
+    assert gc.get_freeze_count() == 0
+
+
+def test_the_server_freezes_its_builds_and_in_process_apps_do_not(tmp_path, monkeypatch):
+    monkeypatch.delenv("AAP_FREEZE_GC", raising=False)
+    assert create_app({"INDEX_DIR": str(tmp_path)}).extensions["aap_index"].freeze is False
+    monkeypatch.setenv("AAP_FREEZE_GC", "1")
+    assert create_app({"INDEX_DIR": str(tmp_path)}).extensions["aap_index"].freeze is True
 
 
 def test_holder_keeps_serving_when_a_new_build_is_broken(tmp_path):
