@@ -1042,8 +1042,15 @@ def test_the_etag_covers_every_setting_the_web_service_reads_but_where_and_whom_
             read |= set(re.findall(r"config\[[\"']([A-Z_]+)", path.read_text(encoding="utf-8")))
     # Where the index is and how often it is checked, and which Host names are answered,
     # decide whether a request is answered, not what an answer says; where searches are
-    # recorded, and for how long, decide nothing a reader sees.
-    served = {"INDEX_DIR", "INDEX_CHECK_INTERVAL", "TRUSTED_HOSTS", "ANALYTICS_DIR", "ANALYTICS_KEEP_DAYS"}
+    # recorded, and for how long, and how garbage is collected, decide nothing a reader sees.
+    served = {
+        "INDEX_DIR",
+        "INDEX_CHECK_INTERVAL",
+        "TRUSTED_HOSTS",
+        "ANALYTICS_DIR",
+        "ANALYTICS_KEEP_DAYS",
+        "FREEZE_GC",
+    }
     assert read - served == set(BODY_SETTINGS)
 
 
