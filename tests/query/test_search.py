@@ -336,3 +336,64 @@ def test_counterparts_answer_across_areas_on_shared_themes(search_index):
         shared = [len(set(h.entry.themes) & set(source.themes)) for h in hits]
         assert shared == sorted(shared, reverse=True)  # more shared themes first
     assert search_index.counterparts("para-4.10") == []
+
+
+# -- A query read once, whatever page or filters it is asked with ------------------------
+
+
+SAME_WORDS = [
+    {"q": ["which areas were rated poor for disclosure"]},
+    {"q": ["which areas were rated poor for disclosure"], "page": ["2"], "per_page": ["5"]},
+    {"q": ["which areas were rated poor for disclosure"], "area": ["wessex"], "kind": ["issue"]},
+    {"q": ["which areas were rated poor for disclosure"], "sort": ["document"], "explain": ["1"]},
+]
+
+
+def test_a_query_asked_again_with_other_pages_or_filters_is_read_once(search_index):
+    first, *again = [search_index.prepare(parse_request(raw)) for raw in SAME_WORDS]
+    for prepared, raw in zip(again, SAME_WORDS[1:], strict=True):
+        assert prepared.compiled is first.compiled and prepared.understanding is first.understanding
+        assert prepared.request == parse_request(raw)  # each keeps its own request
+
+
+def test_a_query_read_again_is_read_as_it_was_the_first_time(search_index):
+    for raw in SAME_WORDS:
+        request = parse_request(raw)
+        assert search_index.prepare(request) == search_index.pipeline.read(request)
+
+
+def test_what_a_reading_depends_on_besides_the_words_is_not_shared(search_index):
+    plain = search_index.prepare(parse_request({"q": ["witness cure"]}))
+    verbatim = search_index.prepare(parse_request({"q": ["witness cure"], "verbatim": ["1"]}))
+    without = search_index.prepare(parse_request({"q": ["witness cure"]}), frozenset({"spelling"}))
+    assert plain.correction.corrected == "witness care"
+    assert verbatim.correction.corrected is None and without.correction.corrected is None
+    assert plain.compiled is not verbatim.compiled and plain.compiled is not without.compiled
+
+
+def test_searches_sharing_a_reading_give_what_each_would_alone(search_index, index_dir):
+    from search.query.searcher import SearchIndex
+
+    fresh = SearchIndex.open(index_dir)
+    try:
+        for raw in [*SAME_WORDS, *reversed(SAME_WORDS)]:
+            request = parse_request(raw)
+            shared, alone = search_index.search(request), fresh.search(request)
+            fresh.pipeline.forget()
+            assert [(h.entry.id, h.score, h.snippet) for h in shared.hits] == [
+                (h.entry.id, h.score, h.snippet) for h in alone.hits
+            ]
+            assert (shared.total, shared.facets, shared.answer) == (alone.total, alone.facets, alone.answer)
+    finally:
+        fresh.close()
+
+
+def test_the_readings_kept_are_bounded(search_index, monkeypatch):
+    from search.query import pipeline
+
+    monkeypatch.setattr(pipeline, "READINGS_KEPT", 3)
+    search_index.pipeline.forget()
+    oldest = search_index.prepare(parse_request({"q": ["disclosure"]}))
+    for q in ("victims", "leadership", "training"):
+        search_index.prepare(parse_request({"q": [q]}))
+    assert search_index.prepare(parse_request({"q": ["disclosure"]})).compiled is not oldest.compiled
