@@ -11,8 +11,10 @@ loaded by the same client in one run:
   own index, built by it), so that before and after are measured in the same rounds.
 
 The workload is distinct queries (`workload.distinct_paths`): every round sends each
-server the same list, and no list repeats across rounds or in the warm-up, so no cache
-of whole answers can help. Each round loads every server in turn (the order rotating
+server the same lists, no list repeats across rounds or in the warm-up, and a load sends
+its list in order, each path once (`run_load(once=True)`), the list being longer than
+any server answers in a load; so no answer is helped by an earlier one to the same
+query, and only what different queries share (a word's postings, its spelling) is reused. Each round loads every server in turn (the order rotating
 from round to round) at concurrency 8 for throughput, then one request at a time for
 latency; the figures are medians over rounds. The ratios are taken within each round.
 
@@ -24,6 +26,7 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
+import math
 import statistics
 import tempfile
 import time
@@ -37,6 +40,9 @@ from search.bench.stats import cpu_seconds, load_average, machine
 from search.bench.workload import distinct_paths
 
 DISTINCT = 1400
+# More requests a second than any server answers on this layout (the no-op: ~4,500 at
+# concurrency 8, ~2,000 one at a time, on two cores): a load's list never runs out.
+PATHS_PER_SECOND = {8: 6000, 1: 3000}
 CONCURRENCY = 8
 WORKERS = 2
 
@@ -57,7 +63,7 @@ def mean_body_bytes(port: int, paths: list[str]) -> int:
 def load_once(server: LiveServer, paths: list[str], concurrency: int, seconds: float) -> dict:
     """Load one server; return its throughput, latency and CPU per request."""
     before = cpu_seconds(server.pids())
-    result = run_load(server.port, paths, concurrency, max_requests=10**9, max_seconds=seconds)
+    result = run_load(server.port, paths, concurrency, max_requests=10**9, max_seconds=seconds, once=True)
     used = cpu_seconds(server.pids()) - before
     summary = result.summary()
     return {
@@ -65,6 +71,7 @@ def load_once(server: LiveServer, paths: list[str], concurrency: int, seconds: f
         "p50": summary["latency_ms"]["p50"],
         "p95": summary["latency_ms"]["p95"],
         "requests": summary["requests"],
+        "paths": len(paths),  # each sent once at most: requests ≤ paths
         "errors": summary["errors"],
         "cpu_ms_per_request": round(1000 * used / max(1, summary["requests"]), 3),
     }
@@ -84,7 +91,8 @@ def measure_limit(
     say=print,
 ) -> dict:
     """Load the service, the no-op endpoint, FTS5 in Flask (and a baseline) in interleaved rounds."""
-    lists = distinct_paths(DISTINCT * (2 * rounds + 1))
+    busy_size, single_size = (math.ceil(seconds * PATHS_PER_SECOND[c]) for c in (CONCURRENCY, 1))
+    lists = distinct_paths(DISTINCT + rounds * (busy_size + single_size))
     warm = lists[:DISTINCT]
     lifetime = 300 + rounds * 6 * (seconds + 10)
     with tempfile.TemporaryDirectory(prefix="aap-limit-") as tmp:
@@ -105,8 +113,9 @@ def measure_limit(
             names = list(servers)
             started_load = load_average()
             for n in range(rounds):
-                busy = lists[DISTINCT * (1 + 2 * n) : DISTINCT * (2 + 2 * n)]
-                single = lists[DISTINCT * (2 + 2 * n) : DISTINCT * (3 + 2 * n)]
+                start = DISTINCT + n * (busy_size + single_size)
+                busy = lists[start : start + busy_size]
+                single = lists[start + busy_size : start + busy_size + single_size]
                 order = names[n % len(names) :] + names[: n % len(names)]
                 row: dict = {"load_average": load_average()}
                 for name in order:
@@ -135,7 +144,7 @@ def measure_limit(
     return {
         "workers": workers,
         "threads": 4,
-        "distinct_queries_per_round": DISTINCT,
+        "distinct_queries_per_round": busy_size + single_size,
         "seconds": seconds,
         "body_bytes": body,
         "load_average": {"start": started_load, "end": load_average()},

@@ -65,11 +65,16 @@ def run_load(
     stop: threading.Event | None = None,
     sources: Sequence[str] = (),
     per_source: int = 20,
+    once: bool = False,
 ) -> LoadResult:
     """Send GET requests for `paths` (cycled) from `concurrency` threads; return the tally.
 
-    `stop`, when given and set, ends the run early (the bounds still hold).
+    With `once`, each path is sent once, in order, and the run ends when all have been
+    (or a bound is reached first): no answer can be helped by an earlier one to the same
+    path. `stop`, when given and set, ends the run early (the bounds still hold).
     """
+    if once:
+        max_requests = min(max_requests, len(paths))
     result = LoadResult(concurrency)
     lock = threading.Lock()
     tickets = itertools.count()
@@ -96,7 +101,7 @@ def run_load(
                     conn.close()
                     conn, done = connect(), 0
                 done += 1
-                path = paths[(n + offset) % len(paths)]
+                path = paths[n] if once else paths[(n + offset) % len(paths)]
                 sent = time.perf_counter()
                 try:
                     conn.request("GET", path)

@@ -14,12 +14,14 @@ checkout of the code (the same picture before a change).
 from __future__ import annotations
 
 import argparse
+import math
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 from search.bench.entry import run
+from search.bench.limit import PATHS_PER_SECOND
 from search.bench.live import LiveServer, index_to_serve
 from search.bench.load import run_load
 from search.bench.workload import distinct_paths
@@ -44,7 +46,8 @@ def profile_server(
     With `code`, the server runs another checkout's code (which builds its own index
     when the one given is not its own).
     """
-    paths = distinct_paths(4200)
+    # Enough that no path is sent twice while profiling (see `search.bench.limit`).
+    paths = distinct_paths(1400 + math.ceil(seconds * PATHS_PER_SECOND[8]))
     server = LiveServer(corpus, index, workers=2, lifetime=seconds + 900, code=code).start(600)
     try:
         run_load(server.port, paths[:1400], 4, 1400, 60)
@@ -54,7 +57,7 @@ def profile_server(
             "--rate", str(RATE), "--duration", str(int(seconds)), "--format", shape, "--output", str(out),
         ]  # fmt: skip
         recorder = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-        result = run_load(server.port, paths[1400:], concurrency, 10**9, seconds)
+        result = run_load(server.port, paths[1400:], concurrency, 10**9, seconds, once=True)
         _, errors = recorder.communicate(timeout=seconds + 60)
         if recorder.returncode:
             raise SystemExit(f"py-spy failed: {errors.strip()}")

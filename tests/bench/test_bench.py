@@ -62,6 +62,11 @@ def test_bench_quick_prints_the_table_and_writes_json(tmp_path):
     limit = report["limit"]
     assert limit["errors"] == 0 and limit["ratio_to_noop"] > 0 and limit["p50_to_fts5"] > 0
     assert 1000 < limit["body_bytes"] < 100_000
+    for row in limit["rounds"]:  # no load sent any path twice
+        for name in ("service", "noop", "fts5"):
+            assert all(
+                0 < row[name][level]["requests"] <= row[name][level]["paths"] for level in ("c8", "c1")
+            )
 
 
 def test_distinct_paths_never_repeat_and_are_valid_requests():
@@ -71,6 +76,52 @@ def test_distinct_paths_never_repeat_and_are_valid_requests():
     for path in paths[:500]:
         params = parse_qs(urlsplit(path).query, keep_blank_values=True)
         parse_request(params)  # raises on anything the API would refuse
+
+
+class PathRecorder:
+    """A local HTTP server answering 200 to every GET and noting the paths asked for."""
+
+    def __init__(self):
+        import http.server
+        import threading
+
+        seen = self.seen = []
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_GET(self):
+                seen.append(self.path)
+                self.send_response(200)
+                self.send_header("Content-Length", "2")
+                self.end_headers()
+                self.wfile.write(b"{}")
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.port = self.server.server_address[1]
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def test_a_load_of_distinct_paths_sends_each_once_and_ends_when_all_are_sent():
+    from search.bench.load import run_load
+
+    recorder = PathRecorder()
+    try:
+        paths = [f"/api/search?q=w{n}" for n in range(300)]
+        result = run_load(recorder.port, paths, 8, max_requests=10**9, max_seconds=30, once=True)
+        assert result.requests == 300 and sorted(recorder.seen) == sorted(paths)
+        recorder.seen.clear()
+        cycled = run_load(recorder.port, paths[:20], 4, max_requests=100, max_seconds=30)
+        assert cycled.requests == 100 and len(set(recorder.seen)) <= 20  # without `once`, paths recur
+    finally:
+        recorder.close()
 
 
 def test_the_noop_peer_answers_the_size_it_is_given(monkeypatch):
