@@ -9,8 +9,6 @@ Search, explain, downloads and the tests' Whoosh oracle all start from a
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
@@ -27,9 +25,6 @@ from search.text.analysis import stems
 
 # The report's words named for one reader's word, at most: enough to say what was searched.
 MAX_REWORDED = 4
-# Queries whose readings a build keeps: a reader turning a page, sorting or filtering asks
-# the same words again, and they are read once (a few kilobytes each).
-READINGS_KEPT = 1024
 # Why a query with text but no word to search for finds nothing (`nothing_to_search`).
 NOTHING_SEARCHED = (
     "the query holds no word to search for on its own, only words too common or too short "
@@ -80,10 +75,6 @@ class QueryPipeline:
 
     `quantities(understanding)` gives, for a "how many" question, the documents that
     give a number of its topic (it needs the build's postings, so the searcher lends it).
-
-    What a query's words are read as depends on them and the parts switched on, not on the
-    page, sort or filters asked for: `prepare` keeps the last READINGS_KEPT readings and
-    gives a query asked again its kept reading, with its own request.
     """
 
     def __init__(
@@ -104,34 +95,9 @@ class QueryPipeline:
         self.by_id = by_id
         self.quantities = quantities
         self.mentions = mentions
-        self._readings: OrderedDict[tuple[str, Switches], PreparedQuery] = OrderedDict()
-        self._lock = threading.Lock()
 
     def prepare(self, request: SearchRequest, switches: Switches = ALL_ON) -> PreparedQuery:
-        """Return a request's query read, corrected, compiled, answered and adjusted (kept
-        for the same words asked again)."""
-        if request.verbatim:
-            switches = Switches(switches.off | {"spelling"})
-        key = (request.q, switches)
-        with self._lock:
-            kept = self._readings.get(key)
-            if kept is not None:
-                self._readings.move_to_end(key)
-        if kept is None:
-            kept = self.read(request, switches)
-            with self._lock:
-                self._readings[key] = kept
-                while len(self._readings) > READINGS_KEPT:
-                    self._readings.popitem(last=False)
-        return kept if kept.request == request else replace(kept, request=request)
-
-    def forget(self) -> None:
-        """Drop the readings kept."""
-        with self._lock:
-            self._readings.clear()
-
-    def read(self, request: SearchRequest, switches: Switches = ALL_ON) -> PreparedQuery:
-        """Read, correct, compile, answer and adjust a request's query (nothing kept)."""
+        """Read, correct, compile, answer and adjust a request's query."""
         if request.verbatim:
             switches = Switches(switches.off | {"spelling"})
         plan = parse_query(request.q)
