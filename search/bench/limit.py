@@ -13,10 +13,11 @@ loaded by the same client in one run:
 The workload is distinct queries (`workload.distinct_paths`): every round sends each
 server the same lists, no list repeats across rounds or in the warm-up, and a load sends
 its list in order, each path once (`run_load(once=True)`), the list being longer than
-any server answers in a load; so no answer is helped by an earlier one to the same
-query, and only what different queries share (a word's postings, its spelling) is reused. Each round loads every server in turn (the order rotating
-from round to round) at concurrency 8 for throughput, then one request at a time for
-latency; the figures are medians over rounds. The ratios are taken within each round.
+any server answers in a load. So no answer is helped by an earlier one to the same
+query; only what different queries share (a word's postings, its spelling) is reused.
+Each round loads every server in turn (the order rotating from round to round) at
+concurrency 8 for throughput, then one request at a time for latency; the figures are
+medians over rounds. The ratios are taken within each round.
 
     python -m search.bench.limit [--rounds 3] [--seconds 8] [--baseline DIR] [--out FILE]
 """
