@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 from flask import Flask, current_app, url_for
@@ -16,9 +17,30 @@ from web.holder import CHECK_INTERVAL
 DEFAULT_PUBLIC_URL = default_public_url("localhost", 8000)
 
 
+class App(Flask):
+    """Flask, telling once per function rather than on every call whether it is a coroutine.
+
+    Flask asks it of each hook and view it runs, seven times a search (`inspect` reading
+    code flags each time); the answer for a function never changes.
+    """
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._synced: dict[Callable, Callable] = {}
+
+    def ensure_sync(self, func: Callable) -> Callable:
+        try:
+            return self._synced[func]
+        except KeyError:
+            synced = self._synced[func] = super().ensure_sync(func)
+            return synced
+        except TypeError:  # a callable that cannot be a key
+            return super().ensure_sync(func)
+
+
 def create_app(test_config: dict | None = None) -> Flask:
     """Create the app over the index in INDEX_DIR (config, else $AAP_INDEX_DIR, else ./index)."""
-    app = Flask(__name__)
+    app = App(__name__)
     app.config.from_mapping(
         INDEX_DIR=os.environ.get("AAP_INDEX_DIR", "index"),
         CORPUS_DIR=os.environ.get("AAP_CORPUS_DIR", "corpus"),

@@ -1062,6 +1062,26 @@ def test_api_headers(client):
 
 
 @pytest.mark.parametrize(
+    ("path", "status", "cors"),
+    [
+        ("/api/themes", 200, True),
+        ("/api/search?page=0", 400, True),
+        ("/api/no-such-endpoint", 404, True),
+        ("/api//themes", 308, True),  # Werkzeug's own redirect, answered before any view
+        ("/", 200, False),
+        ("/areas", 200, False),
+        ("/static/no-such-file.css", 404, False),
+    ],
+)
+def test_cors_is_sent_once_on_the_api_and_nowhere_else(client, path, status, cors):
+    response = client.get(path)
+    assert response.status_code == status
+    assert response.headers.getlist("Access-Control-Allow-Origin") == (["*"] if cors else [])
+    if status == 308:
+        assert response.headers["Location"] == "/api/themes"  # made relative, as before
+
+
+@pytest.mark.parametrize(
     "path", ["/api/search?q=disclosure", "/", "/api/search?page=0", "/no-such-page", "/areas"]
 )
 def test_each_security_header_is_sent_once(client, path):

@@ -967,3 +967,21 @@ def test_a_page_ignores_explain_and_the_api_explains_only_the_first_hits(client,
     body = client.get("/api/search?q=casework&explain=1&per_page=100").get_json()
     assert len(explained) == MAX_EXPLAINED
     assert ["explanation" in hit for hit in body["results"]] == [True] * MAX_EXPLAINED + [False] * 90
+
+
+def test_the_app_tells_once_per_function_whether_it_is_a_coroutine(index_dir, monkeypatch):
+    import flask.app
+
+    app = create_app({"TESTING": True, "INDEX_DIR": str(index_dir)})
+    asked = Counter()
+
+    def counting(func):
+        asked[func] += 1
+        return False
+
+    monkeypatch.setattr(flask.app, "iscoroutinefunction", counting)
+    client = app.test_client()
+    for q in ("disclosure", "victim letters", "wessex"):
+        assert client.get(f"/api/search?q={q}").status_code == 200
+    # Each hook and the view is asked about once, however many searches are made.
+    assert asked and max(asked.values()) == 1
