@@ -34,6 +34,8 @@ from search.models import ANNEX_B_KINDS, KINDS
 
 # A lay word standing alone must be at least this long: shorter ones mean too many things.
 MIN_LAY_WORD = 4
+# A reader's acronym ("KPIs", "VAWG") as a lay entry: it belongs in glossary.json.
+CAPITALS = re.compile(r"^[A-Z][A-Z0-9&]+s?$")
 
 
 FAMILY = re.compile(r"^[a-z]+(-[a-z]+)*$")
@@ -163,7 +165,27 @@ def read_lay_term(row, path: Path) -> LayTerm:
         words = phrase.split()
         if len(words) == 1 and len(phrase.strip("-")) < MIN_LAY_WORD:
             raise CorpusError(f"{path.name}: lay word {phrase!r} is too short to mean one thing")
+        if len(words) == 1 and CAPITALS.match(phrase):
+            raise CorpusError(
+                f"{path.name}: lay word {phrase!r} is an acronym: readers' acronyms go in glossary.json"
+            )
     return LayTerm(lay, report_phrases, family, tuple(reasons))
+
+
+def check_lay_phrases_once(terms: list[LayTerm], path: Path) -> None:
+    """Refuse a reader's phrase in two groups: it would be searched as two concepts' words."""
+    # Spelled with or without hyphens ("hot-desking", "hot desking"), a phrase is the same
+    # words to the analyzer; one group may list both spellings.
+    seen: dict[str, int] = {}
+    for n, term in enumerate(terms):
+        for phrase in term.lay:
+            key = " ".join(phrase.lower().replace("-", " ").split())
+            if seen.setdefault(key, n) != n:
+                first = terms[seen[key]]
+                raise CorpusError(
+                    f"{path.name}: lay phrase {phrase!r} is in two groups "
+                    f"({first.family}: {first.report[0]!r}; {term.family}: {term.report[0]!r})"
+                )
 
 
 def load_language(path: Path) -> Language:
@@ -174,6 +196,7 @@ def load_language(path: Path) -> Language:
     if not all(isinstance(a, str) and a for a in abbreviations + protected):
         raise CorpusError(f"{path.name}: abbreviations and protected terms must be words")
     lay_terms = [read_lay_term(row, path) for row in data.get("lay_terms", [])]
+    check_lay_phrases_once(lay_terms, path)
     return Language(
         tuple(a.lower().rstrip(".") for a in abbreviations),
         frozenset(p.lower() for p in protected),

@@ -216,13 +216,16 @@ def test_lay_words_find_the_reports_words(search_index, q, expected):
 @pytest.mark.parametrize(
     ("group", "message"),
     [
-        ({"family": "money", "lay": ["cash"], "report": ["forecasting"]}, "which one entry uses"),
+        ({"family": "money", "lay": ["kitty"], "report": ["forecasting"]}, "which one entry uses"),
         ({"family": "money", "lay": ["dv"], "report": ["domestic abuse"]}, "too short to mean one thing"),
         (
             {"family": "money", "lay": ["disclosure"], "report": ["unused material"]},
             "the reports' own wording",
         ),
         ({"family": "Money!", "lay": ["cash"], "report": ["budget"]}, "family must be"),
+        ({"family": "money", "lay": ["KPIs"], "report": ["performance data"]}, "go in glossary.json"),
+        # Another group's phrase ("backlog", courts-and-hearings) would be two concepts' words.
+        ({"family": "money", "lay": ["backlog"], "report": ["budget"]}, "is in two groups"),
     ],
 )
 def test_the_thesaurus_is_held_to_its_principles(tmp_path, group, message):
