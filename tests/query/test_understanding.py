@@ -206,6 +206,10 @@ def test_the_words_that_shape_a_question_are_never_taken_for_slips(search_index)
         ("working from home", "smarter working"),
         ("tech skills", "digital"),
         ("community outreach", "community engagement"),
+        # The everyday- families, one concept each of a theme the others left out.
+        ("burnout", "workload"),
+        ("job vacancies", "recruit"),
+        ("headcount", "resourcing model"),
     ],
 )
 def test_lay_words_find_the_reports_words(search_index, q, expected):
