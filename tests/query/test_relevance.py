@@ -57,21 +57,15 @@ def test_every_kind_of_tuning_query_beats_a_plain_engine(figures):
             assert per_role["tuning"]["ndcg"] > per_role["tuning"]["fts5_ndcg"], kind
 
 
-# Judged queries that find nothing, each because the report never uses its only word (an
-# acronym of letters joined by "&" that no glossary row spells out): the page says "Not found
-# in the report" rather than listing every entry as if it matched.
-SAID_NOT_FOUND = {("heldout-a", "h20")}
-
-
 def test_no_query_returns_nothing_where_the_report_has_an_answer(search_index, sets):
-    empty = {}
+    # Every judged query has a relevant entry, so none may find nothing.
+    empty = []
     for jset in sets:
         for t in jset.topics:
             found = search_index.search(parse_request({"q": [t.query]}), snippets=False, facets=False)
             if found.total == 0:
-                empty[(jset.name, t.qid)] = found
-    assert set(empty) == SAID_NOT_FOUND
-    assert all(found.missing_words and not found.nothing_searched for found in empty.values())
+                empty.append((jset.name, t.qid))
+    assert not empty
 
 
 def test_a_part_switched_off_is_measured_on_every_set_and_role(search_index, sets, rows, capsys):
