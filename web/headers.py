@@ -109,7 +109,8 @@ class ConstantHeaders:
     The security headers go on everything, Access-Control-Allow-Origin on the API.
     They are constant strings, so they are appended to the answer's header list as
     they are, rather than checked one by one on each response, as Werkzeug checks
-    a header set on a response object (a tenth of what the service's own hooks cost).
+    a header set on a response object: about 10 µs a request, of the ~75 µs the
+    service's own hooks cost over a bare Flask app.
     """
 
     def __init__(self, app: Callable) -> None:
