@@ -210,6 +210,11 @@ def test_the_words_that_shape_a_question_are_never_taken_for_slips(search_index)
         ("burnout", "workload"),
         ("job vacancies", "recruit"),
         ("headcount", "resourcing model"),
+        # The common-words family: frequent English words the report never uses, alone.
+        ("racism", "hate crime"),
+        ("stolen goods", "acquisitive"),
+        ("staff illness", "sickness"),
+        ("CCTV footage", "hard copy media"),
     ],
 )
 def test_lay_words_find_the_reports_words(search_index, q, expected):
