@@ -4,9 +4,8 @@ Takes the parsed query (`syntax`), what it asks for (`understanding`) and its sp
 (`corrections`); gives a `CompiledQuery`. Every word searched for gets a clause of its
 own over the weighted fields — a word with no topic here, or one of a lay phrase, a
 weaker one, never none — then the quoted phrases, and around them what the expanders
-that are on add (`expanders`: acronyms, lay words, word families, proximity,
-theme signals), the operators (prefixes, fuzzy words, an
-entry id) and the required and excluded words. Building a query touches no index, so
+that are on add (`expanders`: acronyms, lay words, proximity, theme signals), the
+operators (prefixes, fuzzy words, an entry id) and the required and excluded words. Building a query touches no index, so
 it is tested on its own; `search.query.engine` runs it.
 """
 
@@ -23,7 +22,6 @@ from search.query.expanders import (
     Proximity,
     QueryWords,
     ThemeSignals,
-    WordFamilies,
 )
 from search.query.lexicon import Lexicon
 from search.query.limits import MAX_EXPANSIONS, MAX_OPERATOR_WORDS, MAX_OPERATORS, MAX_WORDS
@@ -71,7 +69,6 @@ class QueryCompiler:
             Proximity(lexicon),
             Acronyms(lexicon),
             self.lay_words,
-            WordFamilies(lexicon),
         )
         self.theme = ThemeSignals(lexicon)
 

@@ -23,7 +23,6 @@ BIGRAM_BOOST = 0.6
 ACRONYM_BOOST = 1.0
 LAY_BOOST = 1.0
 EXPANSION_WORD_BOOST = 0.2
-FAMILY_BOOST = 0.3
 # An acronym in at most this share of the entries is rare: its expansion's words find its subject.
 RARE_ACRONYM_SHARE = 0.01
 THEME_SCORE = 1.0
@@ -180,31 +179,6 @@ class LayWords:
                     alternatives(report, (q.said, seq), "the report's word for a lay word", LAY_BOOST)
                 )
         return merge(found)
-
-
-class WordFamilies:
-    """A word also finds the longer words of its family ("budget" → "budgetary")."""
-
-    name = "word-families"
-
-    def __init__(self, lexicon: Lexicon):
-        self.lex = lexicon
-
-    def expand(self, q: QueryWords) -> Expansion:
-        clauses, marks = [], set()
-        for word in q.words:
-            if word not in q.topical:
-                continue
-            for s in stems(word):
-                for other in self.lex.family(s):
-                    clauses.append(
-                        Clause(
-                            f"{other!r}, of the family of {word!r}",
-                            Term("text", other, boost=FAMILY_BOOST),
-                        )
-                    )
-                    marks.add(other)
-        return Expansion(tuple(clauses), frozenset(marks))
 
 
 class Proximity:

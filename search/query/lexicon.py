@@ -18,7 +18,6 @@ from search.text.glossary import Acronym, Glossary
 from search.text.spelling import SpellingCorrector, deletions, edit_distance
 from search.text.wordstats import WordStatistics
 
-MAX_FAMILY = 4
 # How many expansions of prefixes and fuzzy words a lexicon keeps before starting again.
 REMEMBERED = 20_000
 
@@ -31,7 +30,6 @@ class Lexicon:
     speller: SpellingCorrector
     indexed_stems: frozenset[str]
     taxonomy: Taxonomy
-    stems_by_prefix: dict[str, list[str]] = field(default_factory=dict)
     areas: AreaRegistry | None = None
     places: Gazetteer = field(default_factory=lambda: Gazetteer([]))
     language: Language = field(default_factory=lambda: Language((), frozenset()))
@@ -165,12 +163,6 @@ class Lexicon:
             found = self._remembered[key] = tuple(make())
         return list(found)
 
-    def family(self, s: str) -> list[str]:
-        """Return other indexed stems that extend s ("budget" → "budgetari")."""
-        if len(s) < 5:
-            return []
-        return [t for t in self.stems_by_prefix.get(s[:5], []) if t != s and t.startswith(s)][:MAX_FAMILY]
-
 
 def make_lexicon(build: OpenBuild, reader) -> Lexicon:
     """Gather the lexicon of an open build; `reader` is a Whoosh reader of its index."""
@@ -183,9 +175,6 @@ def make_lexicon(build: OpenBuild, reader) -> Lexicon:
         for term, info in reader.iter_field(name):
             word = term.decode() if isinstance(term, bytes) else term
             spread[word] = max(spread.get(word, 0), info.doc_frequency())
-    by_prefix: dict[str, list[str]] = {}
-    for term in sorted(indexed):
-        by_prefix.setdefault(term[:5], []).append(term)
     language = build.language
     # Area and place names, abbreviations and acronyms are right as typed, even when the report
     # never uses them.
@@ -206,7 +195,6 @@ def make_lexicon(build: OpenBuild, reader) -> Lexicon:
         speller=SpellingCorrector(spelling_vocabulary(build), frozenset(protected)),
         indexed_stems=frozenset(indexed),
         taxonomy=build.taxonomy,
-        stems_by_prefix=by_prefix,
         areas=build.areas,
         places=build.places,
         language=language,

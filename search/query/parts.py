@@ -37,7 +37,6 @@ PARTS = (
     PartInfo("acronyms", "expand", "acronyms also find their expansion, and expansions their acronym"),
     PartInfo("acronym-words", "expand", "a rare acronym the report uses also finds its expansion's words, loosely (NFS → file, standard)"),
     PartInfo("lay-words", "expand", "a reader's words also find the report's words for the same thing"),
-    PartInfo("word-families", "expand", "a word also finds the longer words of its family (budget → budgetary)"),
     PartInfo("proximity", "expand", "entries where the words stand together rank higher"),
     PartInfo("theme-signals", "expand", "a query naming a theme also finds the entries tagged with it"),
     PartInfo("answer-rows", "adjust", "the scores rows an answer rests on lead"),
