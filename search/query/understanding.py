@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from search.query.lexicon import Lexicon
-from search.query.parts import ALL_ON, Switches
+from search.query.parts import ALL_ON, FAMILY, Switches
 from search.text.analysis import contains, stems, word_tokens
 from search.text.glossary import ACRONYM
 
@@ -229,7 +229,7 @@ class QueryReader:
         asks_for = (
             self.asked_for(words) | ({"rating"} if rated or compared or valued else set()) if cued else set()
         )
-        parts, criteria, unscored, words = self.named_criteria(words, areas, frame)
+        parts, criteria, unscored, words = self.named_criteria(words, areas, frame, switches)
         # "good", "fair", "poor" are ratings only where scores are asked for ("rated good").
         ratings = self.rating_values(words) if "rating" in asks_for else []
         cues = self.cue_words(words) if cued else set()
@@ -575,13 +575,14 @@ class QueryReader:
         return low in self.lex.rating_values or low in self.lex.language.cue_followers
 
     def named_criteria(
-        self, words: list[str], areas: list[str], frame: list[str]
+        self, words: list[str], areas: list[str], frame: list[str], switches: Switches = ALL_ON
     ) -> tuple[list[str], list[str], list[str], list[str]]:
         """Return the Parts ("part c", "casework") and scored criteria ("resource management")
         named, the topic words of a question that name neither, and the words without "part c".
 
         A whole name counts anywhere; a word or two of a name ("victims", "casework")
-        counts only in a question or beside an Area, where it is what is being scored.
+        counts only in a question or beside an Area, where it is what is being scored, and
+        so do the report's words for a reader's ("statistics": "performance data").
         """
         lowered = [w.lower() for w in words]
         lettered = {i for i, w in enumerate(lowered[:-1]) if w == "part" and lowered[i + 1] in PART_LETTERS}
@@ -604,12 +605,33 @@ class QueryReader:
         if named_by and (areas or frame) and not criteria and not parts:
             criteria = [code for code, name in self.lex.criteria.items() if names_all(name, named_by)]
             parts = [part for part, name in self.lex.part_names.items() if names_all(name, named_by)]
+            if not criteria and not parts and switches.on("lay-words"):
+                criteria = self.named_in_report_words(tuple(seq), named_by, switches)
             # Neither "overall" (every Part's overall score is a criterion) nor a number
             # ("in 2019") is a topic the scores tables leave out.
             unnamed = {s for s in topical - self.overall_stems if not s.isdigit()}
             if not criteria and not parts:
                 unscored = [w for w in words if set(stems(w)) & unnamed]
         return parts, criteria, unscored, words
+
+    def named_in_report_words(
+        self, seq: tuple[str, ...], named_by: set[str], switches: Switches
+    ) -> list[str]:
+        """Return the criteria the report's words for a lay phrase name, with the other
+        topic words ("who scored worst at using statistics": B1, use of performance data)."""
+        found: list[str] = []
+        for phrase, report, family, _ in self.lex.groups_in(seq):
+            if not switches.on(f"lay-words{FAMILY}{family}"):
+                continue
+            rest = named_by - set(phrase)
+            for words in report:
+                topic = rest | {s for s in words if s not in self.untopical}
+                found += [
+                    code
+                    for code, name in self.lex.criteria.items()
+                    if code not in found and names_all(name, topic)
+                ]
+        return found
 
     def rating_values(self, words: list[str]) -> list[str]:
         """Return the rating values the words name ("excellent" → "Excellent")."""

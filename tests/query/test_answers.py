@@ -218,6 +218,17 @@ def test_a_criterion_is_named_by_a_word_of_its_family(search_index, q, code):
     assert code in answer.text
 
 
+def test_a_criterion_is_named_by_the_reports_words_for_a_lay_word(search_index):
+    """ "stats" is searched as "performance data", which names B1 Use of performance data;
+    without the lay words, no criterion is named and the answer says so."""
+    q = "which area was rated best for using its stats"
+    answer = ask(search_index, q).answer
+    assert answer is not None and {r.code for r in answer.rows} == {"B1"}, answer
+    assert "B1" in answer.text
+    plain = search_index.search(parse_request({"q": [q]}), without=frozenset({"lay-words"})).answer
+    assert plain is None or not plain.rows
+
+
 def test_areas_with_a_rating_value_are_the_areas_rated_it(search_index):
     """ "areas with poor leadership" is "which areas were rated poor for leadership", for every
     criterion and rating value; "areas with good practice" names a kind, not a rating."""
