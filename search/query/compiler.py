@@ -5,8 +5,9 @@ Takes the parsed query (`syntax`), what it asks for (`understanding`) and its sp
 own over the weighted fields — a word with no topic here, or one of a lay phrase, a
 weaker one, never none — then the quoted phrases, and around them what the expanders
 that are on add (`expanders`: acronyms, lay words, proximity, theme signals), the
-operators (prefixes, fuzzy words, an entry id) and the required and excluded words. Building a query touches no index, so
-it is tested on its own; `search.query.engine` runs it.
+operators (prefixes, fuzzy words, an entry id) and the required and excluded words.
+Building a query touches no index, so it is tested on its own; `search.query.engine`
+runs it.
 """
 
 from __future__ import annotations
