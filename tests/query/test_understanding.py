@@ -215,6 +215,7 @@ def test_the_words_that_shape_a_question_are_never_taken_for_slips(search_index)
         ("stolen goods", "acquisitive"),
         ("staff illness", "sickness"),
         ("CCTV footage", "hard copy media"),
+        ("remuneration of lawyers", "pay and benefits"),
     ],
 )
 def test_lay_words_find_the_reports_words(search_index, q, expected):
