@@ -4,7 +4,9 @@ Three readings, from the report's own text and an English word list:
 
 - a word that is neither the report's nor English ("procecution") is a typo: it is
   corrected to the report's nearest word (`search.text.spelling`: within one or two
-  edits, the more frequent first) and the correction is *applied*;
+  edits, the more frequent first) and the correction is *applied* — unless an English
+  word the report never uses is nearer ("goverment" is one edit from "government", two
+  from the report's "movement"): then it is that word's typo, corrected to it;
 - a real English word or a name the report never uses ("jury", "Leeds") is never
   rewritten: the report's nearest word is only *offered* ("Did you mean …?");
 - a word the report uses, or a real word, that makes a pair the report never uses
@@ -25,6 +27,7 @@ from dataclasses import dataclass, field
 from search.query.lexicon import Lexicon
 from search.query.limits import MAX_SPELLED
 from search.text.analysis import TOKEN, stem, word_tokens
+from search.text.spelling import edit_distance, one_edit
 
 # A pair the report uses at least this often makes a right word in the wrong place obvious.
 MIN_PAIR = 3
@@ -108,8 +111,19 @@ class Corrector:
             elif english:
                 offered[tok.word] = better
             else:
-                replacements[tok.word] = better
+                replacements[tok.word] = self.nearer_english(tok.word, better)
         return replacements, offered
+
+    def nearer_english(self, word: str, better: str) -> str:
+        """Return the English word a typo is one edit from, where the report's nearest word
+        is two away ("goverment": "government", not "movement"); else the report's word.
+
+        A typo one edit from several English words is no one word's: the report's word stands.
+        """
+        if edit_distance(word, better) < 2:
+            return better
+        near = sorted(w for w in one_edit(word.lower()) if self.lex.is_english(w))
+        return near[0] if len(near) == 1 else better
 
     def plausible(self, words: list[str], offered: dict[str, str]) -> dict[str, str]:
         """Keep the offers the words around them support: the report word makes a pair the

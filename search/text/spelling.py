@@ -31,6 +31,19 @@ def deletions(word: str, distance: int) -> set[str]:
     return out
 
 
+def one_edit(word: str) -> set[str]:
+    """Return every string one edit from a lower-case word: a letter deleted, swapped with the
+    next, replaced or inserted (a-z)."""
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    out = {a + b[1:] for a, b in splits if b}
+    out |= {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
+    out |= {a + c + b[1:] for a, b in splits if b for c in letters}
+    out |= {a + c + b for a, b in splits for c in letters}
+    out.discard(word)
+    return out
+
+
 def edit_distance(a: str, b: str) -> int:
     """Return the optimal-string-alignment distance (Levenshtein plus transpositions)."""
     prev2, prev = None, list(range(len(b) + 1))

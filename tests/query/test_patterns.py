@@ -216,6 +216,25 @@ def test_a_typo_is_corrected_and_said(search_index):
 
 
 @pytest.mark.parametrize(
+    ("q", "corrected"),
+    [("goverment funding", "government funding"), ("seperate units", "separate units")],
+)
+def test_a_typo_of_an_english_word_is_not_rewritten_into_a_report_word(search_index, q, corrected):
+    """ "goverment" is one edit from "government" and two from the report's "movement": it is
+    the English word's typo, corrected to it and said not found, not to an unrelated word."""
+    result = search(search_index, q)
+    assert result.corrected_query == corrected
+
+
+def test_one_edit_gives_every_string_one_edit_away():
+    from search.text.spelling import edit_distance, one_edit
+
+    variants = one_edit("cat")
+    assert {"at", "act", "bat", "cart", "cats"} <= variants and "cat" not in variants
+    assert all(edit_distance("cat", v) == 1 for v in variants)
+
+
+@pytest.mark.parametrize(
     "q", ["how well did witness cure units work with victims", "problems with the witness cure unit service"]
 )
 def test_a_real_word_slip_is_corrected_in_context_however_long_the_question(search_index, q):
