@@ -122,7 +122,7 @@ class Corrector:
         """
         if edit_distance(word, better) < 2:
             return better
-        near = sorted(w for w in one_edit(word.lower()) if self.lex.is_english(w))
+        near = [w for w in one_edit(word.lower()) if self.lex.is_english(w)]
         return near[0] if len(near) == 1 else better
 
     def plausible(self, words: list[str], offered: dict[str, str]) -> dict[str, str]:

@@ -14,7 +14,7 @@ from search.query.clauses import Clause, Expansion, phrase_query
 from search.query.lexicon import Lexicon
 from search.query.limits import MAX_ACRONYMS, MAX_ALTERNATIVES
 from search.query.nodes import Constant, Or, Term
-from search.query.parts import FAMILY, Switches
+from search.query.parts import Switches
 from search.text.analysis import contains, stems
 from search.text.glossary import acronym_tokens
 
@@ -144,14 +144,6 @@ class LayWords:
     def __init__(self, lexicon: Lexicon):
         self.lex = lexicon
 
-    def groups(self, seq: tuple[str, ...], switches: Switches):
-        """Return the lay groups found in a stem sequence whose family is on: (phrase, report words)."""
-        return [
-            (phrase, report)
-            for phrase, report, family, _ in self.lex.groups_in(seq)
-            if switches.on(f"{self.name}{FAMILY}{family}")
-        ]
-
     def weakened(self, q: QueryWords) -> set[str]:
         """Return the stems of the lay phrases of several words a query holds.
 
@@ -160,7 +152,7 @@ class LayWords:
         through the report's own words for the phrase.
         """
         found: set[str] = set()
-        for phrase, report in self.groups(q.said, q.switches):
+        for phrase, report in self.lex.lay_groups(q.said, q.switches):
             if len(phrase) > 1:
                 # A word that is itself one of the report's words for the phrase
                 # ("disclosure" in "disclosure failures") keeps its sense.
@@ -170,7 +162,7 @@ class LayWords:
     def expand(self, q: QueryWords) -> Expansion:
         seq = q.item_stems
         found, seen = [], set()
-        for _, report in self.groups(q.said, q.switches) + self.groups(seq, q.switches):
+        for _, report in self.lex.lay_groups(q.said, q.switches) + self.lex.lay_groups(seq, q.switches):
             if sum(len(e.clauses) for e in found) >= MAX_ALTERNATIVES:
                 break  # the report's words a query adds are bounded, however many lay words it holds
             if report not in seen:

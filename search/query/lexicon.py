@@ -13,6 +13,7 @@ from search.curated.places import Gazetteer
 from search.curated.taxonomy import Taxonomy
 from search.index.reader import OpenBuild
 from search.models import ANNEX_B_KINDS, KIND_LABELS, PART_LABELS, Entry
+from search.query.parts import FAMILY, Switches
 from search.text.analysis import stems
 from search.text.glossary import Acronym, Glossary
 from search.text.spelling import SpellingCorrector, deletions, edit_distance
@@ -113,6 +114,16 @@ class Lexicon:
                 if seq[start : start + len(phrase)] == phrase:
                     found.append((phrase, report, family, start))
         return found
+
+    def lay_groups(
+        self, seq: tuple[str, ...], switches: Switches
+    ) -> list[tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]]:
+        """Return the lay groups in a stem sequence whose family is on: (phrase, the report's phrases)."""
+        return [
+            (phrase, report)
+            for phrase, report, family, _ in self.groups_in(seq)
+            if switches.on(f"lay-words{FAMILY}{family}")
+        ]
 
     @cached_property
     def sorted_stems(self) -> tuple[str, ...]:

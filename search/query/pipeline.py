@@ -18,7 +18,7 @@ from search.query.answers import Answerer
 from search.query.compiler import MAX_WORDS, CompiledQuery, QueryCompiler
 from search.query.corrections import Correction, Corrector, rewrite
 from search.query.lexicon import Lexicon
-from search.query.parts import ALL_ON, FAMILY, Switches
+from search.query.parts import ALL_ON, Switches
 from search.query.syntax import QueryPlan, parse_query
 from search.query.understanding import QueryReader, Understanding
 from search.text.analysis import stems
@@ -153,8 +153,7 @@ class QueryPipeline:
             return (), ()  # the common case: every word is the report's own
         groups = [
             (set(phrase), report)
-            for phrase, report, family, _ in self.lex.groups_in(tuple(s for w in words for s in stems(w)))
-            if switches.on(f"lay-words{FAMILY}{family}")
+            for phrase, report in self.lex.lay_groups(tuple(s for w in words for s in stems(w)), switches)
         ]
         missing: list[str] = []
         reworded: dict[str, tuple[str, ...]] = {}

@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from search.query.lexicon import Lexicon
-from search.query.parts import ALL_ON, FAMILY, Switches
+from search.query.parts import ALL_ON, Switches
 from search.text.analysis import contains, stems, word_tokens
 from search.text.glossary import ACRONYM
 
@@ -620,9 +620,7 @@ class QueryReader:
         """Return the criteria the report's words for a lay phrase name, with the other
         topic words ("who scored worst at using statistics": B1, use of performance data)."""
         found: list[str] = []
-        for phrase, report, family, _ in self.lex.groups_in(seq):
-            if not switches.on(f"lay-words{FAMILY}{family}"):
-                continue
+        for phrase, report in self.lex.lay_groups(seq, switches):
             rest = named_by - set(phrase)
             for words in report:
                 topic = rest | {s for s in words if s not in self.untopical}
