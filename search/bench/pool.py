@@ -1,13 +1,14 @@
 """Pool a new judgment set from several systems and hand it to blind judges.
 
-    python -m search.bench.pool pool TOPICS.json --out DIR [--judges N] [--depth 20]
+    python -m search.bench.pool pool TOPICS.json --out DIR [--judges N] [--depth 20] [--run NAME=RUN.json …]
     python -m search.bench.pool merge DIR --grades FILE… --into FOLDER
 
 `pool` reads topics written with their needs (a JSON list of `{"qid", "kind", "query",
 "need", "seeds": {"entry-id": grade}}`) and gathers, for each, the first `depth` entries
 of several different systems — this engine on the query and on the need, SQLite FTS5 on
 both, and plain BM25F over the same index with every query-stage component off — plus
-the seeds the writer named. Each judge's packet lists a share of the queries with their
+the seeds the writer named, and any further system's run given with `--run` (`{qid: [entry
+ids, best first]}`: a change to be measured on the set, so that what it finds is judged too). Each judge's packet lists a share of the queries with their
 pooled entries in a shuffled order, whole, with no system's name, rank or score: a
 judge grades from the entry's text alone. `merge` checks that every pooled entry got a
 grade and writes the set's `topics.jsonl` and `qrels.txt` (see `search.bench.trec`).
@@ -47,8 +48,11 @@ def bm25f_run(index: SearchIndex, text: str, depth: int) -> list[str]:
     return [index.entries[h.docnum].id for h in hits]
 
 
-def pool_topic(index: SearchIndex, fts5: Fts5Baseline, topic: dict, depth: int) -> dict[str, list[str]]:
-    """Return each system's entries for one topic (the seeds count as one system)."""
+def pool_topic(
+    index: SearchIndex, fts5: Fts5Baseline, topic: dict, depth: int, extra: dict[str, dict] | None = None
+) -> dict[str, list[str]]:
+    """Return each system's entries for one topic (the seeds count as one system, and so does
+    each further run in `extra`, by name)."""
     runs = {
         "engine": engine_run(index, topic["query"], depth),
         "engine-need": engine_run(index, topic["need"], depth),
@@ -57,6 +61,8 @@ def pool_topic(index: SearchIndex, fts5: Fts5Baseline, topic: dict, depth: int) 
         "bm25f": bm25f_run(index, topic["query"], depth),
         "seeds": [d for d in topic.get("seeds", {}) if d in index.by_id],
     }
+    for name, given in (extra or {}).items():
+        runs[name] = [d for d in given.get(topic["qid"], [])[:depth] if d in index.by_id]
     return runs
 
 
@@ -86,6 +92,12 @@ def render_packet(topics: list[dict], pooled: dict[str, list[str]], index: Searc
 def make_pool(args: argparse.Namespace) -> int:
     """Pool the topics and write one packet per judge."""
     topics = json.loads(Path(args.topics).read_text(encoding="utf-8"))
+    extra = {}
+    for given in args.runs:
+        name, sep, path = given.partition("=")
+        if not sep or not name or not path:
+            raise SystemExit(f"--run {given!r}: give NAME=RUN.json")
+        extra[name] = json.loads(Path(path).read_text(encoding="utf-8"))
     index = SearchIndex.open(args.index)
     fts5 = Fts5Baseline(index.entries)
     rng = random.Random(args.seed)
@@ -93,7 +105,7 @@ def make_pool(args: argparse.Namespace) -> int:
     contributions: dict[str, dict[str, int]] = {}
     try:
         for topic in topics:
-            runs = pool_topic(index, fts5, topic, args.depth)
+            runs = pool_topic(index, fts5, topic, args.depth, extra)
             union = sorted({d for docs in runs.values() for d in docs})
             rng.shuffle(union)
             pooled[topic["qid"]] = union
@@ -165,6 +177,14 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--judges", type=int, default=5)
     p.add_argument("--depth", type=int, default=20)
     p.add_argument("--seed", type=int, default=2019)
+    p.add_argument(
+        "--run",
+        dest="runs",
+        action="append",
+        default=[],
+        metavar="NAME=RUN.json",
+        help="a further system's run to pool",
+    )
     p.set_defaults(run=make_pool)
     m = sub.add_parser("merge", help="check the judges' grades and write topics.jsonl and qrels.txt")
     m.add_argument("dir", help="the folder `pool` wrote")
