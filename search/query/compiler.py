@@ -117,7 +117,7 @@ class QueryCompiler:
             phrase_query(tuple(stems(item))[:MAX_WORDS]) for item in plan.excluded[:MAX_WORDS] if stems(item)
         ]
         if switches.on(self.theme.name) and gathered.clauses:
-            gathered.add(self.theme.expand(q))
+            gathered.add(self.theme.expand(q, lift=switches.on(self.theme.lift_name)))
         clauses = distinct(self.words_alone(q, gathered.clauses, words.clauses))
         if clauses and understanding.areas and not required and all(c.only_scores for c in clauses):
             # Only words asking for a kind beside an Area ("North West ratings"): every entry

@@ -204,20 +204,30 @@ class ThemeSignals:
     """A query naming a theme outright also finds the entries tagged with it.
 
     Within one Area (`scoped`) the theme a query's words signal counts too: there its
-    few entries on the subject ("north east leadership") may use other words.
+    few entries on the subject ("north east leadership") may use other words. Elsewhere
+    (`lift`) the themes the words signal lift the entries the words find that are tagged
+    with them, and bring in none of their own: of the entries holding "witness
+    availability", those about witnesses rank above one about resources available.
     """
 
     name = "theme-signals"
+    lift_name = "theme-lift"
 
     def __init__(self, lexicon: Lexicon):
         self.lex = lexicon
 
-    def expand(self, q: QueryWords) -> Expansion:
+    def expand(self, q: QueryWords, lift: bool = True) -> Expansion:
         text = " ".join(q.words)
-        slugs = self.lex.taxonomy.matching_themes(text)
-        if q.scoped:
-            slugs = tuple(dict.fromkeys(slugs + self.lex.taxonomy.tag(text)))
-        if not slugs:
-            return Expansion()
-        query = Or(tuple(Constant(Term("themes", s), THEME_SCORE) for s in slugs))
-        return Expansion((Clause(f"theme {', '.join(slugs)}", query, theme=True),))
+        taxonomy = self.lex.taxonomy
+        named = taxonomy.matching_themes(text)
+        signalled = tuple(s for s in taxonomy.tag(text) if s not in named) if q.scoped or lift else ()
+        clauses = []
+        finding = named + signalled if q.scoped else named
+        if finding:
+            query = Or(tuple(Constant(Term("themes", s), THEME_SCORE) for s in finding))
+            clauses.append(Clause(f"theme {', '.join(finding)}", query, theme=True))
+        if signalled and not q.scoped:
+            query = Or(tuple(Constant(Term("themes", s), THEME_SCORE) for s in signalled))
+            reason = f"theme the words signal: {', '.join(signalled)}"
+            clauses.append(Clause(reason, query, only_scores=True, theme=True))
+        return Expansion(tuple(clauses))

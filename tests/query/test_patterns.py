@@ -50,6 +50,30 @@ def test_words_that_all_ask_for_a_kind_still_find_entries_holding_them_apart(sea
     assert all(any(w & held[i] for w in words) for i in apart)
 
 
+# -- a word's sense is the one the query's theme gives it -----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("q", "theme", "other_sense"),
+    [
+        # "available" is also resources available in-house, and a manager available to staff.
+        ("available witnesses", "victims-and-witnesses", "issue-yorkshire-and-humberside-2"),
+        # "visible" is also a culture of accountability made visible.
+        ("leaders visible", "leadership-and-communication", "strength-yorkshire-and-humberside-6"),
+    ],
+)
+def test_of_what_the_words_find_the_entries_on_the_theme_they_signal_come_first(
+    search_index, q, theme, other_sense
+):
+    result = search(search_index, q)
+    assert all(theme in h.entry.themes for h in result.hits[:3]), ids(result)[:3]
+    assert other_sense not in ids(result)[:3]
+    # The theme only lifts: it brings in no entry the words do not find.
+    off = search_index.search(parse_request({"q": [q]}), without=frozenset({"theme-lift"}))
+    assert other_sense in ids(off)[:3]
+    assert result.total == off.total
+
+
 # -- a scope relaxes before it returns nothing, and says which step it took -----------------------
 
 
