@@ -1,16 +1,18 @@
 """Pool a new judgment set from several systems and hand it to blind judges.
 
-    python -m search.bench.pool pool TOPICS.json --out DIR [--judges N] [--depth 20] [--run NAME=RUN.json …]
+    python -m search.bench.pool pool TOPICS.json --out DIR [--judges N] [--depth 20]
+                                    [--run NAME=RUN.json …]
     python -m search.bench.pool merge DIR --grades FILE… --into FOLDER
 
 `pool` reads topics written with their needs (a JSON list of `{"qid", "kind", "query",
 "need", "seeds": {"entry-id": grade}}`) and gathers, for each, the first `depth` entries
 of several different systems — this engine on the query and on the need, SQLite FTS5 on
 both, and plain BM25F over the same index with every query-stage component off — plus
-the seeds the writer named, and any further system's run given with `--run` (`{qid: [entry
-ids, best first]}`: a change to be measured on the set, so that what it finds is judged too). Each judge's packet lists a share of the queries with their
-pooled entries in a shuffled order, whole, with no system's name, rank or score: a
-judge grades from the entry's text alone. `merge` checks that every pooled entry got a
+the seeds the writer named, and any further system's run given with `--run` (`{qid:
+[entry ids, best first]}`: a change to be measured on the set, so that what it finds is
+judged too). Each judge's packet lists a share of the queries with their pooled entries
+in a shuffled order, whole, with no system's name, rank or score: a judge grades from
+the entry's text alone. `merge` checks that every pooled entry got a
 grade and writes the set's `topics.jsonl` and `qrels.txt` (see `search.bench.trec`).
 """
 

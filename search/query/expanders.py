@@ -206,8 +206,8 @@ class ThemeSignals:
     Within one Area (`scoped`) the theme a query's words signal counts too: there its
     few entries on the subject ("north east leadership") may use other words. Elsewhere
     (`lift`) the themes the words signal lift the entries the words find that are tagged
-    with them, and bring in none of their own: of the entries holding "witness
-    availability", those about witnesses rank above one about resources available.
+    with them, and bring in none of their own: of the entries holding "available
+    witnesses", those about witnesses rank above one about resources available in-house.
     """
 
     name = "theme-signals"
@@ -222,7 +222,7 @@ class ThemeSignals:
         named = taxonomy.matching_themes(text)
         signalled = tuple(s for s in taxonomy.tag(text) if s not in named) if q.scoped or lift else ()
         clauses = []
-        finding = named + signalled if q.scoped else named
+        finding = (named + signalled) if q.scoped else named
         if finding:
             query = Or(tuple(Constant(Term("themes", s), THEME_SCORE) for s in finding))
             clauses.append(Clause(f"theme {', '.join(finding)}", query, theme=True))
