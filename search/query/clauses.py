@@ -12,7 +12,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from search.index.schema import FIELD_BOOSTS
-from search.query.nodes import BestOf, Node, Or, Phrase, Term
+from search.query.nodes import BestOf, Constant, Node, Or, Phrase, Term
+
+# What an entry tagged with a theme the query names or signals gets, whatever its words.
+THEME_SCORE = 1.0
 
 
 @dataclass(frozen=True)
@@ -95,3 +98,8 @@ def phrase_query(seq: tuple[str, ...], boost: float = 1.0, slop: int = 1) -> Nod
         ),
         boost=boost,
     )
+
+
+def theme_query(themes: tuple[str, ...]) -> Node:
+    """Return a query matching the entries tagged with any of the themes, all scored alike."""
+    return Or(tuple(Constant(Term("themes", t), THEME_SCORE) for t in themes))

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from search.query.clauses import Clause, Expansion, phrase_query
+from search.query.clauses import Clause, Expansion, phrase_query, theme_query
 from search.query.lexicon import Lexicon
 from search.query.limits import MAX_ACRONYMS, MAX_ALTERNATIVES
-from search.query.nodes import Constant, Or, Term
+from search.query.nodes import Or, Term
 from search.query.parts import Switches
 from search.text.analysis import contains, stems
 from search.text.glossary import acronym_tokens
@@ -25,7 +25,6 @@ LAY_BOOST = 1.0
 EXPANSION_WORD_BOOST = 0.2
 # An acronym in at most this share of the entries is rare: its expansion's words find its subject.
 RARE_ACRONYM_SHARE = 0.01
-THEME_SCORE = 1.0
 # Proximity is measured over at most this many words: beyond, "together" means little.
 PROXIMITY_WORDS = 8
 
@@ -221,13 +220,11 @@ class ThemeSignals:
         taxonomy = self.lex.taxonomy
         named = taxonomy.matching_themes(text)
         signalled = tuple(s for s in taxonomy.tag(text) if s not in named) if q.scoped or lift else ()
+        finding, lifting = (named + signalled, ()) if q.scoped else (named, signalled)
         clauses = []
-        finding = (named + signalled) if q.scoped else named
         if finding:
-            query = Or(tuple(Constant(Term("themes", s), THEME_SCORE) for s in finding))
-            clauses.append(Clause(f"theme {', '.join(finding)}", query, theme=True))
-        if signalled and not q.scoped:
-            query = Or(tuple(Constant(Term("themes", s), THEME_SCORE) for s in signalled))
-            reason = f"theme the words signal: {', '.join(signalled)}"
-            clauses.append(Clause(reason, query, only_scores=True, theme=True))
+            clauses.append(Clause(f"theme {', '.join(finding)}", theme_query(finding), theme=True))
+        if lifting:
+            reason = f"theme the words signal: {', '.join(lifting)}"
+            clauses.append(Clause(reason, theme_query(lifting), only_scores=True, theme=True))
         return Expansion(tuple(clauses))

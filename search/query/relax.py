@@ -18,7 +18,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from search.models import KIND_LABELS
-from search.query.nodes import Constant, Every, Node, Or, Term
+from search.query.clauses import theme_query
+from search.query.nodes import Every, Node
 
 STEPS = ("theme", "area", "everywhere")
 # The themes of a topic: those of the first results found in every Area …
@@ -49,11 +50,6 @@ def topic_themes(ranking, entries, allowed: int) -> tuple[str, ...]:
     counts = Counter(t for d, _ in top for t in entries[d].themes)
     common = [t for t, n in counts.most_common() if n >= THEME_SHARE * len(top)]
     return tuple(common[:MAX_THEMES])
-
-
-def theme_query(themes: tuple[str, ...]) -> Node:
-    """Return a query matching the entries tagged with any of the themes, all scored alike."""
-    return Or(tuple(Constant(Term("themes", t), 1.0) for t in themes))
 
 
 def relax(index, prepared, allowed: int):
