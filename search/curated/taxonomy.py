@@ -17,12 +17,14 @@ STRONG, WEAK = 2.0, 1.0
 
 @dataclass(frozen=True)
 class Theme:
-    """One theme: slug, label, description and its stemmed signal phrases with weights."""
+    """One theme: slug, label, description, its stemmed signal phrases with weights, and the
+    stemmed phrases readers use for its subject (signals of a query only)."""
 
     slug: str
     label: str
     description: str
     signals: tuple[tuple[tuple[str, ...], float], ...]
+    readers: tuple[tuple[str, ...], ...] = ()
 
 
 @dataclass(frozen=True, eq=False)
@@ -37,10 +39,21 @@ class Taxonomy:
     @cached_property
     def signals_by_first_stem(self) -> dict[str, list[tuple[tuple[str, ...], str, float]]]:
         """Every signal phrase, looked up by its first stem (one pass over a text)."""
+        return self.table(readers=False)
+
+    @cached_property
+    def query_signals_by_first_stem(self) -> dict[str, list[tuple[tuple[str, ...], str, float]]]:
+        """Every signal phrase and every reader's phrase (as strong), by its first stem."""
+        return self.table(readers=True)
+
+    def table(self, readers: bool) -> dict[str, list[tuple[tuple[str, ...], str, float]]]:
+        """Return the signal phrases (with the readers' phrases, if asked) by first stem."""
         table: dict[str, list] = {}
         for theme in self.themes:
             for phrase, weight in theme.signals:
                 table.setdefault(phrase[0], []).append((phrase, theme.slug, weight))
+            for phrase in theme.readers if readers else ():
+                table.setdefault(phrase[0], []).append((phrase, theme.slug, STRONG))
         return table
 
     @property
@@ -51,15 +64,16 @@ class Taxonomy:
         """Return a theme's display label."""
         return next(t.label for t in self.themes if t.slug == slug)
 
-    def scores(self, text: str) -> dict[str, float]:
-        """Score every theme on text from its signal phrases.
+    def scores(self, text: str, readers: bool = False) -> dict[str, float]:
+        """Score every theme on text from its signal phrases (and, for a query's words,
+        `readers`, the readers' phrases).
 
         Longer phrases claim their words first, so "witness statement form" is not
         also read as "witness"; repeats of one phrase count with diminishing weight.
         """
         seq = stems(text)
         matches = []
-        by_first = self.signals_by_first_stem
+        by_first = self.query_signals_by_first_stem if readers else self.signals_by_first_stem
         for start, first in enumerate(seq):
             for phrase, slug, weight in by_first.get(first, ()):
                 if tuple(seq[start : start + len(phrase)]) == phrase:
@@ -84,9 +98,10 @@ class Taxonomy:
         # Weak signals only support a theme; alone they never make it a subject.
         return {slug: score for slug, score in found.items() if slug in strong}
 
-    def tag(self, text: str) -> tuple[str, ...]:
-        """Return the themes that are a main subject of text, strongest first."""
-        scores = self.scores(text)
+    def tag(self, text: str, readers: bool = False) -> tuple[str, ...]:
+        """Return the themes that are a main subject of text, strongest first; a query's
+        words are read with the readers' phrases too (`readers`), an entry's never."""
+        scores = self.scores(text, readers)
         if not scores:
             return ()
         best = max(scores.values())
@@ -112,6 +127,7 @@ def load_taxonomy(path: Path) -> Taxonomy:
     """Read and validate the theme taxonomy."""
     data = read_json(path)
     themes, seen = [], set()
+    written: dict[tuple[str, tuple[str, ...]], str] = {}  # each reader's phrase as written
     for item in data.get("themes", []):
         slug = item.get("slug", "")
         if not slug or not set(slug) <= SLUG_CHARS:
@@ -131,9 +147,20 @@ def load_taxonomy(path: Path) -> Taxonomy:
         if not signals:
             raise CorpusError(f"{path.name}: theme {slug!r} has no signal terms")
         seen.add(slug)
-        themes.append(Theme(slug, item["label"], item["description"], tuple(signals.items())))
+        readers = reader_phrases(path, slug, item.get("readers", []))
+        written.update({(slug, stemmed): phrase for stemmed, phrase in readers.items()})
+        themes.append(Theme(slug, item["label"], item["description"], tuple(signals.items()), tuple(readers)))
     if not themes:
         raise CorpusError(f"{path.name}: no themes defined")
+    # A reader's phrase that is a signal too would read a query two ways.
+    signalled = {phrase: theme.slug for theme in themes for phrase, _ in theme.signals}
+    for theme in themes:
+        for phrase in theme.readers:
+            if phrase in signalled:
+                raise CorpusError(
+                    f"{path.name}: theme {theme.slug!r} reader's phrase"
+                    f" {written[(theme.slug, phrase)]!r} is a signal of {signalled[phrase]!r}"
+                )
     rules = data.get("tagging", {})
     try:
         min_score = float(rules.get("min_score", 2))
@@ -144,3 +171,21 @@ def load_taxonomy(path: Path) -> Taxonomy:
     if not (0 <= relative <= 1 and max_themes >= 1):
         raise CorpusError(f"{path.name}: 'relative' must be in [0, 1] and 'max_themes' at least 1")
     return Taxonomy(tuple(themes), min_score, relative, max_themes)
+
+
+def reader_phrases(path: Path, slug: str, phrases: object) -> dict[tuple[str, ...], str]:
+    """Return a theme's readers' phrases, stemmed, once each, with each as written; refuse
+    one with no indexable words or one that is an acronym (the glossary's business)."""
+    if not isinstance(phrases, list) or not all(isinstance(p, str) for p in phrases):
+        raise CorpusError(f"{path.name}: theme {slug!r} 'readers' must be a list of phrases")
+    found: dict[tuple[str, ...], str] = {}
+    for phrase in phrases:
+        stemmed = tuple(stems(phrase))
+        if not stemmed:
+            raise CorpusError(
+                f"{path.name}: theme {slug!r} reader's phrase {phrase!r} has no indexable words"
+            )
+        if phrase.isupper():
+            raise CorpusError(f"{path.name}: theme {slug!r} reader's phrase {phrase!r} is an acronym")
+        found.setdefault(stemmed, phrase)
+    return found

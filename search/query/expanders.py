@@ -207,10 +207,13 @@ class ThemeSignals:
     (`lift`) the themes the words signal lift the entries the words find that are tagged
     with them, and bring in none of their own: of the entries holding "available
     witnesses", those about witnesses rank above one about resources available in-house.
+    The words signal a theme by its signal phrases and (`theme-readers`) by the everyday
+    words readers use for its subject: "burnout" signals staff wellbeing.
     """
 
     name = "theme-signals"
     lift_name = "theme-lift"
+    readers_name = "theme-readers"
 
     def __init__(self, lexicon: Lexicon):
         self.lex = lexicon
@@ -219,7 +222,10 @@ class ThemeSignals:
         text = " ".join(q.words)
         taxonomy = self.lex.taxonomy
         named = taxonomy.matching_themes(text)
-        signalled = tuple(s for s in taxonomy.tag(text) if s not in named) if q.scoped or lift else ()
+        readers = q.switches.on(self.readers_name)
+        signalled = (
+            tuple(s for s in taxonomy.tag(text, readers) if s not in named) if q.scoped or lift else ()
+        )
         finding, lifting = (named + signalled, ()) if q.scoped else (named, signalled)
         clauses = []
         if finding:

@@ -40,6 +40,7 @@ PARTS = (
     PartInfo("proximity", "expand", "entries where the words stand together rank higher"),
     PartInfo("theme-signals", "expand", "a query naming a theme also finds the entries tagged with it"),
     PartInfo("theme-lift", "expand", "the themes a query's words signal lift the entries it finds that are tagged with them"),
+    PartInfo("theme-readers", "expand", "a reader's everyday words for a theme's subject (\"burnout\") signal the theme too"),
     PartInfo("answer-rows", "adjust", "the scores rows an answer rests on lead"),
     PartInfo("quantities", "adjust", "for \"how many\", the entries that give a number of the topic lead"),
 )  # fmt: skip

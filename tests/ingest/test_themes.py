@@ -127,6 +127,11 @@ def test_what_a_word_is_about_is_measured_without_the_scores_rows(catalogue):
         (lambda d: d["themes"][0].update(strong=[], weak=[]), "no signal terms"),
         (lambda d: d["themes"][0].update(label=""), "label"),
         (lambda d: d.update(tagging={"relative": 5}), "relative"),
+        (lambda d: d["themes"][0].update(readers="burnout"), "list of phrases"),
+        (lambda d: d["themes"][0].update(readers=["the"]), "no indexable words"),
+        (lambda d: d["themes"][0].update(readers=["NDIP"]), "acronym"),
+        # A reader's phrase that is any theme's signal would read a query two ways.
+        (lambda d: d["themes"][0].update(readers=["witness care"]), "is a signal of 'victims-and-witnesses'"),
     ],
 )
 def test_invalid_taxonomy_is_rejected(tmp_path, change, message):
@@ -136,6 +141,24 @@ def test_invalid_taxonomy_is_rejected(tmp_path, change, message):
     path.write_text(json.dumps(data))
     with pytest.raises(CorpusError, match=message):
         load_taxonomy(path)
+
+
+def test_readers_words_signal_a_theme_in_a_query_and_never_tag_an_entry(tmp_path, entries):
+    taxonomy = load_taxonomy(CORPUS / "themes.json")
+    # "burnout" is no word of the report's: only a reader's word for staff wellbeing.
+    assert taxonomy.tag("prosecutors burnout", readers=True) == ("staff-wellbeing",)
+    assert taxonomy.tag("prosecutors burnout") == ()
+    readers = {p for theme in taxonomy.themes for p in theme.readers}
+    phrases = {p for theme in taxonomy.themes for p, _ in theme.signals}
+    assert len(readers) > 500 and not readers & phrases
+    # Entries are tagged by the report's phrases alone: without the readers' words, the same themes.
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    data = json.loads((corpus / "themes.json").read_text())
+    for theme in data["themes"]:
+        theme["readers"] = []
+    (corpus / "themes.json").write_text(json.dumps(data))
+    assert {e.id: e.themes for e in ingest(corpus).entries} == {i: e.themes for i, e in entries.items()}
 
 
 def test_an_analyst_can_change_the_taxonomy_and_rebuild(tmp_path, entries):

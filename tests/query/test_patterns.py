@@ -74,6 +74,23 @@ def test_of_what_the_words_find_the_entries_on_the_theme_they_signal_come_first(
     assert result.total == off.total
 
 
+@pytest.mark.parametrize(
+    ("q", "area", "theme"),
+    [
+        # The report never says "overspending" or "taxpayer": an Area's entries on its money
+        # say "budget", "resources", "value for money".
+        ("wessex overspending", "wessex", "value-for-money"),
+        ("london south taxpayer", "london-south", "value-for-money"),
+    ],
+)
+def test_a_readers_word_for_a_theme_finds_the_areas_entries_on_it(search_index, q, area, theme):
+    result = search(search_index, q)
+    off = search_index.search(parse_request({"q": [q]}), without=frozenset({"theme-readers"}))
+    on_theme = [h.entry.id for h in result.hits if theme in h.entry.themes and area in h.entry.areas]
+    assert set(on_theme) - set(ids(off)), (ids(result), ids(off))
+    assert result.relaxed is None and all(area in h.entry.areas for h in result.hits)
+
+
 # -- a scope relaxes before it returns nothing, and says which step it took -----------------------
 
 
