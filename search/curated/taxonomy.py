@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -13,6 +14,7 @@ from search.text.analysis import stems
 
 SLUG_CHARS = set("abcdefghijklmnopqrstuvwxyz-")
 STRONG, WEAK = 2.0, 1.0
+WORDS = re.compile(r"[^\W_]+")
 
 
 @dataclass(frozen=True)
@@ -175,7 +177,8 @@ def load_taxonomy(path: Path) -> Taxonomy:
 
 def reader_phrases(path: Path, slug: str, phrases: object) -> dict[tuple[str, ...], str]:
     """Return a theme's readers' phrases, stemmed, once each, with each as written; refuse
-    one with no indexable words or one that is an acronym (the glossary's business)."""
+    one with no indexable words, one that is an acronym (the glossary's business), or one
+    of several words that is read as one."""
     if not isinstance(phrases, list) or not all(isinstance(p, str) for p in phrases):
         raise CorpusError(f"{path.name}: theme {slug!r} 'readers' must be a list of phrases")
     found: dict[tuple[str, ...], str] = {}
@@ -187,5 +190,8 @@ def reader_phrases(path: Path, slug: str, phrases: object) -> dict[tuple[str, ..
             )
         if phrase.isupper():
             raise CorpusError(f"{path.name}: theme {slug!r} reader's phrase {phrase!r} is an acronym")
+        if len(stemmed) == 1 and len(WORDS.findall(phrase)) > 1:
+            # "e-files" is read as "files", "in the dark" as "dark": a word not meant alone.
+            raise CorpusError(f"{path.name}: theme {slug!r} reader's phrase {phrase!r} is one word when read")
         found.setdefault(stemmed, phrase)
     return found

@@ -130,6 +130,7 @@ def test_what_a_word_is_about_is_measured_without_the_scores_rows(catalogue):
         (lambda d: d["themes"][0].update(readers="burnout"), "list of phrases"),
         (lambda d: d["themes"][0].update(readers=["the"]), "no indexable words"),
         (lambda d: d["themes"][0].update(readers=["NDIP"]), "acronym"),
+        (lambda d: d["themes"][0].update(readers=["e-files"]), "one word when read"),
         # A reader's phrase that is any theme's signal would read a query two ways.
         (lambda d: d["themes"][0].update(readers=["witness care"]), "is a signal of 'victims-and-witnesses'"),
     ],
