@@ -66,12 +66,12 @@ class Taxonomy:
         """Return a theme's display label."""
         return next(t.label for t in self.themes if t.slug == slug)
 
-    def scores(self, text: str, readers: bool = False) -> dict[str, float]:
-        """Score every theme on text from its signal phrases (and, for a query's words,
-        `readers`, the readers' phrases).
+    def found(self, text: str, readers: bool = False) -> dict[tuple[str, tuple[str, ...]], tuple[int, float]]:
+        """Return the signal phrases in text (and, for a query's words, `readers`, the readers'
+        phrases), by theme and phrase: how often each stands there, and its weight.
 
         Longer phrases claim their words first, so "witness statement form" is not
-        also read as "witness"; repeats of one phrase count with diminishing weight.
+        also read as "witness".
         """
         seq = stems(text)
         matches = []
@@ -91,6 +91,16 @@ class Taxonomy:
                 owner[i] = phrase
             n, _ = counts.get((slug, phrase), (0, weight))
             counts[(slug, phrase)] = (n + 1, weight)
+        return counts
+
+    def scores(self, text: str, readers: bool = False) -> dict[str, float]:
+        """Score every theme on text from its signal phrases; repeats of one phrase count
+        with diminishing weight."""
+        return self.scored(self.found(text, readers))
+
+    @staticmethod
+    def scored(counts: dict[tuple[str, tuple[str, ...]], tuple[int, float]]) -> dict[str, float]:
+        """Score every theme from the phrases found for it."""
         found: dict[str, float] = {}
         strong = set()
         for (slug, _), (n, weight) in counts.items():
@@ -103,7 +113,16 @@ class Taxonomy:
     def tag(self, text: str, readers: bool = False) -> tuple[str, ...]:
         """Return the themes that are a main subject of text, strongest first; a query's
         words are read with the readers' phrases too (`readers`), an entry's never."""
-        scores = self.scores(text, readers)
+        return self.chosen(self.scores(text, readers))
+
+    def signalled(self, text: str, readers: bool = False) -> dict[str, tuple[tuple[str, ...], ...]]:
+        """Return the themes `tag` gives text, strongest first, each with the phrases that
+        signal it (so a page can say which words did)."""
+        counts = self.found(text, readers)
+        return {slug: tuple(p for s, p in counts if s == slug) for slug in self.chosen(self.scored(counts))}
+
+    def chosen(self, scores: dict[str, float]) -> tuple[str, ...]:
+        """Return the themes scoring enough, and near enough the best, strongest first."""
         if not scores:
             return ()
         best = max(scores.values())

@@ -223,14 +223,23 @@ class ThemeSignals:
         taxonomy = self.lex.taxonomy
         named = taxonomy.matching_themes(text)
         readers = q.switches.on(self.readers_name)
-        signalled = (
-            tuple(s for s in taxonomy.tag(text, readers) if s not in named) if q.scoped or lift else ()
-        )
+        found = taxonomy.signalled(text, readers) if q.scoped or lift else {}
+        signalled = tuple(s for s in found if s not in named)
         finding, lifting = (named + signalled, ()) if q.scoped else (named, signalled)
         clauses = []
         if finding:
-            clauses.append(Clause(f"theme {', '.join(finding)}", theme_query(finding), theme=True))
+            themes = ", ".join(self.said(slug, () if slug in named else found[slug], q) for slug in finding)
+            clauses.append(Clause(f"theme {themes}", theme_query(finding), theme=True))
         if lifting:
-            reason = f"theme the words signal: {', '.join(lifting)}"
+            themes = ", ".join(self.said(slug, found[slug], q) for slug in lifting)
+            reason = f"theme the words signal: {themes}"
             clauses.append(Clause(reason, theme_query(lifting), only_scores=True, theme=True))
         return Expansion(tuple(clauses))
+
+    @staticmethod
+    def said(slug: str, phrases: tuple[tuple[str, ...], ...], q: QueryWords) -> str:
+        """Name a theme with the query's words that signal it: "value-for-money (overspending)";
+        a theme named outright is named alone."""
+        signal = {s for phrase in phrases for s in phrase}
+        words = [w for w in q.words if (own := stems(w)) and set(own) <= signal]
+        return f"{slug} ({' '.join(dict.fromkeys(words))})" if words else slug

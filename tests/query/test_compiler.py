@@ -114,6 +114,17 @@ def test_words_are_or_ed_over_weighted_fields():
     assert compiled.highlight.stems == {"disclosur", "letter"}
 
 
+def test_a_theme_the_words_signal_is_explained_by_the_words_that_signal_it():
+    reasons = [c.reason for c in compile_text("disclosure letters to bereaved relatives").clauses]
+    # A reader's phrase ("bereaved relatives") signals a theme as the report's own words do.
+    assert (
+        "theme the words signal: victims-and-witnesses (letters bereaved relatives), disclosure (disclosure)"
+        in reasons
+    )
+    # A theme named outright by its label is named alone.
+    assert "theme disclosure" in [c.reason for c in compile_text("disclosure").clauses]
+
+
 def test_an_acronym_the_index_holds_finds_itself_and_one_it_lacks_its_expansion():
     held = compile_text("IQA")  # "iqa" is indexed: the acronym is found as written
     assert not any(c.reason.startswith("acronym IQA:") for c in held.clauses)
