@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
 from search.curated.jsonfile import read_json
 from search.errors import CorpusError
-from search.text.analysis import stems
+from search.text.analysis import TOKEN, normalise_text, stems
 
 SLUG_CHARS = set("abcdefghijklmnopqrstuvwxyz-")
 STRONG, WEAK = 2.0, 1.0
-WORDS = re.compile(r"[^\W_]+")
 
 
 @dataclass(frozen=True)
@@ -148,7 +146,7 @@ def load_taxonomy(path: Path) -> Taxonomy:
     """Read and validate the theme taxonomy."""
     data = read_json(path)
     themes, seen = [], set()
-    written: dict[tuple[str, tuple[str, ...]], str] = {}  # each reader's phrase as written
+    written: list[dict[tuple[str, ...], str]] = []  # each theme's readers' phrases, as written
     for item in data.get("themes", []):
         slug = item.get("slug", "")
         if not slug or not set(slug) <= SLUG_CHARS:
@@ -169,18 +167,18 @@ def load_taxonomy(path: Path) -> Taxonomy:
             raise CorpusError(f"{path.name}: theme {slug!r} has no signal terms")
         seen.add(slug)
         readers = reader_phrases(path, slug, item.get("readers", []))
-        written.update({(slug, stemmed): phrase for stemmed, phrase in readers.items()})
+        written.append(readers)
         themes.append(Theme(slug, item["label"], item["description"], tuple(signals.items()), tuple(readers)))
     if not themes:
         raise CorpusError(f"{path.name}: no themes defined")
     # A reader's phrase that is a signal too would read a query two ways.
     signalled = {phrase: theme.slug for theme in themes for phrase, _ in theme.signals}
-    for theme in themes:
-        for phrase in theme.readers:
+    for theme, readers in zip(themes, written, strict=True):
+        for phrase, as_written in readers.items():
             if phrase in signalled:
                 raise CorpusError(
-                    f"{path.name}: theme {theme.slug!r} reader's phrase"
-                    f" {written[(theme.slug, phrase)]!r} is a signal of {signalled[phrase]!r}"
+                    f"{path.name}: theme {theme.slug!r} reader's phrase {as_written!r}"
+                    f" is a signal of {signalled[phrase]!r}"
                 )
     rules = data.get("tagging", {})
     try:
@@ -209,7 +207,7 @@ def reader_phrases(path: Path, slug: str, phrases: object) -> dict[tuple[str, ..
             )
         if phrase.isupper():
             raise CorpusError(f"{path.name}: theme {slug!r} reader's phrase {phrase!r} is an acronym")
-        if len(stemmed) == 1 and len(WORDS.findall(phrase)) > 1:
+        if len(stemmed) == 1 and len(TOKEN.findall(normalise_text(phrase))) > 1:
             # "e-files" is read as "files", "in the dark" as "dark": a word not meant alone.
             raise CorpusError(f"{path.name}: theme {slug!r} reader's phrase {phrase!r} is one word when read")
         found.setdefault(stemmed, phrase)
