@@ -335,10 +335,16 @@ class SearchIndex:
             kept.append(DANGLING.sub("", before) if start >= cursor else "")
             cursor = max(cursor, end)
         kept.append(text[cursor:])
-        rest = " ".join("".join(kept).split())
-        # What is left must be something to search for: not "in the", nor a comparison's "vs".
+        words = "".join(kept).split()
         comparing = self.lexicon.language.comparison_words
-        return rest if any(stems(w) and w.lower() not in comparing for w in rest.split()) else ""
+        if len(self.areas.find(text)) > 1:
+            # Areas compared: every Area's entries are not compared, only searched on the topic
+            # ("better case management" compares nothing, and stays).
+            said = self.pipeline.reader.comparison_words([w.strip(",?") for w in words])
+            words = [w for i, w in enumerate(words) if i not in said]
+        rest = " ".join(words)
+        # What is left must be something to search for: not "in the", nor a comparison's "vs".
+        return rest if any(stems(w) and w.lower() not in comparing for w in words) else ""
 
     def explain(self, request: SearchRequest, entry_id: str, without: frozenset[str] = frozenset()) -> dict:
         """Return why one entry scores as it does for a request's query, or why it does not match."""

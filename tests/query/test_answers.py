@@ -286,6 +286,7 @@ def test_a_comparison_of_areas_asks_for_their_scores_side_by_side(search_index):
             (f"difference between {first} and {second}", whole),
             (f"which is better, {first} or {second}", whole),
             (f"{first} vs {second} casework", casework),
+            (f"{first} v {second} casework", casework),
             (f"compare {first} with {second} on casework", casework),
         ]:
             given = ask(search_index, q).answer

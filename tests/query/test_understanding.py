@@ -156,6 +156,20 @@ def test_a_query_of_areas_alone_offers_no_wider_search(search_index, q):
 
 
 @pytest.mark.parametrize(
+    ("q", "wider"),
+    [
+        ("compare wessex and south west casework", "casework"),
+        ("wessex vs thames and chiltern victims", "victims"),
+        ("north east v north west disclosure", "disclosure"),
+        ("better case management in wessex and south west", "better case management"),
+    ],
+)
+def test_a_comparisons_wider_search_is_its_topic_alone(search_index, q, wider):
+    # Every Area's entries cannot be compared: the wider search is the topic's.
+    assert search(search_index, q).widened_query == wider
+
+
+@pytest.mark.parametrize(
     ("q", "kind"), [("case progression scores", "rating"), ("victims criteria", "criterion")]
 )
 def test_structural_rows_lead_when_asked_for(search_index, q, kind):
