@@ -79,7 +79,8 @@ class Lexicon:
         """Every stem of the names of what is scored: criteria, Parts, overall scores ("casework",
         "leadership", "overall")."""
         names = (*self.criteria.values(), *self.part_names.values(), *self.overall_names)
-        return frozenset(s for name in names for s in name)
+        codes = {s for code in self.criteria for s in stems(code)}
+        return frozenset(s for name in names for s in name) | codes
 
     @cached_property
     def lay_family_names(self) -> tuple[str, ...]:

@@ -156,11 +156,13 @@ class QueryReader:
         self.overall_word = frozenset.intersection(*shared) - self.untopical if shared else frozenset()
         # The criteria's and Parts' names by their first stem: a query is checked only
         # against the names it holds the first word of.
+        # A scored criterion is named by its code too ("C1 ratings").
         self.names_by_first: dict[str, list[tuple[str, str, tuple[str, ...]]]] = {}
         for group, names in (("criterion", lexicon.criteria), ("part", lexicon.part_names)):
             for code, name in names.items():
-                if name:
-                    self.names_by_first.setdefault(name[0], []).append((group, code, tuple(name)))
+                for said in (name, tuple(stems(code)) if group == "criterion" else ()):
+                    if said:
+                        self.names_by_first.setdefault(said[0], []).append((group, code, tuple(said)))
 
     def read(self, words: list[str], switches: Switches = ALL_ON) -> Understanding:
         """Return what the words of a query ask for; a step whose part is off is skipped.

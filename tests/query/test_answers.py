@@ -468,3 +468,21 @@ def test_an_area_rated_on_fewer_parts_than_those_beside_it_says_which_it_lacks(s
         assert (said in given.text) == bool(lacking), area
         for letter in lacking:
             assert letter in given.text.split(said)[1].split(".")[0], (area, letter)
+
+
+def test_a_criterion_is_named_by_its_code_as_by_its_name(search_index):
+    """ "C1 ratings" asks what "reviews and decisions in magistrates' courts ratings" asks,
+    for every scored criterion, and "which areas were rated poor for C1" is answered."""
+    criteria = {(code, name) for _, code, name, _ in table_rows(search_index) if len(code) > 1}
+    assert len(criteria) >= 10
+    for code, name in sorted(criteria):
+        by_code, by_name = ask(search_index, f"{code} ratings"), ask(search_index, f"{name} ratings")
+        rows = [
+            h.entry.id
+            for h in by_code.hits[:5]
+            if (h.entry.kind, h.entry.part) == ("rating", code[0].lower())
+        ]
+        assert len(rows) == 5 and set(rows) <= set(ids(by_name)), code
+        asked = ask(search_index, f"which areas were rated good for {code.lower()}").answer
+        expected = ask(search_index, f"which areas were rated good for {name}").answer
+        assert asked is not None and (asked.text, asked.rows) == (expected.text, expected.rows), code
