@@ -247,7 +247,7 @@ class SearchIndex:
             answer=prepared.answer,
             scope=prepared.understanding.areas,
             widened_query=self.widen(compiled.corrected or request.q)
-            if prepared.understanding.areas
+            if prepared.understanding.areas and self.beside_areas(prepared.understanding)
             else None,
             explanation=explanation,
             places=tuple(
@@ -321,6 +321,13 @@ class SearchIndex:
             count = "1 entry" if len(elsewhere) == 1 else f"{len(elsewhere)} entries"
             note += f"; the report also names it in {count} about another Area{where}, searched too"
         return note
+
+    @staticmethod
+    def beside_areas(understanding: Understanding) -> bool:
+        """Tell whether a query asks for something beside its Areas (a topic, a kind, scores),
+        which every Area could be searched for; a question's opening ("tell me about") is not."""
+        u = understanding
+        return bool(u.words or u.kinds or u.asks_for or u.parts or u.criteria or u.ratings or u.overall)
 
     def widen(self, text: str) -> str:
         """Return the query without the Areas and places it names: the same search in every Area."""

@@ -148,11 +148,29 @@ def test_widening_the_search_finds_other_areas(search_index):
 
 
 @pytest.mark.parametrize(
-    "q", ["wessex vs thames and chiltern", "compare Wessex and South West", "wessex", "in the north east"]
+    "q",
+    [
+        "wessex vs thames and chiltern",
+        "compare Wessex and South West",
+        "wessex",
+        "in the north east",
+        "tell me about wessex",
+        "how is the north west doing",
+        "what did inspectors find in kent",
+    ],
 )
 def test_a_query_of_areas_alone_offers_no_wider_search(search_index, q):
-    # Without its Areas, a comparison's "vs" or a lone "in the" is nothing to search every Area for.
+    # Without its Areas, a comparison's "vs", a lone "in the" or a question's opening
+    # ("tell me about") is nothing to search every Area for.
     assert not search(search_index, q).widened_query
+
+
+@pytest.mark.parametrize(
+    ("q", "wider"), [("wessex issues", "issues"), ("how did kent do on disclosure", None)]
+)
+def test_a_kind_or_a_topic_beside_an_area_offers_the_wider_search(search_index, q, wider):
+    widened = search(search_index, q).widened_query
+    assert widened == wider if wider else widened and "disclosure" in widened
 
 
 @pytest.mark.parametrize(
