@@ -17,7 +17,10 @@
   ("got poor for leadership"), not as an adjective ("got good training");
 - `superlatives` and `universal_words`: how a question asks for the most or the fewest, or
   for every criterion of a Part, and `number_words`, how many it asks for in words ("the
-  five worst");
+  five worst"); `outcome_verbs`, how an Area came out right before a superlative ("came
+  out best", "fared worst"), which says how, not what about;
+- `rating_comparisons`: a rating value set against the scale ("below good", "at least
+  good"), read as the values it stands for;
 - `count_kinds`: how a count names the Annex B kinds ("how many issues …"), and
   `kind_words`, how any query names them in everyday words ("praised", "criticised").
 """
@@ -77,6 +80,8 @@ class Language:
     contractions: dict[str, tuple[str, ...]] | None = None
     comparison_words: frozenset[str] = frozenset()
     number_words: dict[str, int] | None = None  # "five" → 5
+    outcome_verbs: tuple[tuple[str, ...], ...] = ()  # longest first
+    rating_comparisons: dict[tuple[str, ...], str] | None = None  # ("less", "than") → "below"
 
 
 def phrase_list(value, what: str, path: Path) -> tuple[str, ...]:
@@ -105,6 +110,31 @@ def read_superlatives(data, path: Path) -> dict[str, str]:
     if not isinstance(data, dict) or set(data) - {"max", "min"}:
         raise CorpusError(f"{path.name}: superlatives must map 'max' and 'min' to words")
     return {w: way for way, words in data.items() for w in word_set(words, f"superlatives[{way!r}]", path)}
+
+
+COMPARISONS = ("below", "above", "at_least", "at_most")
+
+
+def read_outcome_verbs(values, path: Path) -> tuple[tuple[str, ...], ...]:
+    """Read the outcome verbs as lower-cased word sequences, the longest first."""
+    phrases = (
+        {tuple(p.lower().split()) for p in phrase_list(values, "outcome_verbs", path)} if values else set()
+    )
+    return tuple(sorted(phrases, key=lambda p: (-len(p), p)))
+
+
+def read_comparisons(data, path: Path) -> dict[tuple[str, ...], str]:
+    """Read {"below": [phrases], "above": …, "at_least": …, "at_most": …} into {words: way}; a
+    phrase stands for one way only."""
+    if not isinstance(data, dict) or set(data) - set(COMPARISONS):
+        raise CorpusError(f"{path.name}: rating_comparisons must map {', '.join(COMPARISONS)} to phrases")
+    table: dict[tuple[str, ...], str] = {}
+    for way, phrases in data.items():
+        for phrase in phrase_list(phrases, f"rating_comparisons[{way!r}]", path):
+            words = tuple(phrase.lower().split())
+            if table.setdefault(words, way) != way:
+                raise CorpusError(f"{path.name}: rating_comparisons: {phrase!r} stands for two ways")
+    return table
 
 
 def read_numbers(data, path: Path) -> dict[str, int]:
@@ -218,4 +248,6 @@ def load_language(path: Path) -> Language:
         read_contractions(data.get("contractions", {}), path),
         word_set(data.get("comparison_words"), "comparison_words", path),
         read_numbers(data.get("number_words", {}), path),
+        read_outcome_verbs(data.get("outcome_verbs"), path),
+        read_comparisons(data.get("rating_comparisons", {}), path),
     )

@@ -22,6 +22,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from search.models import RATINGS
 from search.query.lexicon import Lexicon
 from search.query.parts import ALL_ON, Switches
 from search.text.analysis import contains, stems, word_tokens
@@ -185,6 +186,7 @@ class QueryReader:
         words = [w for w in (w.strip("?!.,;:") for w in words) if w]
         frames = switches.on("question-frames")
         words = self.expand_contractions(words) if frames else words
+        words = self.expand_rating_comparisons(words) if switches.on("kinds") else words
         frame, words = self.take_frame(words) if frames else ([], words)
         if frames and not frame and len(words) > 1 and words[0].lower() in self.lex.language.question_words:
             frame, words = [words[0].lower()], words[1:]  # "what training has …": a question all the same
@@ -285,6 +287,38 @@ class QueryReader:
         out: list[str] = []
         for word in words:
             out.extend(table.get(word.lower().replace("\u2019", "'"), (word,)))
+        return out
+
+    def expand_rating_comparisons(self, words: list[str]) -> list[str]:
+        """Read a rating value set against the scale as the values it stands for: "less than
+        good" as "fair or poor", "at least good" as "excellent or good" (a value naming a kind,
+        "better than good practice", is left alone, and so is a comparison that leaves none)."""
+        table = self.lex.language.rating_comparisons or {}
+        scale = [v for v in RATINGS if v.lower() in self.lex.rating_values]
+        if not table or not scale:
+            return words
+        low = [w.lower() for w in words]
+        out: list[str] = []
+        i = 0
+        while i < len(words):
+            for phrase, way in sorted(table.items(), key=lambda kv: -len(kv[0])):
+                end = i + len(phrase)
+                if tuple(low[i:end]) != phrase or end >= len(words) or not self.valued(words[end:]):
+                    continue
+                at = scale.index(self.lex.rating_values[low[end]])
+                chosen = {
+                    "below": scale[at + 1 :],
+                    "above": scale[:at],
+                    "at_least": scale[: at + 1],
+                    "at_most": scale[at:],
+                }[way]
+                if chosen:
+                    out += " or ".join(v.lower() for v in chosen).split()
+                    i = end + 1
+                    break
+            else:
+                out.append(words[i])
+                i += 1
         return out
 
     def take_frame(self, words: list[str]) -> tuple[list[str], list[str]]:
@@ -446,8 +480,25 @@ class QueryReader:
             for i in extent
         )
         limit, extent = self.take_limit(words, extent)
-        kept = [w for i, w in enumerate(words) if i not in extent]
+        said_how = self.outcome_verbs(words, [i for i in extent if words[i].lower() in superlatives])
+        kept = [w for i, w in enumerate(words) if i not in extent and i not in said_how]
         return (ways[0] if ways else ""), every, counted, limit, kept
+
+    def outcome_verbs(self, words: list[str], superlatives: list[int]) -> set[int]:
+        """Return the positions of the verb saying how an Area came out right before a
+        superlative ("came out best", "fared worst", "came out on top"): how, not what about."""
+        low = [w.lower() for w in words]
+        found: set[int] = set()
+        for at in superlatives:
+            end = at
+            while end > 0 and low[end - 1] in ("on", "at", "the"):
+                end -= 1
+            for phrase in self.lex.language.outcome_verbs:
+                start = end - len(phrase)
+                if start >= 0 and tuple(low[start:end]) == phrase:
+                    found |= set(range(start, at))
+                    break
+        return found
 
     def take_limit(self, words: list[str], extent: list[int]) -> tuple[int, list[int]]:
         """Return how many a superlative asks for ("top 3", "five worst") and the extent with the

@@ -486,3 +486,38 @@ def test_a_criterion_is_named_by_its_code_as_by_its_name(search_index):
         asked = ask(search_index, f"which areas were rated good for {code.lower()}").answer
         expected = ask(search_index, f"which areas were rated good for {name}").answer
         assert asked is not None and (asked.text, asked.rows) == (expected.text, expected.rows), code
+
+
+def test_a_rating_set_against_the_scale_is_read_as_the_values_it_stands_for(search_index):
+    """ "less than good" is "fair or poor", "at least good" "excellent or good", for every
+    criterion; "better than good practice" compares nothing."""
+    names = sorted({name for _, code, name, _ in table_rows(search_index) if len(code) > 1})
+    said = [
+        ("below good", "fair or poor"),
+        ("less than good", "fair or poor"),
+        ("worse than fair", "poor"),
+        ("better than fair", "excellent or good"),
+        ("at least good", "excellent or good"),
+        ("no better than fair", "fair or poor"),
+    ]
+    for n, name in enumerate(names):
+        compared, values = said[n % len(said)]
+        given = ask(search_index, f"which areas were rated {compared} for {name}").answer
+        expected = ask(search_index, f"which areas were rated {values} for {name}").answer
+        assert expected is not None and given is not None, (compared, name)
+        assert (given.text, given.rows) == (expected.text, expected.rows), (compared, name)
+    assert ask(search_index, "did any area get less than good for leadership").answer.rows
+    assert ask(search_index, "better than good practice").answer is None
+
+
+def test_how_an_area_came_out_beside_a_superlative_is_not_a_topic(search_index):
+    """ "which area came out best for X" asks what "which area was rated highest for X" asks."""
+    names = sorted({name for _, code, name, _ in table_rows(search_index) if len(code) > 1})
+    said = ["came out best for", "came top for", "fared best on", "came out on top for", "finished top for"]
+    for n, name in enumerate(names):
+        given = ask(search_index, f"which area {said[n % len(said)]} {name}").answer
+        expected = ask(search_index, f"which area was rated highest for {name}").answer
+        assert expected is not None and given is not None, (said[n % len(said)], name)
+        assert (given.text, given.rows) == (expected.text, expected.rows), (said[n % len(said)], name)
+    worst = ask(search_index, "which area fared worst on casework").answer
+    assert worst == ask(search_index, "which area was rated lowest for casework").answer

@@ -430,6 +430,11 @@ def test_stems_of_one_family(a, b, same):
         ("number_words", {"five": 0}),
         ("number_words", {"five": True}),
         ("number_words", ["five"]),
+        ("outcome_verbs", "came"),
+        ("outcome_verbs", ["came", ""]),
+        ("rating_comparisons", {"beneath": ["beneath"]}),
+        ("rating_comparisons", {"below": "under"}),
+        ("rating_comparisons", {"below": ["under"], "above": ["under"]}),
     ],
 )
 def test_the_reading_words_are_checked_when_loaded(tmp_path, key, value):
