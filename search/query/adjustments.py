@@ -28,6 +28,9 @@ STRUCTURAL_KINDS = frozenset({"rating", "criterion", "report", "table"})
 # The entries that are an Area's own, not national text that names it.
 OWN_KINDS = frozenset({"issue", "good-practice", "strength", "rating", "report"})
 SUBJECT_LIFT = 30.0
+# The entries a definition comes from come first, above every entry merely holding the term
+# (each scores row holds a criterion's whole name).
+DEFINITION_LIFT = 100.0
 # "How many …?" is answered by a number: entries that give one of the topic get this much.
 QUANTITY_LIFT = 10.0
 # A structural kind asked for ("case progression scores", "rated") leads among the entries as
@@ -185,9 +188,14 @@ class Adjuster:
 
     @staticmethod
     def answer_rows(c: AdjustContext) -> Adjustment:
-        """Lift the rows an answer from the scores rests on."""
+        """Lift the rows an answer from the scores rests on, and above all else the entries a
+        definition comes from."""
         if not c.answered:
             return Adjustment()
+        if c.understanding.question == "definition":
+            return Adjustment(
+                lifts=(Lift("the definition comes from it", mask_of(c.answered), DEFINITION_LIFT),)
+            )
         return Adjustment(lifts=(Lift("the answer rests on it", mask_of(c.answered), SUBJECT_LIFT),))
 
     @staticmethod

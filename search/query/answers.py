@@ -71,6 +71,13 @@ class Answerer:
         ]
         self.part_of = {e.id: e.part for e in entries if e.kind == "rating"}
         self.criteria = {r.code: r.criterion for r in self.rows}
+        # The inspection framework's entries for each scored criterion: the criterion ("A1")
+        # and its sub-criteria ("1a", "1b", …), which say what inspectors look for.
+        self.framework: dict[str, list[Entry]] = {}
+        for entry in entries:
+            code = f"{entry.part.upper()}{(entry.number or '')[:1]}"
+            if entry.kind == "criterion" and entry.number and code in self.criteria:
+                self.framework.setdefault(code, []).append(entry)
 
     def answer(self, u: Understanding) -> Answer | None:
         """Return the answer to a recognised question, or None."""
@@ -366,7 +373,7 @@ class Answerer:
                 found.append(acronym)
         covered = {s for a in found for s in (a.key, *a.expansion_stems)}
         if not found or not set(topic) <= covered:
-            return None
+            return self.framework_definition(u)
         sentences, using = [], []
         typed = {tok.word.lower() for word in u.topic for tok in acronym_tokens(word)}
         for a in found:
@@ -385,6 +392,29 @@ class Answerer:
         )
         return Answer("definition", u.question, text, count=len(entries), entry_ids=entries,
                       search={"q": [found[0].acronym]}, defining=tuple(dict.fromkeys(defined)))  # fmt: skip
+
+    def framework_definition(self, u: Understanding) -> Answer | None:
+        """Answer "what is meant by joined up working?", "what counts as good leadership?" from
+        the inspection framework: a scored criterion is what its criterion and sub-criteria
+        say inspectors look for. Only a question about the criteria alone is answered (a rating
+        value may stand beside them); "what is a case progression officer" asks about more."""
+        named = [code for code in u.criteria if code in self.framework]
+        values = {s for value in RATINGS for s in stems(value)}
+        names = {s for code in named for s in stems(self.criteria[code])}
+        topic = {s for w in u.topic for s in stems(w)} - values
+        if not named or not topic or not topic <= names:
+            return None
+        sentences = []
+        for code in named:
+            lead, *subs = self.framework[code]
+            what = f"In the inspection framework (Annex A), {criterion_name(code, self.criteria[code])} is “{lead.text}”"
+            if subs:
+                what += f"; its sub-criteria {subs[0].number}–{subs[-1].number} say what inspectors look for"
+            sentences.append(what + ".")
+        entries = tuple(e.id for code in named for e in self.framework[code])
+        listing = " ".join(f"id:{i}" for i in entries)
+        return Answer("definition", u.question, " ".join(sentences), count=len(entries), entry_ids=entries,
+                      search={"q": [listing]}, defining=entries)  # fmt: skip
 
     # -- helpers ---------------------------------------------------------------------
 

@@ -100,6 +100,11 @@ def phrase_query(seq: tuple[str, ...], boost: float = 1.0, slop: int = 1) -> Nod
     )
 
 
+def entries_query(ids: tuple[str, ...]) -> Node:
+    """Return a query matching the entries of these ids, adding nothing to their scores."""
+    return Or(tuple(Constant(Term("id", i), 0.0) for i in ids))
+
+
 def theme_query(themes: tuple[str, ...]) -> Node:
     """Return a query matching the entries tagged with any of the themes, all scored alike."""
     return Or(tuple(Constant(Term("themes", t), THEME_SCORE) for t in themes))

@@ -15,9 +15,11 @@ from dataclasses import dataclass, replace
 from search.models import Answer, SearchRequest
 from search.query.adjustments import Adjuster, Adjustments
 from search.query.answers import Answerer
+from search.query.clauses import Clause, entries_query
 from search.query.compiler import MAX_WORDS, CompiledQuery, QueryCompiler
 from search.query.corrections import Correction, Corrector, rewrite
 from search.query.lexicon import Lexicon
+from search.query.nodes import AndNot, Or
 from search.query.parts import ALL_ON, Switches
 from search.query.syntax import QueryPlan, parse_query
 from search.query.understanding import QueryReader, Understanding
@@ -110,6 +112,7 @@ class QueryPipeline:
         compiled = self.compiler.compile(plan, understanding, correction, switches, frozenset(named))
         answer = self.answerer.answer(understanding)
         answered = self.answered(answer) if switches.on("answer-rows") else ()
+        compiled = self.bring_in_definition(compiled, answer, answered)
         quantities = self.quantities(understanding) if switches.on("quantities") else ()
         counted = self.counted(answer)
         adjustments = self.adjuster.adjust(understanding, answered, quantities, switches, counted, named)
@@ -189,6 +192,20 @@ class QueryPipeline:
         understanding = self.reader.read([rewrite(w, correction.replacements) for w in plan.words], switches)
         words = [w.text for w in understanding.words[:MAX_WORDS]]
         return understanding, replace(correction, words=words)
+
+    @staticmethod
+    def bring_in_definition(compiled: CompiledQuery, answer: Answer | None, answered: tuple) -> CompiledQuery:
+        """Find the entries a definition comes from even where they do not hold the words
+        (the framework's sub-criteria of "what counts as good leadership"): the answer rests
+        on them. Not where the query requires or excludes words of its own."""
+        if not answered or answer is None or answer.kind != "definition" or compiled.query is None:
+            return compiled
+        if compiled.required or isinstance(compiled.query, AndNot):
+            return compiled
+        clause = Clause("the definition the answer gives comes from it", entries_query(answer.defining))
+        return replace(
+            compiled, query=Or((compiled.query, clause.query)), clauses=(*compiled.clauses, clause)
+        )
 
     def counted(self, answer: Answer | None) -> tuple[int, ...]:
         """Return the entries a count counted, or a ranking's leaders' (none for other answers)."""

@@ -234,6 +234,9 @@ class QueryReader:
             self.asked_for(words) | ({"rating"} if rated or compared or valued else set()) if cued else set()
         )
         parts, criteria, unscored, words = self.named_criteria(words, areas, frame, switches)
+        if defining and criteria:
+            # "what counts as good leadership": the framework's criterion, not entries saying "good".
+            words = [w for w in words if w.lower() not in self.lex.rating_values] or words
         # "good", "fair", "poor" are ratings only where scores are asked for ("rated good").
         ratings = self.rating_values(words) if "rating" in asks_for else []
         cues = self.cue_words(words) if cued else set()

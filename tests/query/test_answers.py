@@ -521,3 +521,31 @@ def test_how_an_area_came_out_beside_a_superlative_is_not_a_topic(search_index):
         assert (given.text, given.rows) == (expected.text, expected.rows), (said[n % len(said)], name)
     worst = ask(search_index, "which area fared worst on casework").answer
     assert worst == ask(search_index, "which area was rated lowest for casework").answer
+
+
+def test_a_criterion_is_defined_by_the_inspection_framework(search_index):
+    """ "what is meant by joined up working", "what counts as good leadership": for every
+    scored criterion the framework has, its criterion and sub-criteria are the answer and
+    lead the results, and the answer's link lists exactly them."""
+    framework = {}
+    for e in search_index.entries:
+        if e.kind == "criterion" and e.number:
+            framework.setdefault(f"{e.part.upper()}{e.number[0]}", []).append(e.id)
+    names = {code: name for _, code, name, _ in table_rows(search_index) if len(code) > 1}
+    asked = 0
+    for code, name in sorted(names.items()):
+        if code not in framework:
+            continue
+        for q in (f"what is meant by {name}", f"what counts as good {name} for the inspectors"):
+            result = ask(search_index, q)
+            answer = result.answer
+            assert answer is not None and answer.kind == "definition", q
+            assert set(framework[code]) <= set(answer.defining), q
+            assert f"{code} {name}" in answer.text and "inspection framework" in answer.text, q
+            assert set(ids(result)[: len(answer.defining)]) == set(answer.defining), q
+            listed = ask(search_index, answer.search["q"][0], per_page=50)
+            assert sorted(ids(listed)) == sorted(answer.entry_ids) and answer.count == listed.total, q
+            asked += 1
+    assert asked >= 20
+    # A term that holds a criterion's name and more is not the criterion.
+    assert ask(search_index, "what is a case progression officer").answer is None
