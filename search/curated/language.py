@@ -81,7 +81,7 @@ class Language:
     comparison_words: frozenset[str] = frozenset()
     number_words: dict[str, int] | None = None  # "five" → 5
     outcome_verbs: tuple[tuple[str, ...], ...] = ()  # longest first
-    rating_comparisons: dict[tuple[str, ...], str] | None = None  # ("less", "than") → "below"
+    rating_comparisons: dict[tuple[str, ...], str] | None = None  # ("less", "than") → "below", longest first
 
 
 def phrase_list(value, what: str, path: Path) -> tuple[str, ...]:
@@ -124,8 +124,8 @@ def read_outcome_verbs(values, path: Path) -> tuple[tuple[str, ...], ...]:
 
 
 def read_comparisons(data, path: Path) -> dict[tuple[str, ...], str]:
-    """Read {"below": [phrases], "above": …, "at_least": …, "at_most": …} into {words: way}; a
-    phrase stands for one way only."""
+    """Read {"below": [phrases], "above": …, "at_least": …, "at_most": …} into {words: way},
+    the longest phrase first; a phrase stands for one way only."""
     if not isinstance(data, dict) or set(data) - set(COMPARISONS):
         raise CorpusError(f"{path.name}: rating_comparisons must map {', '.join(COMPARISONS)} to phrases")
     table: dict[tuple[str, ...], str] = {}
@@ -134,7 +134,7 @@ def read_comparisons(data, path: Path) -> dict[tuple[str, ...], str]:
             words = tuple(phrase.lower().split())
             if table.setdefault(words, way) != way:
                 raise CorpusError(f"{path.name}: rating_comparisons: {phrase!r} stands for two ways")
-    return table
+    return dict(sorted(table.items(), key=lambda kv: -len(kv[0])))
 
 
 def read_numbers(data, path: Path) -> dict[str, int]:

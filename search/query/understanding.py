@@ -297,14 +297,14 @@ class QueryReader:
         good" as "fair or poor", "at least good" as "excellent or good" (a value naming a kind,
         "better than good practice", is left alone, and so is a comparison that leaves none)."""
         table = self.lex.language.rating_comparisons or {}
-        scale = [v for v in RATINGS if v.lower() in self.lex.rating_values]
-        if not table or not scale:
-            return words
         low = [w.lower() for w in words]
+        if not table or not any(w in self.lex.rating_values for w in low[1:]):
+            return words
+        scale = [v for v in RATINGS if v.lower() in self.lex.rating_values]
         out: list[str] = []
         i = 0
         while i < len(words):
-            for phrase, way in sorted(table.items(), key=lambda kv: -len(kv[0])):
+            for phrase, way in table.items():  # the longest first
                 end = i + len(phrase)
                 if tuple(low[i:end]) != phrase or end >= len(words) or not self.valued(words[end:]):
                     continue
