@@ -45,6 +45,8 @@ FAMILY_ROOT = 5
 # What may stand between "areas" and the word asking for ratings ("areas that were rated").
 RELATIVE_WORDS = frozenset({"that", "which", "who"})
 BE_WORDS = frozenset({"is", "are", "was", "were", "have", "has", "had", "been"})
+# Words between how an Area came out and its superlative ("came out on top", "finished at the bottom").
+BEFORE_SUPERLATIVE = frozenset({"on", "at", "the"})
 # What may stand between "areas" and a rating value they were given ("areas with poor …").
 HAVING_WORDS = frozenset({"with", "having"})
 # An article between a verb of receiving and the rating value ("got a poor rating").
@@ -156,8 +158,8 @@ class QueryReader:
         shared = [frozenset(name) for name in lexicon.overall_names]
         self.overall_word = frozenset.intersection(*shared) - self.untopical if shared else frozenset()
         # The criteria's and Parts' names by their first stem: a query is checked only
-        # against the names it holds the first word of.
-        # A scored criterion is named by its code too ("C1 ratings").
+        # against the names it holds the first word of. A scored criterion is named by its
+        # code too ("C1 ratings").
         self.names_by_first: dict[str, list[tuple[str, str, tuple[str, ...]]]] = {}
         for group, names in (("criterion", lexicon.criteria), ("part", lexicon.part_names)):
             for code, name in names.items():
@@ -494,7 +496,7 @@ class QueryReader:
         found: set[int] = set()
         for at in superlatives:
             end = at
-            while end > 0 and low[end - 1] in ("on", "at", "the"):
+            while end > 0 and low[end - 1] in BEFORE_SUPERLATIVE:
                 end -= 1
             for phrase in self.lex.language.outcome_verbs:
                 start = end - len(phrase)
