@@ -15,7 +15,9 @@ Three readings, from the report's own text and an English word list:
   typed pair never occurs and the corrected one does, so the slip is plain.
 
 A word whose stem the report uses is found as typed: it is never replaced by another
-word, and only a typo of it ("engagment") is put right in the query shown. Acronyms, Area names and protected terms are left
+word, and only a typo of it ("engagment") is put right in the query shown; a typo that
+happens to share a stem with a report word ("prosecuters", read as "prosecution") is
+found as typed too, and the report's nearest word ("prosecutors") offered. Acronyms, Area names and protected terms are left
 alone. Every applied correction is reported (`corrected`), so the reader can search
 for what they typed instead.
 """
@@ -71,11 +73,11 @@ class Corrector:
 
         `text` is the query as typed, `words` the words to search for.
         """
-        replacements, offered = self.misspelt(words)
+        replacements, offered, typos = self.misspelt(words)
         replacements.update(self.misplaced(words, replacements))
         for word in replacements:
             offered.pop(word, None)
-        offered = self.plausible(words, offered)
+        offered = {**self.plausible(words, offered), **typos}
         corrected = rewrite(text, replacements) if replacements else text
         suggested = rewrite(corrected, offered) if offered else None
         if not replacements:
@@ -88,10 +90,12 @@ class Corrector:
             suggested,
         )
 
-    def misspelt(self, words: list[str]) -> tuple[dict[str, str], dict[str, str]]:
-        """Return replacements for typos, and offers for real words, among the words the report never uses."""
+    def misspelt(self, words: list[str]) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
+        """Return replacements for typos, offers for real words, and offers for typos found as
+        typed, among the words the report never uses."""
         replacements: dict[str, str] = {}
         offered: dict[str, str] = {}
+        typos: dict[str, str] = {}
         unknown = {
             t.word: t
             for word in words
@@ -105,14 +109,18 @@ class Corrector:
                 continue
             english = self.lex.is_english(tok.word)
             if tok.stem in self.lex.indexed_stems:
-                # Found as typed; a typo of the same stem ("engagment") is still put right.
+                # Found as typed; a typo of the same stem ("engagment") is still put right, and
+                # the report's word for one of another ("prosecuters", read as "prosecution")
+                # is offered: a word neither the report's nor English is a slip, not a choice.
                 if not english and stem(better) == tok.stem:
                     replacements[tok.word] = better
+                elif not english:
+                    typos[tok.word] = better
             elif english:
                 offered[tok.word] = better
             else:
                 replacements[tok.word] = self.nearer_english(tok.word, better)
-        return replacements, offered
+        return replacements, offered, typos
 
     def nearer_english(self, word: str, better: str) -> str:
         """Return the English word a typo is one edit from, where the report's nearest word

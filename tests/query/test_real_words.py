@@ -24,3 +24,20 @@ def test_no_frequent_english_word_the_report_never_uses_is_rewritten(search_inde
 
 def test_a_typo_is_still_corrected(search_index):
     assert search_index.prepare(parse_request({"q": ["procecution"]})).compiled.corrected == "prosecution"
+
+
+def test_a_typo_sharing_a_stem_with_a_report_word_is_found_as_typed_and_the_word_offered(search_index):
+    """ "prosecuters" stems as "prosecution" does, so it finds what that finds, but no one
+    writes it: "prosecutors" is offered, not forced; a word the report or English uses is
+    offered nothing."""
+    for typed, offered in [
+        ("prosecuters", "prosecutors"),
+        ("training for prosecuters", "training for prosecutors"),
+        ("recruitement of prosecuters", "recruitment of prosecutors"),
+    ]:
+        prepared = search_index.prepare(parse_request({"q": [typed]}))
+        assert prepared.correction.suggested == offered, typed
+        result = search_index.search(parse_request({"q": [typed]}))
+        assert result.total > 0 and result.suggested_query == offered, typed
+    for word in ("prosecuted", "prosecuting", "recruiters"):
+        assert search_index.prepare(parse_request({"q": [word]})).correction.suggested is None, word
