@@ -472,7 +472,7 @@ def test_an_area_rated_on_fewer_parts_than_those_beside_it_says_which_it_lacks(s
 
 def test_a_criterion_is_named_by_its_code_as_by_its_name(search_index):
     """ "C1 ratings" asks what "reviews and decisions in magistrates' courts ratings" asks,
-    for every scored criterion, and "which areas were rated poor for C1" is answered."""
+    for every scored criterion, and "which areas were rated good for c1" is answered."""
     criteria = {(code, name) for _, code, name, _ in table_rows(search_index) if len(code) > 1}
     assert len(criteria) >= 10
     for code, name in sorted(criteria):
