@@ -200,7 +200,22 @@ class Answer:
     notes: tuple[str, ...] = ()
     # The entries a definition comes from: where the report spells the term out.
     defining: tuple[str, ...] = ()
+    # Where the answer comes from, where its kind does not say (`origin`).
+    source: str = ""
 
+    @property
+    def origin(self) -> str:
+        """Where the answer comes from, as a reader would say it."""
+        return self.source or ANSWER_SOURCES.get(self.kind, "the report")
+
+
+# Where each kind of answer comes from, unless it says otherwise.
+ANSWER_SOURCES = {
+    "ratings": "the report’s scores tables",
+    "count": "the report’s lists in Annex B",
+    "ranking": "the report’s lists in Annex B",
+    "definition": "the acronyms the report uses",
+}
 
 SUGGESTION_KINDS = ("area", "place", "theme", "kind", "part", "acronym", "phrase")
 

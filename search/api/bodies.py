@@ -206,12 +206,15 @@ class AnswerRating(Body):
 
 
 class Answer(Body):
-    """An answer from the scores tables, the Annex B rows or the glossary: complete, or none at all."""
+    """An answer from the scores tables, the Annex B rows, the glossary or the inspection
+    framework: complete, or none at all."""
 
     kind: Literal["ratings", "count", "ranking", "definition"] = Field(
-        description="from the scores tables; a count of Annex B rows; the Areas with the most or "
-        "fewest Annex B rows; a definition from the glossary"
+        description="from the scores tables; a count of Annex B rows (or of the Areas); the Areas "
+        "with the most or fewest Annex B rows; a definition from the glossary or, for a scored "
+        "criterion, from the inspection framework"
     )
+    source: str = Field(description="where the answer comes from, as a reader would say it")
     question: Literal["which-areas", "area-scores", "count", "superlative", "definition"]
     text: str = Field(description="the answer in one or two sentences")
     count: int | None = Field(description="how many Areas, or how many entries")

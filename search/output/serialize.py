@@ -150,6 +150,7 @@ def answer_body(answer: Answer) -> dict:
     return make(
         bodies.Answer,
         kind=answer.kind,
+        source=answer.origin,
         question=answer.question,
         text=answer.text,
         count=answer.count,

@@ -313,8 +313,9 @@ class Answerer:
         if len(reports) == len(slugs):
             text += " Each was inspected, with a report of its own."
         return Answer(
-            "count", "count", text, count=len(slugs), entry_ids=tuple(reports), search={"kind": ["report"]}
-        )
+            "count", "count", text, count=len(slugs), entry_ids=tuple(reports), search={"kind": ["report"]},
+            source="the Areas the report covers",
+        )  # fmt: skip
 
     def count(self, u: Understanding) -> Answer:
         """Answer "how many issues to address does North East have?"."""
@@ -414,7 +415,8 @@ class Answerer:
         entries = tuple(e.id for code in named for e in self.framework[code])
         listing = " ".join(f"id:{i}" for i in entries)
         return Answer("definition", u.question, " ".join(sentences), count=len(entries), entry_ids=entries,
-                      search={"q": [listing]}, defining=entries)  # fmt: skip
+                      search={"q": [listing]}, defining=entries,
+                      source="the inspection framework in Annex A")  # fmt: skip
 
     # -- helpers ---------------------------------------------------------------------
 

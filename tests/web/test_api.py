@@ -1290,6 +1290,7 @@ def test_rating_answer_body(client):
     answer = body["answer"]
     assert answer == {
         "kind": "ratings",
+        "source": "the report’s scores tables",
         "question": "which-areas",
         "text": "4 Areas were rated Excellent for B2 Resource management: "
         "Mersey-Cheshire, North West, Wessex, Yorkshire and Humberside.",

@@ -926,6 +926,23 @@ def test_the_link_to_the_entries_counted_reads_as_the_count(client, search_index
     assert listed == ({link: f"/?kind=strength&area={area.slug}"} if link else {})
 
 
+@pytest.mark.parametrize(
+    ("q", "origin"),
+    [
+        ("which areas were rated poor for community engagement", "the report’s scores tables"),
+        ("how many strengths does wessex have", "the report’s lists in Annex B"),
+        ("how many areas are there", "the Areas the report covers"),
+        ("what does PTPH stand for", "the acronyms the report uses"),
+        ("what counts as good leadership", "the inspection framework in Annex A"),
+    ],
+)
+def test_an_answer_box_says_where_its_answer_comes_from(client, q, origin):
+    doc = page(client, "/?" + urlencode({"q": q}))
+    assert doc.text_of("h3", id="answer-heading") == f"Answer from {origin}"
+    body = client.get("/api/search?" + urlencode({"q": q})).get_json()
+    assert body["answer"]["source"] == origin
+
+
 def test_no_answer_box_without_a_question_about_scores_or_counts(client):
     assert page(client, "/?q=disclosure").find("section", class_="answer") == []
 
