@@ -331,8 +331,8 @@ class SearchIndex:
 
     def widen(self, text: str) -> str:
         """Return the query without the Areas and places it names: the same search in every Area."""
-        spans = [(s, e) for s, e, _ in self.areas.find(text)]
-        spans += [(m.start, m.end) for m in self.lexicon.places.find(text)]
+        areas = [(s, e) for s, e, _ in self.areas.find(text)]
+        spans = areas + [(m.start, m.end) for m in self.lexicon.places.find(text)]
         # A name found inside a longer word ("Mersey" in "Mersey-Chesire") takes the word.
         spans = [whole_words(text, start, end) for start, end in spans]
         kept, cursor = [], 0
@@ -344,7 +344,7 @@ class SearchIndex:
         kept.append(text[cursor:])
         words = "".join(kept).split()
         comparing = self.lexicon.language.comparison_words
-        if len(self.areas.find(text)) > 1:
+        if len(areas) > 1:
             # Areas compared: every Area's entries are not compared, only searched on the topic
             # ("better case management" compares nothing, and stays).
             said = self.pipeline.reader.comparison_words([w.strip(",?") for w in words])
