@@ -29,6 +29,11 @@ KIND_LABELS = {
 # Annex B's three kinds of row, in the report's order, and the heading each is listed under.
 ANNEX_B_KINDS = ("issue", "good-practice", "strength")
 ANNEX_B_HEADINGS = {"issue": "Issues to address", "good-practice": "Good practice", "strength": "Strengths"}
+# A paragraph's entry id is this and its number: "para-2.5".
+PARAGRAPH_ID = "para-"
+# What each annex holds, by kind of entry: A the inspection framework, B the Areas' rows,
+# C the casework findings, D the links to the Areas' own reports.
+ANNEX_KINDS = {"a": ("criterion",), "b": ANNEX_B_KINDS, "c": ("finding",), "d": ("report",)}
 PARTS = ("a", "b", "c", "d", "e", "general")
 PART_LABELS = {
     "a": "A: The success of CPS people",
@@ -38,6 +43,18 @@ PART_LABELS = {
     "e": "E: Efficiency and value for money",
     "general": "General",
 }
+
+
+def section_fields(section: str) -> tuple[tuple[str, str], ...]:
+    """Return the (field, value) pairs that put an entry in a section of the report a reader
+    names: "part-c" → (("part", "c"),); "annex-b" → its three kinds, as ("kind", …) pairs;
+    a paragraph, "para-2.5" → (("id", "para-2.5"),)."""
+    if section.startswith(PARAGRAPH_ID):
+        return (("id", section),)
+    word, _, letter = section.partition("-")
+    if word == "part":
+        return (("part", letter),)
+    return tuple(("kind", kind) for kind in ANNEX_KINDS[letter])
 
 
 @dataclass(frozen=True)

@@ -133,6 +133,7 @@ class Understood(Body):
     kinds: list[str] = Field(description="kinds of entry named")
     asks_for: list[str] = Field(description="kinds of entry the words ask for (ratings, criteria, …)")
     parts: list[str] = Field(description="Parts named")
+    sections: list[str] = Field(description="the report's sections named by letter: part-c, annex-b")
     criteria: list[str] = Field(description="criteria named, by code")
     ratings: list[str] = Field(description="rating values named")
     overall: bool = Field(description="whether the Parts' overall scores are asked for")

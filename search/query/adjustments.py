@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from search.models import KINDS, Entry
+from search.models import KINDS, PARTS, Entry, section_fields
 from search.query.engine.bitsets import docnums_of, mask_of
 from search.query.parts import ALL_ON, Switches
 from search.query.understanding import Understanding
@@ -87,6 +87,8 @@ class Adjuster:
 
     def __init__(self, entries: list[Entry]):
         self.by_kind = {k: mask_of(n for n, e in enumerate(entries) if e.kind == k) for k in KINDS}
+        self.by_part = {p: mask_of(n for n, e in enumerate(entries) if e.part == p) for p in PARTS}
+        self.by_id = {e.id: 1 << n for n, e in enumerate(entries)}
         self.by_area: dict[str, int] = {}
         self.own: dict[str, int] = {}
         for n, entry in enumerate(entries):
@@ -99,6 +101,7 @@ class Adjuster:
             ("areas", self.own_entries),
             ("kinds", self.kinds_named),
             ("kinds", self.kinds_asked),
+            ("kinds", self.sections_named),
             ("answer-rows", self.answer_rows),
             ("quantities", self.quantity_lift),
         )
@@ -173,6 +176,23 @@ class Adjuster:
                 if kind in self.by_kind
             )
         )
+
+    def sections_named(self, c: AdjustContext) -> Adjustment:
+        """Lift the entries of the report's sections named by letter ("part c", "annex b")."""
+        return Adjustment(
+            lifts=tuple(
+                Lift(f"in a section the query names ({section})", self.section_mask(section), SUBJECT_LIFT)
+                for section in c.understanding.sections
+            )
+        )
+
+    def section_mask(self, section: str) -> int:
+        """Return the entries of one section named by letter."""
+        masks = {"part": self.by_part, "kind": self.by_kind, "id": self.by_id}
+        found = 0
+        for field_name, value in section_fields(section):
+            found |= masks[field_name].get(value, 0)
+        return found
 
     def kinds_asked(self, c: AdjustContext) -> Adjustment:
         """Lift the structural kinds asked for ("scores", "criteria") a little, unless an answer's

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
+from search.models import section_fields
 from search.query.clauses import Clause, Expansion, Gathered, phrase_query, text_and_title, word_query
 from search.query.corrections import Correction
 from search.query.expanders import (
@@ -133,6 +134,12 @@ class QueryCompiler:
             # Only kinds were named ("how many strengths"): every entry of those kinds.
             query = Or(tuple(Constant(Term("kind", k), 1.0) for k in understanding.kinds))
             clauses.append(Clause(f"every entry of the kinds named: {', '.join(understanding.kinds)}", query))
+        elif query is None and understanding.sections and switches.on("kinds"):
+            # Only sections were named ("part c", "annex b"): every entry in them.
+            query = Or(
+                tuple(Constant(Term(f, v), 1.0) for s in understanding.sections for f, v in section_fields(s))
+            )
+            clauses.append(Clause(f"every entry of {', '.join(understanding.sections)}", query))
         elif query is None and understanding.areas:
             # Only an Area was named: every entry in scope, ranked by subject.
             clauses.append(Clause("every entry about what the query names", Every()))

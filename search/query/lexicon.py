@@ -12,7 +12,7 @@ from search.curated.language import Language
 from search.curated.places import Gazetteer
 from search.curated.taxonomy import Taxonomy
 from search.index.reader import OpenBuild
-from search.models import ANNEX_B_KINDS, KIND_LABELS, PART_LABELS, Entry
+from search.models import ANNEX_B_KINDS, KIND_LABELS, PARAGRAPH_ID, PART_LABELS, Entry
 from search.query.parts import FAMILY, Switches
 from search.text.analysis import stems
 from search.text.glossary import Acronym, Glossary
@@ -42,6 +42,8 @@ class Lexicon:
     criteria: dict[str, tuple[str, ...]] = field(default_factory=dict)
     part_names: dict[str, tuple[str, ...]] = field(default_factory=dict)
     rating_values: dict[str, str] = field(default_factory=dict)
+    # The numbers of the report's paragraphs ("2.5"), by which a reader cites one.
+    paragraphs: frozenset[str] = frozenset()
     # The names of the Parts' overall scores ("Overall score for Part C"), as stems.
     overall_names: tuple[tuple[str, ...], ...] = ()
     # The lay thesaurus: (readers' phrases, the report's phrases, family), as stems.
@@ -224,6 +226,7 @@ def make_lexicon(build: OpenBuild, reader) -> Lexicon:
             if part in "abcde"
         },
         rating_values={r.rating.lower(): r.rating for e in build.entries for r in e.ratings},
+        paragraphs=frozenset(e.id.removeprefix(PARAGRAPH_ID) for e in build.entries if e.kind == "paragraph"),
         overall_names=tuple(
             {tuple(stems(r.criterion)) for e in build.entries for r in e.ratings if len(r.code) == 1}
         ),

@@ -324,10 +324,13 @@ class SearchIndex:
 
     @staticmethod
     def beside_areas(understanding: Understanding) -> bool:
-        """Tell whether a query asks for something beside its Areas (a topic, a kind, scores),
-        which every Area could be searched for; a question's opening ("tell me about") is not."""
+        """Tell whether a query asks for something beside its Areas (a topic, a kind, a section,
+        scores), which every Area could be searched for; a question's opening ("tell me about")
+        is not."""
         u = understanding
-        return bool(u.words or u.kinds or u.asks_for or u.parts or u.criteria or u.ratings or u.overall)
+        return bool(
+            u.words or u.kinds or u.asks_for or u.parts or u.sections or u.criteria or u.ratings or u.overall
+        )
 
     def widen(self, text: str) -> str:
         """Return the query without the Areas and places it names: the same search in every Area."""

@@ -22,7 +22,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from search.models import RATINGS
+from search.models import ANNEX_KINDS, PARAGRAPH_ID, RATINGS
 from search.query.lexicon import Lexicon
 from search.query.parts import ALL_ON, Switches
 from search.text.analysis import contains, stems, word_tokens
@@ -31,7 +31,10 @@ from search.text.glossary import ACRONYM
 QUESTION_START = re.compile(
     r"^(which|what|who|how|why|when|where|did|do|does|is|are|was|were|has|have|can)\b"
 )
-PART_LETTERS = frozenset("abcde")
+# The report's sections a reader names by letter ("part c", "annex b"), by their word.
+SECTION_LETTERS = {"part": frozenset("abcde"), "annex": frozenset(ANNEX_KINDS)}
+# The words a reader cites a paragraph by number with ("para 2.5"; "§" is read joined or apart).
+PARAGRAPH_WORDS = frozenset({"para", "paras", "paragraph", "paragraphs", "§"})
 # "what is X" asks what X means when X is a term: a few words at most.
 MAX_DEFINED_WORDS = 4
 # How a question asking which Areas got a rating opens ("area": "areas rated poor for victims").
@@ -91,6 +94,9 @@ class Understanding:
     unscored: tuple[str, ...] = ()
     # The overall scores are asked about ("rated excellent overall"), not every criterion.
     overall: bool = False
+    # The report's sections named by letter, as "part-c" or "annex-b": their entries lead,
+    # and named alone they are what is listed. A Part named so is in `parts` too.
+    sections: tuple[str, ...] = ()
 
     @property
     def wants_ratings(self) -> bool:
@@ -114,6 +120,7 @@ class Understanding:
             "kinds": list(self.kinds),
             "asks_for": sorted(self.asks_for),
             "parts": list(self.parts),
+            "sections": list(self.sections),
             "criteria": list(self.criteria),
             "ratings": list(self.ratings),
             "overall": self.overall,
@@ -194,6 +201,7 @@ class QueryReader:
             frame, words = [words[0].lower()], words[1:]  # "what training has …": a question all the same
         if frames and not frame:
             frame, words = self.take_area_opening(words)
+        sections, words = self.take_sections(words)
         areas, places, words = self.take_names(words, switches.on("areas"), switches.on("places"))
         if frame and (areas or places) and not any(self.is_topical(w) for w in words):
             frame, words = self.give_back_kinds(frame, words)
@@ -235,7 +243,8 @@ class QueryReader:
         asks_for = (
             self.asked_for(words) | ({"rating"} if rated or compared or valued else set()) if cued else set()
         )
-        parts, criteria, unscored, words = self.named_criteria(words, areas, frame, switches)
+        lettered = [s.partition("-")[2] for s in sections if s.startswith("part-")]
+        parts, criteria, unscored = self.named_criteria(words, areas, frame, lettered, switches)
         if defining and criteria:
             # "what counts as good leadership": the framework's criterion, not entries saying "good".
             words = [w for w in words if w.lower() not in self.lex.rating_values] or words
@@ -267,6 +276,7 @@ class QueryReader:
             every=every,
             unscored=tuple(unscored),
             overall=alone or (not criteria and any(set(stems(w)) & self.overall_word for w in words)),
+            sections=tuple(sections),
         )
         named = frozenset(
             s
@@ -582,6 +592,28 @@ class QueryReader:
         used = self.find_phrases(words, phrases, kinds)
         return kinds, [w for i, w in enumerate(words) if i not in used]
 
+    def take_sections(self, words: list[str]) -> tuple[list[str], list[str]]:
+        """Take the report's sections named out of the words: by letter ("part c", "annex b"),
+        returned as "part-c", "annex-b", and paragraphs by number ("para 2.5", "§2.5"), as
+        their entry's id, "para-2.5". A number the report gives no paragraph stays a word."""
+        lowered = [w.lower() for w in words]
+        sections: list[str] = []
+        used: set[int] = set()
+        for i, word in enumerate(lowered):
+            if i in used:
+                continue
+            after = lowered[i + 1] if i + 1 < len(lowered) else ""
+            if after in SECTION_LETTERS.get(word, ()):
+                sections.append(f"{word}-{after}")
+                used |= {i, i + 1}
+            elif word in PARAGRAPH_WORDS and after in self.lex.paragraphs:
+                sections.append(PARAGRAPH_ID + after)
+                used |= {i, i + 1}
+            elif word.startswith("§") and word[1:] in self.lex.paragraphs:
+                sections.append(PARAGRAPH_ID + word[1:])
+                used.add(i)
+        return list(dict.fromkeys(sections)), [w for i, w in enumerate(words) if i not in used]
+
     def cue_words(self, words: list[str]) -> set[int]:
         """Return the positions of the words that ask for a kind ("rated", "criteria"): they
         say what to show, and count only beside the topic."""
@@ -633,19 +665,22 @@ class QueryReader:
         return low in self.lex.rating_values or low in self.lex.language.cue_followers
 
     def named_criteria(
-        self, words: list[str], areas: list[str], frame: list[str], switches: Switches = ALL_ON
+        self,
+        words: list[str],
+        areas: list[str],
+        frame: list[str],
+        lettered: list[str],
+        switches: Switches = ALL_ON,
     ) -> tuple[list[str], list[str], list[str], list[str]]:
-        """Return the Parts ("part c", "casework") and scored criteria ("resource management")
-        named, the topic words of a question that name neither, and the words without "part c".
+        """Return the Parts (those named by letter, then by name: "casework") and scored
+        criteria ("resource management") named, and the topic words of a question that name
+        neither.
 
         A whole name counts anywhere; a word or two of a name ("victims", "casework")
         counts only in a question or beside an Area, where it is what is being scored, and
         so do the report's words for a reader's ("statistics": "performance data").
         """
-        lowered = [w.lower() for w in words]
-        lettered = {i for i, w in enumerate(lowered[:-1]) if w == "part" and lowered[i + 1] in PART_LETTERS}
-        parts = [lowered[i + 1] for i in sorted(lettered)]
-        words = [w for i, w in enumerate(words) if i not in lettered and i - 1 not in lettered]
+        parts = list(lettered)
         seq = [t.stem for w in words for t in word_tokens(w)]
         named = {
             (group, code)
@@ -670,7 +705,7 @@ class QueryReader:
             unnamed = {s for s in topical - self.overall_stems if not s.isdigit()}
             if not criteria and not parts:
                 unscored = [w for w in words if set(stems(w)) & unnamed]
-        return parts, criteria, unscored, words
+        return parts, criteria, unscored
 
     def named_in_report_words(
         self, seq: tuple[str, ...], named_by: set[str], switches: Switches

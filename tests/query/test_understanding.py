@@ -87,6 +87,42 @@ def test_criteria_and_parts_are_named_by_their_words(search_index):
 
 
 @pytest.mark.parametrize(
+    ("q", "sections", "words"),
+    [
+        ("part c", ("part-c",), ()),
+        ("Annex B wessex", ("annex-b",), ()),
+        ("disclosure in annex c", ("annex-c",), ("disclosure",)),
+        ("para 2.5", ("para-2.5",), ()),
+        ("paragraph 4.15 staff", ("para-4.15",), ("staff",)),
+        ("§1.23", ("para-1.23",), ()),
+        # A number the report gives no paragraph, and a letter no section has, stay words.
+        ("para 9.99", (), ("para", "9.99")),
+        ("annex f", (), ("annex",)),
+        ("every part of casework", (), ("every", "part", "casework")),
+    ],
+)
+def test_sections_are_named_by_letter_and_paragraphs_by_number(search_index, q, sections, words):
+    understanding = read(search_index, q)
+    assert understanding.sections == sections
+    assert tuple(w.text.lower() for w in understanding.words) == words
+
+
+def test_a_section_named_alone_lists_its_entries_and_beside_a_topic_leads(search_index):
+    entries = {e.id: e for e in search_index.entries}
+    part_c = search(search_index, "part c", per_page=100)
+    assert part_c.total == sum(e.part == "c" for e in entries.values())
+    annex_b = search(search_index, "annex b", per_page=100)
+    assert annex_b.total == sum(e.kind in ("issue", "good-practice", "strength") for e in entries.values())
+    assert ids(search(search_index, "para 2.5")) == ["para-2.5"]
+    # Beside an Area, the Area's entries in the section; beside a topic, the section's first.
+    assert {entries[i].part for i in ids(search(search_index, "part b wessex"))} == {"b"}
+    assert ids(search(search_index, "part b wessex"))[0] == "rating-b-wessex"
+    assert all(entries[i].kind == "finding" for i in ids(search(search_index, "annex c disclosure"))[:3])
+    # The wider search is the section's, in every Area.
+    assert search(search_index, "annex b wessex").widened_query == "annex b"
+
+
+@pytest.mark.parametrize(
     ("q", "question"),
     [
         ("which areas scored poor for community engagement", "which-areas"),

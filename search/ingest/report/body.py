@@ -14,7 +14,7 @@ from search.ingest.report.context import ParseContext
 from search.ingest.report.headings import CHAPTER, is_heading, part_of
 from search.ingest.report.tables import BodyTable, add_table, is_table_row, table_cells
 from search.ingest.textclean import FOOTNOTE_LINE, one_line, split_footnote_refs, strip_emphasis
-from search.models import Entry
+from search.models import PARAGRAPH_ID, Entry
 
 PARAGRAPH = re.compile(r"^(\d+\.\d+)\.\s+(.*)$")
 BULLET = re.compile(r"^[-–]\s+(.*)$")
@@ -124,7 +124,7 @@ def paragraph_entry(context: ParseContext, paragraph: BodyParagraph) -> Entry:
     chapter_title = CHAPTER.match(paragraph.chapter).group(2) if paragraph.chapter else ""
     where = f"{chapter_title}: {paragraph.subheading}" if paragraph.subheading else chapter_title
     return Entry(
-        id=f"para-{paragraph.number}",
+        id=f"{PARAGRAPH_ID}{paragraph.number}",
         kind="paragraph",
         part=paragraph.part,
         title=f"{where} — paragraph {paragraph.number}",
