@@ -60,6 +60,14 @@ class CompiledQuery:
     understanding: Understanding = field(default_factory=Understanding)
 
 
+def in_sections(sections: tuple[str, ...]) -> Node:
+    """Return a query matching every entry of the sections of the report named ("part-c",
+    "annex-b", "para-2.5"), each scoring 1; with none named, every entry."""
+    if not sections:
+        return Every()
+    return Or(tuple(Constant(Term(f, v), 1.0) for s in sections for f, v in section_fields(s)))
+
+
 class QueryCompiler:
     """Build the query for a read plan against a lexicon."""
 
@@ -120,10 +128,13 @@ class QueryCompiler:
         if switches.on(self.theme.name) and gathered.clauses:
             gathered.add(self.theme.expand(q, lift=switches.on(self.theme.lift_name)))
         clauses = distinct(self.words_alone(q, gathered.clauses, words.clauses))
-        if clauses and understanding.areas and not required and all(c.only_scores for c in clauses):
-            # Only words asking for a kind beside an Area ("North West ratings"): every entry
-            # about it, those words scoring, not a search for the word "ratings".
-            clauses.append(Clause("every entry about what the query names", Every()))
+        sections = understanding.sections if switches.on("kinds") else ()
+        named = understanding.areas or sections
+        if clauses and named and not required and all(c.only_scores for c in clauses):
+            # Only words asking for a kind beside an Area or a section ("North West ratings",
+            # "part d criteria"): every entry of what the query names, those words scoring,
+            # not a search for the word "ratings".
+            clauses.append(Clause("every entry about what the query names", in_sections(sections)))
         query = combine(
             [c.query for c in clauses if not c.only_scores],
             [c.query for c in required],
@@ -134,12 +145,10 @@ class QueryCompiler:
             # Only kinds were named ("how many strengths"): every entry of those kinds.
             query = Or(tuple(Constant(Term("kind", k), 1.0) for k in understanding.kinds))
             clauses.append(Clause(f"every entry of the kinds named: {', '.join(understanding.kinds)}", query))
-        elif query is None and understanding.sections and switches.on("kinds"):
+        elif query is None and sections:
             # Only sections were named ("part c", "annex b"): every entry in them.
-            query = Or(
-                tuple(Constant(Term(f, v), 1.0) for s in understanding.sections for f, v in section_fields(s))
-            )
-            clauses.append(Clause(f"every entry of {', '.join(understanding.sections)}", query))
+            query = in_sections(sections)
+            clauses.append(Clause(f"every entry of {', '.join(sections)}", query))
         elif query is None and understanding.areas:
             # Only an Area was named: every entry in scope, ranked by subject.
             clauses.append(Clause("every entry about what the query names", Every()))

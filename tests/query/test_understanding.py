@@ -118,6 +118,11 @@ def test_a_section_named_alone_lists_its_entries_and_beside_a_topic_leads(search
     assert {entries[i].part for i in ids(search(search_index, "part b wessex"))} == {"b"}
     assert ids(search(search_index, "part b wessex"))[0] == "rating-b-wessex"
     assert all(entries[i].kind == "finding" for i in ids(search(search_index, "annex c disclosure"))[:3])
+    # Beside words asking for a kind, the section's entries of that kind first.
+    for q, kind, part in (("criteria for part d", "criterion", "d"), ("part c ratings", "rating", "c")):
+        assert {(entries[i].kind, entries[i].part) for i in ids(search(search_index, q))[:8]} == {
+            (kind, part)
+        }
     # The wider search is the section's, in every Area.
     assert search(search_index, "annex b wessex").widened_query == "annex b"
 
