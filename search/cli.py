@@ -116,6 +116,11 @@ def cmd_query(args) -> int:
         widened = body["scope"]["all_areas_query"]
         also = ", and the entries naming the places above" if body["scope"]["place_entries"] else ""
         print(f"About {names} only{also}" + (f"; in every Area: {widened!r}" if widened else ""))
+    if body["sections"]:
+        them = "them" if len(body["sections"]) > 1 else "it"
+        print(
+            f"Read as the report's {'; '.join(s['label'] for s in body['sections'])}: the entries in {them} first"
+        )
     if body["answer"]:
         print(f"Answer: {body['answer']['text']}")
         for note in body["answer"]["notes"]:

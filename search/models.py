@@ -34,6 +34,12 @@ PARAGRAPH_ID = "para-"
 # What each annex holds, by kind of entry: A the inspection framework, B the Areas' rows,
 # C the casework findings, D the links to the Areas' own reports.
 ANNEX_KINDS = {"a": ("criterion",), "b": ANNEX_B_KINDS, "c": ("finding",), "d": ("report",)}
+ANNEX_LABELS = {
+    "a": "Annex A: the inspection framework",
+    "b": "Annex B: the Areas' issues to address, good practice and strengths",
+    "c": "Annex C: the casework findings",
+    "d": "Annex D: the Areas' own reports",
+}
 PARTS = ("a", "b", "c", "d", "e", "general")
 PART_LABELS = {
     "a": "A: The success of CPS people",
@@ -55,6 +61,14 @@ def section_fields(section: str) -> tuple[tuple[str, str], ...]:
     if word == "part":
         return (("part", letter),)
     return tuple(("kind", kind) for kind in ANNEX_KINDS[letter])
+
+
+def section_label(section: str) -> str:
+    """Name a section of the report for a reader: "Part C: High quality casework", "paragraph 2.5"."""
+    if section.startswith(PARAGRAPH_ID):
+        return f"paragraph {section.removeprefix(PARAGRAPH_ID)}"
+    word, _, letter = section.partition("-")
+    return f"Part {PART_LABELS[letter]}" if word == "part" else ANNEX_LABELS[letter]
 
 
 @dataclass(frozen=True)
@@ -282,3 +296,5 @@ class SearchResult:
     nothing_searched: bool = False
     # Places outside England and Wales named ("Glasgow"): (name, nation, the note saying so).
     outside: tuple[tuple[str, str, str], ...] = ()
+    # Sections of the report named ("part c", "para 2.5"), whose entries lead: (id, label).
+    sections: tuple[tuple[str, str], ...] = ()

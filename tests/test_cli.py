@@ -86,6 +86,7 @@ def test_query_json_is_the_api_body(index_dir):
         "took_ms",
         "answer",
         "scope",
+        "sections",
         "links",
     ]
     assert body["query"] == "MG3" and body["per_page"] == 3 and body["page"] == 1

@@ -259,6 +259,13 @@ class Scope(Body):
     )
 
 
+class SectionNamed(Body):
+    """A section of the report the query names, whose entries come first (alone, they are listed)."""
+
+    id: str = Field(description="part-c, annex-b, or a paragraph's entry id (para-2.5)")
+    label: str = Field(description="its name: Part C: High quality casework; paragraph 2.5")
+
+
 class Links(Body):
     """This page of results and its neighbours, as /api/search URLs (null where there is none)."""
 
@@ -314,6 +321,10 @@ class SearchResult(Body):
     took_ms: float
     answer: Answer | None
     scope: Scope | None
+    sections: list[SectionNamed] = Field(
+        description="sections of the report the query names (part c, annex b, para 2.5): their entries "
+        "come first, and named alone they are what is listed"
+    )
     links: Links
     explanation: QueryExplanation | None = None
 

@@ -214,6 +214,7 @@ def result_to_json(result: SearchResult) -> dict:
         }
         if result.scope
         else None,
+        "sections": [{"id": section, "label": label} for section, label in result.sections],
         "links": search_links(result),
     }
     if result.explanation is not None:

@@ -26,6 +26,7 @@ from search.models import (
     SearchRequest,
     SearchResult,
     Suggestion,
+    section_label,
 )
 from search.query.adjustments import Adjuster
 from search.query.answers import Answerer
@@ -260,6 +261,9 @@ class SearchIndex:
             searched_as=prepared.reworded,
             nothing_searched=prepared.nothing_searched,
             outside=tuple((o.name, o.nation, o.note) for o in self.lexicon.places.outside_in(request.q)),
+            sections=tuple((s, section_label(s)) for s in prepared.understanding.sections)
+            if prepared.switches.on("kinds")
+            else (),
         )
 
     @staticmethod

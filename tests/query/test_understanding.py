@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from search.errors import CorpusError
 from search.ingest import ingest
 from search.models import SearchRequest
+from search.query.request import parse_request
 from search.query.syntax import parse_query
 from search.text.analysis import stems
 from tests.query.searching import ids, search
@@ -125,6 +126,10 @@ def test_a_section_named_alone_lists_its_entries_and_beside_a_topic_leads(search
         }
     # The wider search is the section's, in every Area.
     assert search(search_index, "annex b wessex").widened_query == "annex b"
+    # Switched off with the kinds, a section named is neither listed, nor lifted, nor said.
+    off = search_index.search(parse_request({"q": ["part c"]}), without=frozenset({"kinds"}))
+    assert off.total == 0 and off.sections == ()
+    assert search(search_index, "part c").sections == (("part-c", "Part C: High quality casework"),)
 
 
 @pytest.mark.parametrize(

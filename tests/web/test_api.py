@@ -99,6 +99,7 @@ def test_filter_only_search_body(client):
         },
         "answer": None,
         "scope": None,
+        "sections": [],
         "links": {
             "self": "/api/search?area=wessex&kind=report",
             "first": "/api/search?area=wessex&kind=report",
@@ -165,6 +166,7 @@ def test_phrase_search_body(client):
         },
         "answer": None,
         "scope": None,
+        "sections": [],
         "links": {
             "self": "/api/search?q=%22unused+material%22&area=wessex",
             "first": "/api/search?q=%22unused+material%22&area=wessex",
@@ -236,6 +238,7 @@ def test_no_hits_body(client):
         "facets": {"area": [], "theme": [], "part": [], "kind": []},
         "answer": None,
         "scope": None,
+        "sections": [],
         "links": {
             "self": "/api/search?q=xylophone",
             "first": "/api/search?q=xylophone",
@@ -1342,6 +1345,18 @@ def test_scope_body_says_how_to_search_every_area(client):
         "relaxed": None,
     }
     assert all("london-north" in r["areas"] for r in body["results"])
+
+
+def test_sections_body_names_the_sections_read(client):
+    body = get_json(client, "/api/search?q=part+c+annex+b")
+    assert body["sections"] == [
+        {"id": "part-c", "label": "Part C: High quality casework"},
+        {"id": "annex-b", "label": "Annex B: the Areas' issues to address, good practice and strengths"},
+    ]
+    assert get_json(client, "/api/search?q=para+2.5")["sections"] == [
+        {"id": "para-2.5", "label": "paragraph 2.5"}
+    ]
+    assert get_json(client, "/api/search?q=disclosure")["sections"] == []
 
 
 def test_scope_body_lists_the_entries_of_other_areas_naming_a_place(client):

@@ -953,6 +953,12 @@ def test_a_named_area_scopes_the_page_with_a_way_to_search_every_area(client):
     assert doc.links()["Search every Area for “disclosure”"] == "/?q=disclosure"
 
 
+def test_a_section_named_is_said_on_the_page(client):
+    said = page(client, "/?q=annex+c+disclosure").text_of("p", class_="scope section")
+    assert said == "Read as the report’s Annex C: the casework findings: the entries in it come first."
+    assert page(client, "/?q=disclosure").find("p", class_="scope section") == []
+
+
 @pytest.mark.parametrize(
     ("q", "compare"),
     [
