@@ -76,15 +76,17 @@ class WhooshReference:
             return None, None
         return compiled.query, self.ranking(index, compiled.query)
 
-    def ranked_search(self, index, q: str, without: frozenset[str] = frozenset()):
-        """Rank q as a search does, from Whoosh's own scores: scope and every lift."""
+    def ranked_search(self, index, q: str, without: frozenset[str] = frozenset(), kept=None):
+        """Rank q as a search does, from Whoosh's own scores: scope and every lift, then the
+        first candidates of those `kept` (a filter: every document by default) in the learned order."""
         prepared = index.prepare(SearchRequest(q=q), without)
         adjust = prepared.adjustments
         ranked = []
         for doc, score in self.ranking(index, prepared.compiled.query):
-            if adjust.scope is None or adjust.scope >> doc & 1:
+            if (adjust.scope is None or adjust.scope >> doc & 1) and (kept is None or kept(doc)):
                 ranked.append((doc, score + adjust.lifts.get(doc, 0.0)))
-        return sorted(ranked, key=lambda ds: (-ds[1], ds[0]))
+        ranked.sort(key=lambda ds: (-ds[1], ds[0]))
+        return index.reorderer.order(prepared, ranked) if index.learns_order(prepared) else ranked
 
     def assert_same(self, index, q: str, depth: int = 30) -> None:
         """Assert that the engine matches, orders and scores q's top `depth` as Whoosh does."""

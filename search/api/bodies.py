@@ -114,6 +114,11 @@ class Explanation(Open):
         description="added for an Area's own entry, a kind named, an entry an answer rests on"
     )
     score: float
+    engine_rank: int | None = Field(
+        None,
+        description="where the learned order was used: its place in the engine's order by score, "
+        "before the learned order put the engine's first candidates in its own order",
+    )
 
 
 class PlaceRead(Body):
@@ -174,6 +179,10 @@ class QueryExplanation(Open):
     )
     clauses: list[str]
     required: list[str]
+    learned_order: int = Field(
+        description="how many of the engine's first candidates the learned order (corpus/ordering.json) "
+        "puts in order; 0 when it is not used (switched off, sorted by document, or none in this build)"
+    )
 
 
 class Hit(Body):
@@ -190,7 +199,10 @@ class Hit(Body):
     snippet: str = Field(description="HTML: text escaped, matched words in <mark>")
     snippet_text: str = Field(description="the snippet as plain text")
     highlights: list[Highlight] = Field(description="the matched words of `snippet_text`, in order")
-    score: float | None = Field(description="null when sorted by document order")
+    score: float | None = Field(
+        description="the engine's score; null when sorted by document order. Where the learned order "
+        "applies (explain=1 says so), the first 30 results are in its order, not this score's"
+    )
     url: str
     explanation: Explanation | None = None
 

@@ -26,6 +26,7 @@ from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import TOC
 
+from search.curated.ordering import ORDERING_FILE, load_ordering
 from search.index.forward import ForwardWriter, join_parts, save_single
 from search.index.layout import (
     BUILDS,
@@ -332,6 +333,11 @@ def write_sidecars(folder: Path, catalogue: Catalogue) -> None:
     curated.mkdir()
     for name in CURATED_FILES:
         shutil.copyfile(catalogue.corpus_dir / name, curated / name)
+    # The learned order, where the corpus has one (without it, the engine's order stands):
+    # a bad model is refused here, not when served.
+    if (catalogue.corpus_dir / ORDERING_FILE).is_file():
+        load_ordering(catalogue.corpus_dir / ORDERING_FILE)
+        shutil.copyfile(catalogue.corpus_dir / ORDERING_FILE, curated / ORDERING_FILE)
     write_json(curated / "documents.json", catalogue.documents)
 
 

@@ -19,6 +19,7 @@ from whoosh.index import Index
 
 from search.curated.areas import AreaRegistry, load_areas
 from search.curated.language import Language, load_language
+from search.curated.ordering import ORDERING_FILE, OrderModel, load_ordering
 from search.curated.places import Gazetteer, load_places
 from search.curated.taxonomy import Taxonomy, load_taxonomy
 from search.errors import IndexMissing
@@ -61,6 +62,7 @@ class OpenBuild:
     phrases: list[dict] = field(default_factory=list)
     english: frozenset[str] = frozenset()
     places: Gazetteer = field(default_factory=lambda: Gazetteer([]))
+    ordering: OrderModel | None = None  # the learned order, where the corpus has one
     lease: Lease | None = None
 
     @property
@@ -133,6 +135,7 @@ def read_build(build: Path, lease: Lease) -> OpenBuild:
             places=load_places(curated / "places.json", areas)
             if (curated / "places.json").is_file()
             else Gazetteer([]),
+            ordering=load_ordering(curated / ORDERING_FILE) if (curated / ORDERING_FILE).is_file() else None,
         )
     except BaseException:
         ix.close()

@@ -15,8 +15,9 @@ from search.query.engine.ranking import QueryRun
 from search.query.pipeline import PreparedQuery
 
 
-def explain_query(prepared: PreparedQuery) -> dict:
-    """Return how a query was read, corrected and compiled, for the whole result."""
+def explain_query(prepared: PreparedQuery, learned_order: int = 0) -> dict:
+    """Return how a query was read, corrected and compiled, for the whole result; `learned_order`
+    says how many first candidates the learned order puts in order (0: none)."""
     compiled, correction = prepared.compiled, prepared.correction
     return {
         "understood": compiled.understanding.to_dict(),
@@ -32,6 +33,7 @@ def explain_query(prepared: PreparedQuery) -> dict:
         "scope_places": list(prepared.named_places),
         "clauses": [c.reason for c in compiled.clauses],
         "required": [c.reason for c in compiled.required],
+        "learned_order": learned_order,
     }
 
 

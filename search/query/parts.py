@@ -43,8 +43,10 @@ PARTS = (
     PartInfo("theme-readers", "expand", "a reader's everyday words for a theme's subject (\"burnout\") signal the theme too"),
     PartInfo("answer-rows", "adjust", "the scores rows an answer rests on lead"),
     PartInfo("quantities", "adjust", "for \"how many\", the entries that give a number of the topic lead"),
+    PartInfo("learned-order", "order", "the first 30 candidates are put in the order learned from the tuning judgments (corpus/ordering.json)"),
 )  # fmt: skip
 PART_NAMES = tuple(p.name for p in PARTS)
+LEARNED_ORDER = "learned-order"
 
 
 @dataclass(frozen=True)

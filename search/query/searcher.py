@@ -39,7 +39,7 @@ from search.query.engine.ranking import Ranker, Ranking
 from search.query.engine.scoring import make_weighting
 from search.query.explain import explain_entry, explain_query
 from search.query.lexicon import make_lexicon
-from search.query.parts import ALL_ON, Switches
+from search.query.parts import ALL_ON, LEARNED_ORDER, Switches
 from search.query.pipeline import NOTHING_SEARCHED, PreparedQuery, QueryPipeline
 from search.query.related import (
     CANDIDATES,
@@ -50,6 +50,7 @@ from search.query.related import (
     related_query,
 )
 from search.query.relax import relax
+from search.query.reorder import CandidateFeatures, Reorderer
 from search.query.request import MAX_DEPTH, MAX_EXPLAINED
 from search.query.selection import Selection
 from search.query.suggest import Suggester
@@ -111,6 +112,12 @@ class SearchIndex:
         else:  # a build from before the forward index: titles and texts are analysed anew
             self.ranker = Ranker(WEIGHTING, len(self.entries), self.analysed_positions, ("title", "text"))
         self.sentence_spans = lru_cache(maxsize=4096)(SentenceSplitter(self.build.sentences).spans)
+        self.candidate_features = CandidateFeatures(self.entries, self.build.words, self.lexicon)
+        self.reorderer = (
+            Reorderer(self.build.ordering, self.candidate_features)
+            if self.build.ordering is not None
+            else None
+        )
         self.suggester = Suggester.from_build(
             self.entries,
             self.areas,
@@ -212,7 +219,7 @@ class SearchIndex:
         start = (request.page - 1) * request.per_page
         end = start + request.per_page
         if ranking is not None and request.sort == "relevance":
-            page = ranking.top(final, end)[start:end]
+            page = self.in_order(prepared, ranking, final, end)[start:end]
         elif answer_docs is not None and request.sort == "relevance":
             page = [(d, None) for d in answer_docs if final >> d & 1][start:end]
         else:
@@ -225,13 +232,24 @@ class SearchIndex:
             hits = tuple(self.make_hit(d, s, compiled.highlight) for d, s in page)
         explanation = None
         if request.explain and snippets and (ranking is not None or prepared.finds_nothing):
-            explanation = explain_query(prepared)
+            learned = self.reorderer.candidates if ranking is not None and self.learns_order(prepared) else 0
+            explanation = explain_query(prepared, learned)
             if relaxed is not None and relaxed.query is not None:
                 # The relaxed scope ran another query: its hits are explained by it.
                 clause = Clause(f"relaxed to {relaxed.step}: {relaxed.message}", relaxed.query)
                 compiled = replace(compiled, query=relaxed.query, clauses=(clause,), required=())
+            # Where the learned order moved them, where the engine had the hits.
+            engine = (
+                {d: n for n, (d, _) in enumerate(ranking.top(final, max(end, learned)), 1)} if learned else {}
+            )
             explained = [
-                replace(hit, explanation=explain_entry(ranking.run, compiled, adjustments, d, hit.entry))
+                replace(
+                    hit,
+                    explanation={
+                        **explain_entry(ranking.run, compiled, adjustments, d, hit.entry),
+                        **({"engine_rank": engine[d]} if d in engine else {}),
+                    },
+                )
                 for hit, (d, _) in zip(hits[:MAX_EXPLAINED], page, strict=False)
             ]
             hits = (*explained, *hits[MAX_EXPLAINED:])
@@ -276,6 +294,27 @@ class SearchIndex:
         others = [c.query for c in compiled.clauses if not c.theme and not c.only_scores]
         others += [c.query for c in compiled.required]
         return any(node.bitset(ranking.run, matched) & matched for node in others)
+
+    def in_order(
+        self, prepared: PreparedQuery, ranking: Ranking, final: int, end: int
+    ) -> list[tuple[int, float]]:
+        """Return the first `end` documents matched, with their scores, in the order shown: the
+        engine's, its first candidates put in the learned order (`learned-order`)."""
+        if not self.learns_order(prepared):
+            return ranking.top(final, end)
+        ranked = ranking.top(final, max(end, self.reorderer.candidates))
+        return self.reorderer.order(prepared, ranked)[:end]
+
+    def learns_order(self, prepared: PreparedQuery) -> bool:
+        """Tell whether a search's first candidates are put in the learned order: there is a
+        model, the part is on, the results are ranked by relevance, and the query does not say
+        itself what comes first."""
+        return (
+            self.reorderer is not None
+            and prepared.switches.on(LEARNED_ORDER)
+            and prepared.request.sort == "relevance"
+            and self.reorderer.applies(prepared)
+        )
 
     def export(self, request: SearchRequest, limit: int = MAX_DEPTH) -> SearchResult:
         """Return the first `limit` entries a search matches, all from one run (no snippets), for downloads.
@@ -366,7 +405,7 @@ class SearchIndex:
         doc = self.by_id[entry_id]
         prepared = self.prepare(request, without)
         compiled, adjustments = prepared.compiled, prepared.adjustments
-        query = explain_query(prepared)
+        query = explain_query(prepared, self.reorderer.candidates if self.learns_order(prepared) else 0)
         query["query_clauses"] = query.pop("clauses")
         body = {"id": entry_id, "query": request.q, **query}
         if prepared.finds_nothing:

@@ -190,12 +190,13 @@ def values_of(entry: Entry, facet: str) -> set[str]:
 
 def reference_search(whoosh, index, q: str, selections: dict[str, list[str]]):
     """Answer a search from Whoosh's full ranking and the entries' own fields, not the engine."""
-    ranked = whoosh.ranked_search(index, q)
 
     def kept(entry: Entry, skip: str | None = None) -> bool:
         return all(values_of(entry, f) & set(v) for f, v in selections.items() if v and f != skip)
 
-    hits = [(d, s) for d, s in ranked if kept(index.entries[d])]
+    ranked = whoosh.ranked_search(index, q)
+    # The learned order puts the first candidates of what the filters keep in order.
+    hits = whoosh.ranked_search(index, q, kept=lambda d: kept(index.entries[d]))
     counts = {
         facet: Counter(
             v for d, _ in ranked if kept(index.entries[d], facet) for v in values_of(index.entries[d], facet)

@@ -107,7 +107,14 @@ def test_a_common_acronym_is_not_spelled_out_in_loose_words(search_index):
 
 def test_a_plural_acronym_typed_in_lower_case_finds_what_the_acronym_finds(search_index):
     plural, singular = search(search_index, "ptphs"), search(search_index, "PTPH")
-    assert plural.total == singular.total > 0 and ids(plural) == ids(singular)
+    assert plural.total == singular.total > 0 and set(ids(plural)) == set(ids(singular))
+    # In the engine's order, the same order: the learned order reads the scores, which the
+    # plural's expansion, searched too, moves a little.
+    engine = [
+        search_index.search(parse_request({"q": [q]}), without=frozenset({"learned-order"}))
+        for q in ("ptphs", "PTPH")
+    ]
+    assert ids(engine[0]) == ids(engine[1])
     assert plural.missing_words == ()
     # An English word ending in "s" is not read as an acronym's plural ("das" is not DA).
     assert search_index.lexicon.acronym("das") is None
