@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import random
 import re
 import sqlite3
 from collections import defaultdict
@@ -33,11 +34,17 @@ from scipy import stats
 
 from search.bench.entry import run
 from search.bench.trec import JUDGMENTS, ROLES, JudgmentSet, load_sets
+from search.curated.ordering import read_ordering
 from search.models import Entry
+from search.query.parts import LEARNED_ORDER
+from search.query.reorder import Reorderer
 from search.query.request import parse_request
 from search.query.searcher import SearchIndex
 
 DEPTH = 20
+# The tuning queries' out-of-fold figures: so many folds, dealt by a fixed shuffle.
+FOLDS = 5
+FOLD_SEED = 2019
 NDCG = nDCG(gains={0: 0, 1: 1, 2: 3}) @ 10
 MEASURES = {"ndcg": NDCG, "recall": R @ 20, "rr": RR}
 
@@ -124,6 +131,50 @@ def evaluate(
     return rows
 
 
+def out_of_fold(index: SearchIndex, sets: list[JudgmentSet]) -> dict[tuple[str, str], float] | None:
+    """Return each tuning query's nDCG@10 with the learned order learned without it.
+
+    The learned order is learned from the tuning queries, so on them its figures flatter it.
+    Here the tuning queries are dealt into FOLDS folds (a fixed shuffle), and each fold is
+    ranked by a model learned from the other folds' queries alone. None where the build has
+    no learned order, or LightGBM is not installed.
+    """
+    if index.reorderer is None:
+        return None
+    try:
+        import lightgbm  # noqa: F401  (what search.bench.learn learns with)
+    except ImportError:
+        return None
+    from search.bench.learn import fit, query_rows
+
+    tuning = [s for s in sets if s.role == "tuning"]
+    topics = [(s.name, t) for s in tuning for t in s.topics]
+    random.Random(FOLD_SEED).shuffle(topics)
+    folds = [topics[n::FOLDS] for n in range(FOLDS)]
+    rows = {(r.set, r.qid): r for s in tuning for r in query_rows(index, s)}
+    scores: dict[tuple[str, str], float] = {}
+    served = index.reorderer
+    try:
+        for n, fold in enumerate(folds):
+            others = [
+                rows[(name, t.qid)]
+                for m, f in enumerate(folds)
+                if m != n
+                for name, t in f
+                if (name, t.qid) in rows
+            ]
+            index.reorderer = Reorderer(read_ordering(fit(others), f"fold {n + 1}"), index.candidate_features)
+            for s in tuning:
+                kept = tuple(t for name, t in fold if name == s.name)
+                held_back = JudgmentSet(s.name, s.role, kept, {t.qid: s.relevant(t.qid) for t in kept})
+                if held_back.topics:
+                    measured = score_set(held_back, engine(index))
+                    scores.update({(s.name, qid): m["ndcg"] for qid, m in measured.items()})
+    finally:
+        index.reorderer = served
+    return scores
+
+
 def mean(values: list[float]) -> float:
     return sum(values) / len(values) if values else 0.0
 
@@ -147,8 +198,9 @@ def means(rows: list[Row]) -> dict:
     return out
 
 
-def summarise(rows: list[Row]) -> dict:
-    """Return the means per set, per role, per kind within each role, and the gaps."""
+def summarise(rows: list[Row], folded: dict[tuple[str, str], float] | None = None) -> dict:
+    """Return the means per set, per role, per kind within each role, and the gaps; with
+    `folded`, the tuning queries' figures out of fold too (`out_of_fold`), and that gap."""
     by_set, by_role, by_kind = defaultdict(list), defaultdict(list), defaultdict(lambda: defaultdict(list))
     for r in rows:
         by_set[r.set].append(r)
@@ -165,6 +217,11 @@ def summarise(rows: list[Row]) -> dict:
     }
     if len(roles) == 2:
         summary["gap"] = round(roles["tuning"]["ndcg"] - roles["held-out"]["ndcg"], 3)
+    if folded and "tuning" in roles:
+        tuning = round(mean([folded[(r.set, r.qid)] for r in by_role["tuning"]]), 3)
+        summary["tuning_out_of_fold"] = tuning
+        if "held-out" in roles:
+            summary["gap_out_of_fold"] = round(tuning - roles["held-out"]["ndcg"], 3)
     return summary
 
 
@@ -220,6 +277,11 @@ def print_summary(summary: dict) -> None:
               f"{m['fts5_ndcg']:>6.3f} {m['fts5_recall']:>5.3f} {m['fts5_rr']:>5.3f}  {m['p_vs_fts5']:.4f}")  # fmt: skip
     if "gap" in summary:
         print(f"gap, tuning − held-out nDCG@10: {summary['gap']:+.3f}")
+    if "tuning_out_of_fold" in summary:
+        print(
+            f"tuning with the learned order out of fold ({FOLDS} folds, each ranked by a model learned "
+            f"from the others): {summary['tuning_out_of_fold']:.3f}; gap: {summary.get('gap_out_of_fold', 0):+.3f}"
+        )
     print(f"\n{'kind':<12} {'tuning':>14} {'held-out':>14} {'gap':>7}")
     for kind, per in summary["kinds"].items():
         cells = [f"{per[r]['ndcg']:.3f} ({per[r]['queries']:>2})" if r in per else "—" for r in ROLES]
@@ -287,13 +349,14 @@ def main(argv: list[str] | None = None) -> int:
         except ValueError as exc:
             parser.error(str(exc))
         rows = evaluate(index, sets, without)
+        folded = out_of_fold(index, sets) if LEARNED_ORDER not in without else None
         parts = [p for p in PART_NAMES if p not in without]
         if args.families:
             parts += [f"lay-words:{f}" for f in families]
         table = ablate(index, sets, parts, rows) if args.ablate else None
     finally:
         index.close()
-    summary = summarise(rows)
+    summary = summarise(rows, folded)
     if args.pin:
         pin(summary, args.judgments / "regression.json")
     if args.json:
