@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from search.bench.entry import run
+from search.curated.ordering import ORDERING_FILE
 from search.ingest.catalogue import Catalogue, ingest
 from search.ingest.corpus import MANIFEST
 from search.models import ANNEX_B_HEADINGS, Entry
@@ -356,6 +357,8 @@ def write_corpus(source_dir: Path, out_dir: Path, entries: int, seed: int = 7) -
     out_dir.mkdir(parents=True, exist_ok=True)
     for name in CURATED:
         shutil.copyfile(source_dir / name, out_dir / name)
+    if (source_dir / ORDERING_FILE).is_file():  # the learned order, as the service ranks
+        shutil.copyfile(source_dir / ORDERING_FILE, out_dir / ORDERING_FILE)
     rows = []
     for row in catalogue.documents:
         shutil.copyfile(source_dir / row["file"], out_dir / row["file"])

@@ -24,7 +24,7 @@ from search.models import KINDS
 
 # The model's file in the corpus folder and in a build's curated/ (a corpus may have none).
 ORDERING_FILE = "ordering.json"
-DEPTH = 3  # `OrderModel.score` walks the three levels
+DEPTH = 3  # seven inner nodes a tree: their decisions fit in one byte (`OrderModel.score`)
 INNER = 2**DEPTH - 1
 LEAVES = 2**DEPTH
 # The questions `search.query.understanding` tells apart ("" for none).

@@ -28,7 +28,7 @@ from search.text.analysis import stems
 from search.text.wordstats import WordStatistics
 
 # How many entries' word counts are kept between searches (each is worked out on first use).
-FACTS_KEPT = 4096
+FACTS_KEPT = 1024
 COLUMN = {name: n for n, name in enumerate(FEATURES)}
 KIND_COLUMN = {kind: COLUMN[f"kind:{kind}"] for kind in KINDS}
 QUESTION_COLUMN = {q: COLUMN[f"question:{q or 'none'}"] for q in QUESTIONS}
