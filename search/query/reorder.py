@@ -174,9 +174,11 @@ class CandidateFeatures:
         and a word the report never uses that stands for nothing (`missing`) not at all.
         """
         understanding = prepared.understanding
-        used = [w for w in understanding.words if w.text not in prepared.missing]
-        topic = tuple(dict.fromkeys(s for w in used if w.topical for s in self.stems_of(w.text)))
-        said = tuple(dict.fromkeys(s for w in used for s in self.stems_of(w.text)))
+        used = [
+            (w.topical, self.stems_of(w.text)) for w in understanding.words if w.text not in prepared.missing
+        ]
+        topic = tuple(dict.fromkeys(s for topical, found in used if topical for s in found))
+        said = tuple(dict.fromkeys(s for _, found in used for s in found))
         entries = max(1, self.words.entries)
         weights = {s: math.log((entries + 1) / (self.words.documents.get(s, 1) + 0.5)) for s in topic}
         row = np.zeros(len(FEATURES))
@@ -216,11 +218,10 @@ class CandidateFeatures:
 
 def clause_themes(clauses: Sequence[Clause]) -> frozenset[str]:
     """Return the themes a query's theme clauses find or lift: those the engine read in its words."""
-    found = set()
-    nodes = [c.query for c in clauses if c.theme]
-    while nodes:
-        node = nodes.pop()
-        if isinstance(node, Term) and node.fieldname == "themes":
-            found.add(node.text)
-        nodes.extend(node.children)
-    return frozenset(found)
+    return frozenset(
+        leaf.text
+        for clause in clauses
+        if clause.theme
+        for leaf in clause.query.leaves()
+        if isinstance(leaf, Term) and leaf.fieldname == "themes"
+    )
