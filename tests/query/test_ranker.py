@@ -128,6 +128,39 @@ def test_a_nodes_contribution_adds_up_to_its_ranked_score(search_index):
             assert node.contribution(ranking.run, doc)[0] == pytest.approx(score, rel=1e-9), name
 
 
+# Several phrases, one of them with slop, beside words: each with candidates that hold
+# the words but not the phrase.
+PHRASES = nodes.Or(
+    (
+        nodes.Phrase("text", ("case", "progress"), slop=2, boost=1.5),
+        nodes.Phrase("text", ("victim", "letter")),
+        nodes.Phrase("text", ("crown", "court")),
+        nodes.Term("text", "court"),
+        WORD,
+    )
+)
+
+
+@pytest.mark.parametrize("checked_first", ["none", "some", "every"])
+@pytest.mark.parametrize("k", [1, 10, 30])
+def test_top_k_is_the_same_however_much_of_each_phrase_was_checked(index_dir, checked_first, k):
+    # A fresh index: no request has checked a phrase in any document yet.
+    index = SearchIndex.open(index_dir)
+    everything = index.facets.everything
+    ranking = index.ranker.run(PHRASES, index.searcher(), everything)
+    matches = [d for d in range(len(index.entries)) if ranking.matched >> d & 1]
+    assert len(matches) > 30
+    if checked_first != "none":
+        # Requests before this one checked the phrases in some documents or in all of them.
+        index.ranker.run(PHRASES, index.searcher(), everything).run.exact(
+            matches[::3] if checked_first == "some" else matches
+        )
+    fresh = index.ranker.run(PHRASES, index.searcher(), everything)
+    top = fresh.top(fresh.matched, k)
+    expected = sorted(zip(ranking.run.exact(matches), matches, strict=True), key=lambda sd: (-sd[0], sd[1]))
+    assert top == [(d, score) for score, d in expected[:k]]
+
+
 def test_equal_queries_are_equal_nodes():
     assert nodes.Or((WORD, PHRASE)) == nodes.Or((WORD, PHRASE))
     assert hash(nodes.Or((WORD, PHRASE))) == hash(nodes.Or((WORD, PHRASE)))

@@ -59,6 +59,9 @@ class PhraseState:
     checked: set[int] = field(default_factory=set)
     matching: set[int] = field(default_factory=set)
     matched: int = 0  # `matching` as a bitset
+    checked_bits: int = 0  # `checked` as a bitset, set after `matched`
+    # Each document's sum of its terms' scores, kept as asked for (a phrase's weight varies by query).
+    sums: dict[int, float] = field(default_factory=dict)
     _bits: bytes | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -73,6 +76,13 @@ class PhraseState:
         """Tell whether the phrase may occur in a document but was not checked there."""
         return doc not in self.checked and self.is_candidate(doc)
 
+    def sum_of(self, doc: int) -> float:
+        """Return the sum of the phrase's terms' scores in a document (worked out once a build)."""
+        found = self.sums.get(doc)
+        if found is None:
+            found = self.sums[doc] = sum(t.score_of(doc) for t in self.terms)
+        return found
+
     def check(self, run, docs: list[int]) -> None:
         """Check the phrase in the given documents (ascending), remembering the answers."""
         if not any(self.unknown(d) for d in docs):
@@ -84,6 +94,7 @@ class PhraseState:
                 self.matched |= mask_of(found)
                 self.matching.update(found)
                 self.checked.update(todo)
+                self.checked_bits |= mask_of(todo)
 
     def positions(self, run, doc: int) -> list[list[int]]:
         """Return where each word stands in one document: from the forward index, else the postings."""
@@ -113,7 +124,7 @@ class PhraseLeaf:
 
     def if_present(self, doc: int) -> float:
         """Return what the phrase adds to a document's score if it occurs there."""
-        return self.weight * sum(t.score_of(doc) for t in self.state.terms)
+        return self.weight * self.state.sum_of(doc)
 
     def score_of(self, doc: int) -> float:
         """Return the phrase's contribution to a checked document."""

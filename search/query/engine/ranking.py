@@ -35,7 +35,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from search.query.engine.bitsets import docnums_of, mask_of
-from search.query.engine.phrases import PhraseLeaf, PhraseState
+from search.query.engine.phrases import SAFETY, PhraseLeaf, PhraseState
 from search.query.engine.postings import EMPTY, POSTINGS_BUDGET, Postings, PostingsCache, Segments
 from search.query.nodes import BestOf, Node, Phrase, Term
 
@@ -177,11 +177,12 @@ class QueryRun:
     def top(self, docs: int, k: int) -> list[tuple[int, float]]:
         """Return the k best documents of a bitset with their scores, ties in document order.
 
-        Without phrases this is a plain top k of the accumulated scores. With them,
-        documents come off a heap in order of a loose bound (each candidate phrase at
-        its largest possible score), are given a tight bound (each candidate phrase at
-        its score in that document) and are checked, best tight bound first, until no
-        unchecked document's bound can reach the k-th exact score.
+        Without phrases this is a plain top k of the accumulated scores. With them, a
+        document every phrase was already checked in (on this build, by any request) has
+        its exact score at once; the others come off a heap in order of a loose bound
+        (each unchecked phrase at its largest possible score), are given a tight bound
+        (each unchecked phrase at its score in that document) and are checked, best tight
+        bound first, until no unchecked document's bound can reach the k-th exact score.
         """
         candidates = docnums_of(docs)
         if k <= 0 or not candidates:
@@ -195,14 +196,34 @@ class QueryRun:
                 zip(self.exact(candidates), candidates, strict=True), key=lambda sd: (-sd[0], sd[1])
             )
             return [(d, score) for score, d in scored]
-        loose = list(base)
+        # Each document's phrases as far as they are known: the exact sum of those checked
+        # (leaf by leaf, as `exact` adds them), and the most those not yet checked may add.
+        # What is checked is read before what matched, which is set first.
+        known: dict[int, float] = {}
+        room: dict[int, float] = {}
         for leaf in self.phrases:
-            state, most = leaf.state, leaf.bound
-            absent = state.checked - state.matching
-            for d in docnums_of(state.candidates & docs):
-                if d not in absent:
-                    loose[d] += most * self.prior(d)
-        by_loose = [(-loose[d], d) for d in candidates]
+            state, weight = leaf.state, leaf.weight
+            checked = state.checked_bits
+            for d in docnums_of(state.matched & checked & docs):
+                known[d] = known.get(d, 0) + weight * state.sum_of(d)
+            unchecked = state.candidates & ~checked & docs
+            if unchecked:
+                most = leaf.bound
+                for d in docnums_of(unchecked):
+                    room[d] = room.get(d, 0.0) + most
+        prior = self.prior
+        # A document's exact score where every phrase was checked in it; otherwise a bound
+        # (a known sum nudged up: sums in another order may differ in the last bit).
+        bounds = [
+            base[d] + prior(d) * (known.get(d, 0) * SAFETY + room[d])
+            if d in room
+            else base[d] + prior(d) * known.get(d, 0)
+            for d in candidates
+        ]
+        if not room:
+            order = heapq.nlargest(k, range(len(candidates)), key=bounds.__getitem__)
+            return [(candidates[n], bounds[n]) for n in order]
+        by_loose = [(-bound, d) for bound, d in zip(bounds, candidates, strict=True)]
         heapq.heapify(by_loose)
         by_ceiling: list[tuple[float, int]] = []
         best: list[tuple[float, int]] = []  # the k best so far: a min-heap of (score, -doc)
@@ -214,17 +235,30 @@ class QueryRun:
             if max(next_loose, next_ceiling) < kth:
                 break  # no unchecked document can reach the k-th score
             if next_loose >= next_ceiling:
+                # A document every phrase was checked in is scored at once; the others wait
+                # for their tight bound.
+                scored, scores = [], []
                 for _ in range(min(batch, len(by_loose))):
-                    _, d = heapq.heappop(by_loose)
-                    heapq.heappush(by_ceiling, (-self.ceiling(d), d))
+                    key, d = heapq.heappop(by_loose)
+                    if d in room:
+                        heapq.heappush(by_ceiling, (-self.ceiling(d), d))
+                    else:
+                        scored.append(d)
+                        scores.append(-key)
+                keep_best(best, k, scored, scores)
                 continue
             chosen = [heapq.heappop(by_ceiling)[1] for _ in range(min(batch, len(by_ceiling)))]
-            for d, score in zip(chosen, self.exact(chosen), strict=True):
-                if len(best) < k:
-                    heapq.heappush(best, (score, -d))
-                elif (score, -d) > best[0]:
-                    heapq.heapreplace(best, (score, -d))
+            keep_best(best, k, chosen, self.exact(chosen))
         return [(-d, score) for score, d in sorted(best, reverse=True)]
+
+
+def keep_best(best: list[tuple[float, int]], k: int, docs: list[int], scores: list[float]) -> None:
+    """Keep the k best of scored documents in a min-heap of (score, −document)."""
+    for d, score in zip(docs, scores, strict=True):
+        if len(best) < k:
+            heapq.heappush(best, (score, -d))
+        elif (score, -d) > best[0]:
+            heapq.heapreplace(best, (score, -d))
 
 
 class Ranker:
