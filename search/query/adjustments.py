@@ -88,14 +88,18 @@ class Adjuster:
     def __init__(self, entries: list[Entry]):
         self.by_kind = {k: mask_of(n for n, e in enumerate(entries) if e.kind == k) for k in KINDS}
         self.by_part = {p: mask_of(n for n, e in enumerate(entries) if e.part == p) for p in PARTS}
-        self.by_id = {e.id: 1 << n for n, e in enumerate(entries)}
-        self.by_area: dict[str, int] = {}
-        self.own: dict[str, int] = {}
+        # Document numbers, not one-bit masks: a mask of entry n takes n bits, so masks of
+        # every entry would take memory growing with the square of their number.
+        self.docnum = {e.id: n for n, e in enumerate(entries)}
+        by_area: dict[str, list[int]] = {}
+        own: dict[str, list[int]] = {}
         for n, entry in enumerate(entries):
             for area in entry.areas:
-                self.by_area[area] = self.by_area.get(area, 0) | 1 << n
+                by_area.setdefault(area, []).append(n)
                 if entry.kind in OWN_KINDS:
-                    self.own[area] = self.own.get(area, 0) | 1 << n
+                    own.setdefault(area, []).append(n)
+        self.by_area = {area: mask_of(docs) for area, docs in by_area.items()}
+        self.own = {area: mask_of(docs) for area, docs in own.items()}
         self.parts = (
             ("areas", self.area_scope),
             ("areas", self.own_entries),
@@ -188,10 +192,13 @@ class Adjuster:
 
     def section_mask(self, section: str) -> int:
         """Return the entries of one section named by letter."""
-        masks = {"part": self.by_part, "kind": self.by_kind, "id": self.by_id}
+        masks = {"part": self.by_part, "kind": self.by_kind}
         found = 0
         for field_name, value in section_fields(section):
-            found |= masks[field_name].get(value, 0)
+            if field_name == "id":
+                found |= 1 << self.docnum[value] if value in self.docnum else 0
+            else:
+                found |= masks[field_name].get(value, 0)
         return found
 
     def kinds_asked(self, c: AdjustContext) -> Adjustment:
