@@ -377,20 +377,35 @@ class Answerer:
             return self.framework_definition(u)
         sentences, using = [], []
         typed = {tok.word.lower() for word in u.topic for tok in acronym_tokens(word)}
+        # A reader's acronym the report never writes is said to be one: the report is quoted.
+        unwritten: dict[str, list[str]] = {}
+        unused: set[str] = set()  # expansions the report does not use either
         for a in found:
+            written = bool(a.defined_in or self.uses((a.key,)))
             where = f"; the report defines it in {a.defined_in}" if a.defined_in else ""
             if a.acronym.lower() in typed or a.key in typed:
-                sentences.append(f"{a.acronym} stands for {a.expansion}{where}.")
-            else:  # the expansion was asked about: its acronym is what else to look for
+                short = "" if written else f"; the report does not write {a.acronym}"
+                sentences.append(f"{a.acronym} stands for {a.expansion}{where}{short}.")
+            elif written:  # the expansion was asked about: its acronym is what else to look for
                 sentences.append(f"“{a.expansion}” is written {a.acronym} for short{where}.")
+            else:
+                unwritten.setdefault(a.expansion, []).append(a.acronym)
+                if not self.uses(a.expansion_stems):
+                    unused.add(a.expansion)
             for form in ((a.key,), a.expansion_stems):
                 using += [self.entries[d].id for d in self.uses(form)] if form else []
+        sentences += [
+            f"Readers may know “{expansion}” as {' or '.join(acronyms)}; the report "
+            + ("uses neither." if expansion in unused else "does not shorten it.")
+            for expansion, acronyms in unwritten.items()
+        ]
         defined = [a.defined_in for a in found if a.defined_in]
         entries = tuple(dict.fromkeys(defined + using))
-        text = (
-            " ".join(sentences)
-            + f" {len(entries)} {'entry uses' if len(entries) == 1 else 'entries use'} it."
+        count = {0: "No entry uses it.", 1: "1 entry uses it."}.get(
+            len(entries), f"{len(entries)} entries use it."
         )
+        said_unused = not entries and unused  # "the report uses neither" says it already
+        text = " ".join(sentences) + ("" if said_unused else " " + count)
         return Answer("definition", u.question, text, count=len(entries), entry_ids=entries,
                       search={"q": [found[0].acronym]}, defining=tuple(dict.fromkeys(defined)))  # fmt: skip
 

@@ -8,6 +8,7 @@ answer either matches the data completely or there is none.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 import pytest
@@ -231,6 +232,26 @@ def test_every_acronym_of_the_glossary_is_defined(search_index):
         assert f"{acronym.acronym} stands for {acronym.expansion}" in got.text
         if acronym.defined_in:
             assert got.entry_ids[0] == acronym.defined_in
+
+
+def test_a_definition_says_whether_the_report_itself_writes_the_acronym(search_index):
+    """An answer is quoted: a reader's acronym the report never writes ("VIS" for a Victim
+    Personal Statement) is not said to be how the report writes the term."""
+    texts = [e.text + " " + e.title for e in search_index.entries]
+    for acronym in search_index.glossary.items:
+        short = re.compile(rf"\b{re.escape(acronym.acronym)}s?\b", re.IGNORECASE)
+        written = any(short.search(t) for t in texts)
+        got = answer(search_index, f"what does {acronym.acronym} stand for")
+        assert (f"the report does not write {acronym.acronym}" in got.text) is not written, acronym.acronym
+        got = answer(search_index, f"what is {acronym.expansion}")
+        if got is None or got.kind != "definition":
+            continue  # the expansion's words ask about more than the glossary holds
+        if written:
+            assert f"is written {acronym.acronym} for short" in got.text, acronym.acronym
+        else:
+            assert f"is written {acronym.acronym}" not in got.text, acronym.acronym
+            assert f"“{acronym.expansion}” as" in got.text, acronym.acronym
+        assert " 0 entries" not in got.text
 
 
 def test_a_contraction_is_read_as_the_words_it_stands_for(search_index):
