@@ -128,17 +128,19 @@ class ChanceDivergence:
 
     def __init__(self, shares: list[Counter[str]], labels: list[str], background: list[float]):
         self.shares, self.labels, self.background = shares, labels, background
-        self.rng = random.Random(SEED)
         self.known: dict[int, float] = {}
 
     def expected(self, n: int) -> float:
         """Return the mean divergence of random samples of n entries."""
         size = min(n, SAMPLE_CAP, len(self.shares))
         if size not in self.known:
+            # Each size has its own draws, so a build measures the same whatever order its
+            # words (a set's, which varies from process to process) ask for sizes in.
+            rng = random.Random(f"{SEED}-{size}")
             total = 0.0
             for _ in range(SAMPLES):
                 counts: Counter[str] = Counter()
-                for index in self.rng.sample(range(len(self.shares)), size):
+                for index in rng.sample(range(len(self.shares)), size):
                     counts.update(self.shares[index])
                 total += divergence(distribution(counts, self.labels), self.background)
             self.known[size] = max(total / SAMPLES, 1e-9)

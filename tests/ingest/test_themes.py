@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 import shutil
+import subprocess
+import sys
 from collections import Counter
 from pathlib import Path
 
@@ -117,6 +120,30 @@ def test_what_a_word_is_about_is_measured_without_the_scores_rows(catalogue):
     ]
     assert measure_words(moved).topicality == plain.topicality
     assert not plain.is_generic("casework")
+
+
+def test_a_build_measures_the_same_words_whatever_the_process_hash_seed():
+    # A set's order varies with the process's hash seed; the statistics must not.
+    script = (
+        "import hashlib, json, sys\n"
+        "from pathlib import Path\n"
+        "from search.ingest.catalogue import ingest\n"
+        "from search.text.wordstats import measure_words\n"
+        "words = measure_words(ingest(Path(sys.argv[1])).entries).to_dict()\n"
+        "print(hashlib.sha256(json.dumps(words, sort_keys=True).encode()).hexdigest())\n"
+    )
+    digests = {
+        subprocess.run(
+            [sys.executable, "-c", script, str(CORPUS)],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=True,
+        ).stdout
+        for seed in ("1", "2", "3")
+    }
+    assert len(digests) == 1
 
 
 @pytest.mark.parametrize(
