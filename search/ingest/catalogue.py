@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import multiprocessing
+import os
 import re
-from collections import Counter
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,7 +16,7 @@ from search.curated.language import Language, load_language
 from search.curated.places import load_places
 from search.curated.taxonomy import Taxonomy, load_taxonomy
 from search.errors import CorpusError
-from search.ingest.corpus import read_documents
+from search.ingest.corpus import Document, read_documents
 from search.ingest.quality import check_entries
 from search.ingest.report import parse_report
 from search.models import Entry, Finding
@@ -57,6 +59,9 @@ class Catalogue:
 
 # A lay phrase the reports use in more entries than this is their own wording, not a reader's.
 MAX_LAY_IN_REPORT = 2
+# A corpus of this many characters or more (some forty reports) is read by several processes.
+PARALLEL_CHARS = 4_000_000
+PARSE = "parse documents"
 
 
 def tag_themes(
@@ -68,13 +73,20 @@ def tag_themes(
     `id_prefixes` maps a document id to the prefix of its entry ids, so that a rating
     row takes the themes of its own report's criteria.
     """
+    return spread_criteria_themes([tag_entry(e, taxonomy) for e in entries], id_prefixes)
+
+
+def tag_entry(entry: Entry, taxonomy: Taxonomy) -> Entry:
+    """Give one entry the themes its own words make a main subject."""
+    text = entry.text
+    if entry.kind in TAG_TITLE_KINDS:
+        text = f"{entry.title}. {text}"
+    return dataclasses.replace(entry, themes=taxonomy.tag(text))
+
+
+def spread_criteria_themes(tagged: list[Entry], id_prefixes: dict[str, str] | None = None) -> list[Entry]:
+    """Give each criterion its sub-criteria's themes, and each rating row its criteria's."""
     id_prefixes = id_prefixes or {}
-    tagged = []
-    for entry in entries:
-        text = entry.text
-        if entry.kind in TAG_TITLE_KINDS:
-            text = f"{entry.title}. {text}"
-        tagged.append(dataclasses.replace(entry, themes=taxonomy.tag(text)))
     # A criterion covers what its sub-criteria say ("C1" → "1a" … "1e"): its themes are theirs too.
     criteria: dict[str, dict[str, None]] = {}
     for e in tagged:
@@ -97,36 +109,44 @@ def tag_themes(
     return result
 
 
-def check_lay_terms(language: Language, entries: list[Entry], acronyms: list[Acronym] = ()) -> None:
-    """Hold the lay thesaurus to its principles, against the reports themselves.
+def checked_phrases(language: Language, acronyms: list[Acronym] = ()) -> tuple[str, ...]:
+    """Return the phrases `check_lay_terms` looks for in the reports."""
+    phrases = [p for term in language.lay_terms for p in (*term.report, *term.lay)]
+    phrases += [p for acronym in acronyms for p in acronym.related]
+    return tuple(dict.fromkeys(phrases))
 
-    - every report phrase is one the reports use;
-    - a report phrase only one entry uses needs a reason (a group maps vocabulary to
-      vocabulary; it is not a pointer to one passage);
-    - a lay phrase is not the reports' own vocabulary: one the reports use in several
-      entries already means something there, and mapping it elsewhere misleads.
-    """
+
+def phrase_uses(entries: list[Entry], phrases: tuple[str, ...]) -> dict[str, int]:
+    """Return how many of one report's entries use each phrase (in its title, text or notes)."""
     sequences = [stems(" ".join([e.title, e.text, *(f.text for f in e.footnotes)])) for e in entries]
     # Which entries hold each stem: a phrase is looked for only in those holding all its stems.
     holding: dict[str, set[int]] = {}
     for n, seq in enumerate(sequences):
         for s in set(seq):
             holding.setdefault(s, set()).add(n)
-
-    def entries_using(phrase: str) -> int:
-        """Return how many entries of one report use a phrase, at most (reports are read alike)."""
+    uses = {}
+    for phrase in phrases:
         seq = tuple(stems(phrase))
-        if not seq:
-            return 0
-        candidates = set.intersection(*(holding.get(s, set()) for s in seq))
-        per_document = Counter(entries[n].source for n in candidates if contains(sequences[n], seq))
-        return max(per_document.values(), default=0)
+        candidates = set.intersection(*(holding.get(s, set()) for s in seq)) if seq else set()
+        uses[phrase] = sum(1 for n in candidates if contains(sequences[n], seq))
+    return uses
 
-    counts: dict[str, int] = {}
+
+def check_lay_terms(language: Language, uses: dict[str, int], acronyms: list[Acronym] = ()) -> None:
+    """Hold the lay thesaurus to its principles, against the reports themselves.
+
+    `uses` gives, for each phrase of `checked_phrases`, the most entries of any one report
+    that use it (reports are read alike):
+    - every report phrase is one the reports use;
+    - a report phrase only one entry uses needs a reason (a group maps vocabulary to
+      vocabulary; it is not a pointer to one passage);
+    - a lay phrase is not the reports' own vocabulary: one the reports use in several
+      entries already means something there, and mapping it elsewhere misleads.
+    """
     for term in language.lay_terms:
         reasons = dict(term.reasons)
         for phrase in term.report:
-            n = counts.setdefault(phrase, entries_using(phrase))
+            n = uses[phrase]
             if n == 0:
                 raise CorpusError(
                     f"language.json: lay term {term.lay[0]!r} maps to {phrase!r}, which no report uses; "
@@ -138,14 +158,14 @@ def check_lay_terms(language: Language, entries: list[Entry], acronyms: list[Acr
                     'give it a reason ({"phrase": …, "reason": …}) or map to wider words'
                 )
         for phrase in term.lay:
-            if counts.setdefault(phrase, entries_using(phrase)) > MAX_LAY_IN_REPORT:
+            if uses[phrase] > MAX_LAY_IN_REPORT:
                 raise CorpusError(
                     f"language.json: lay phrase {phrase!r} is the reports' own wording "
-                    f"({counts[phrase]} entries use it); a lay group maps other words to the reports'"
+                    f"({uses[phrase]} entries use it); a lay group maps other words to the reports'"
                 )
     for acronym in acronyms:
         for phrase in acronym.related:
-            if counts.setdefault(phrase, entries_using(phrase)) == 0:
+            if uses[phrase] == 0:
                 raise CorpusError(
                     f"glossary.json: {acronym.acronym} is given the report's words {phrase!r}, "
                     "which no report uses"
@@ -163,6 +183,54 @@ def read_id_prefix(meta: dict) -> str:
     return prefix
 
 
+@dataclass
+class ReadDocument:
+    """One document read: its entries (themes from their own words, orders within it), its
+    findings, and how many of its entries use each phrase the lay thesaurus is checked by."""
+
+    entries: list[Entry]
+    findings: list[Finding]
+    uses: dict[str, int]
+
+
+def read_document(
+    document: Document, areas: AreaRegistry, taxonomy: Taxonomy, id_prefix: str, phrases: tuple[str, ...]
+) -> ReadDocument:
+    """Parse one document, tag its entries' themes and count its entries' phrase uses."""
+    parsed = parse_report(document.text, document.id, document.meta["title"], areas, id_prefix)
+    entries = [tag_entry(e, taxonomy) for e in parsed.entries]
+    return ReadDocument(entries, parsed.findings, phrase_uses(entries, phrases))
+
+
+def read_all(
+    documents: list[Document],
+    areas: AreaRegistry,
+    taxonomy: Taxonomy,
+    id_prefixes: dict[str, str],
+    phrases: tuple[str, ...],
+    progress: Progress = silent,
+) -> list[ReadDocument]:
+    """Read every document, in order: a corpus of PARALLEL_CHARS or more by one process per
+    CPU (documents are read alone, so any may go to any process), a smaller one here."""
+    processes = min(os.cpu_count() or 1, len(documents))
+    if processes < 2 or sum(len(d.text) for d in documents) < PARALLEL_CHARS:
+        read = []
+        for n, document in enumerate(documents, start=1):
+            read.append(read_document(document, areas, taxonomy, id_prefixes[document.id], phrases))
+            progress(PARSE, n, len(documents))
+        return read
+    context = multiprocessing.get_context("fork")  # the curated data is inherited, not pickled
+    with ProcessPoolExecutor(processes, mp_context=context) as pool:
+        futures = [
+            pool.submit(read_document, d, areas, taxonomy, id_prefixes[d.id], phrases) for d in documents
+        ]
+        read = []
+        for n, future in enumerate(futures, start=1):
+            read.append(future.result())
+            progress(PARSE, n, len(documents))
+    return read
+
+
 def ingest(corpus_dir: Path, progress: Progress = silent) -> Catalogue:
     """Read the corpus folder into a catalogue of entries, reporting documents parsed."""
     documents = read_documents(corpus_dir)
@@ -174,14 +242,12 @@ def ingest(corpus_dir: Path, progress: Progress = silent) -> Catalogue:
     entries: list[Entry] = []
     findings: list[Finding] = []
     id_prefixes = {d.id: read_id_prefix(d.meta) for d in documents}
-    for n, document in enumerate(documents, start=1):
-        parsed = parse_report(
-            document.text, document.id, document.meta["title"], areas, id_prefixes[document.id]
-        )
+    phrases = checked_phrases(language, curated)
+    read = read_all(documents, areas, taxonomy, id_prefixes, phrases, progress)
+    for document in read:
         offset = len(entries)
-        entries += [dataclasses.replace(e, order=offset + e.order) for e in parsed.entries]
-        findings += parsed.findings
-        progress("parse documents", n, len(documents))
+        entries += [dataclasses.replace(e, order=offset + e.order) for e in document.entries]
+        findings += document.findings
     entries.sort(key=lambda e: e.order)
     entries = [dataclasses.replace(e, order=i) for i, e in enumerate(entries, start=1)]
     seen: set[str] = set()
@@ -192,8 +258,8 @@ def ingest(corpus_dir: Path, progress: Progress = silent) -> Catalogue:
                 "(give each document after the first an 'id_prefix' in manifest.json)"
             )
         seen.add(entry.id)
-    entries = tag_themes(entries, taxonomy, id_prefixes)
-    check_lay_terms(language, entries, curated)
+    entries = spread_criteria_themes(entries, id_prefixes)
+    check_lay_terms(language, {p: max(d.uses[p] for d in read) for p in phrases}, curated)
     findings += check_entries(entries)
     glossary = build_glossary([(e.id, e.text) for e in entries], curated)
     return Catalogue(

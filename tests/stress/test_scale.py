@@ -127,6 +127,32 @@ def test_rating_rows_take_their_own_reports_criteria_themes(tmp_path, synthetic_
     assert ratings and all(e.themes for e in ratings if e.part in "abcd")
 
 
+def test_reports_read_by_several_processes_give_the_same_catalogue(synthetic_dir, synthetic):
+    with pytest.MonkeyPatch.context() as patch:
+        # Small enough for one process normally; ask for two so the reports are spread.
+        patch.setattr("search.ingest.catalogue.PARALLEL_CHARS", 0)
+        patch.setattr("os.cpu_count", lambda: 2)
+        spread = ingest(synthetic_dir)
+    assert [e.to_dict() for e in spread.entries] == [e.to_dict() for e in synthetic.entries]
+    assert [f.to_dict() for f in spread.findings] == [f.to_dict() for f in synthetic.findings]
+    assert spread.glossary.to_list() == synthetic.glossary.to_list()
+    assert any(e.themes for e in spread.entries if e.kind == "rating")
+
+
+def test_lay_terms_are_checked_against_reports_read_by_several_processes(tmp_path, synthetic_dir):
+    folder = tmp_path / "lay"
+    shutil.copytree(synthetic_dir, folder)
+    language = json.loads((folder / "language.json").read_text())
+    group = next(g for g in language["lay_terms"] if isinstance(g, dict) and g.get("report"))
+    group["report"] = [*group["report"], "words no report uses together"]
+    (folder / "language.json").write_text(json.dumps(language))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("search.ingest.catalogue.PARALLEL_CHARS", 0)
+        patch.setattr("os.cpu_count", lambda: 2)
+        with pytest.raises(CorpusError, match="which no report uses"):
+            ingest(folder)
+
+
 def test_two_reports_without_prefixes_are_refused(tmp_path, synthetic_dir):
     folder = tmp_path / "clash"
     shutil.copytree(synthetic_dir, folder)
