@@ -202,6 +202,22 @@ def read_document(
     return ReadDocument(entries, parsed.findings, phrase_uses(entries, phrases))
 
 
+# What a reading process was handed as it started: the Areas, the themes and the phrases.
+shared: tuple[AreaRegistry, Taxonomy, tuple[str, ...]] | None = None
+
+
+def share(areas: AreaRegistry, taxonomy: Taxonomy, phrases: tuple[str, ...]) -> None:
+    """Keep, in a reading process, what every document is read with."""
+    global shared
+    shared = (areas, taxonomy, phrases)
+
+
+def read_shared(document: Document, id_prefix: str) -> ReadDocument:
+    """Read one document in a reading process, with what it was handed (`share`)."""
+    areas, taxonomy, phrases = shared
+    return read_document(document, areas, taxonomy, id_prefix, phrases)
+
+
 def read_all(
     documents: list[Document],
     areas: AreaRegistry,
@@ -219,11 +235,13 @@ def read_all(
             read.append(read_document(document, areas, taxonomy, id_prefixes[document.id], phrases))
             progress(PARSE, n, len(documents))
         return read
-    context = multiprocessing.get_context("fork")  # the curated data is inherited, not pickled
-    with ProcessPoolExecutor(processes, mp_context=context) as pool:
-        futures = [
-            pool.submit(read_document, d, areas, taxonomy, id_prefixes[d.id], phrases) for d in documents
-        ]
+    # The curated data is handed to each process once, as it starts (inherited, being forked,
+    # not pickled); each task carries one document.
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(
+        processes, mp_context=context, initializer=share, initargs=(areas, taxonomy, phrases)
+    ) as pool:
+        futures = [pool.submit(read_shared, d, id_prefixes[d.id]) for d in documents]
         read = []
         for n, future in enumerate(futures, start=1):
             read.append(future.result())

@@ -85,12 +85,12 @@ class Adjustments:
 class Adjuster:
     """Per-document kinds and Areas of one build, for turning understandings into adjustments."""
 
-    def __init__(self, entries: list[Entry]):
+    def __init__(self, entries: list[Entry], by_id: dict[str, int]):
         self.by_kind = {k: mask_of(n for n, e in enumerate(entries) if e.kind == k) for k in KINDS}
         self.by_part = {p: mask_of(n for n, e in enumerate(entries) if e.part == p) for p in PARTS}
-        # Document numbers, not one-bit masks: a mask of entry n takes n bits, so masks of
-        # every entry would take memory growing with the square of their number.
-        self.docnum = {e.id: n for n, e in enumerate(entries)}
+        # Document numbers by entry id, not one-bit masks: a mask of entry n takes n bits, so
+        # masks of every entry would take memory growing with the square of their number.
+        self.docnum = by_id
         by_area: dict[str, list[int]] = {}
         own: dict[str, list[int]] = {}
         for n, entry in enumerate(entries):

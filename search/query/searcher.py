@@ -101,7 +101,7 @@ class SearchIndex:
             },
         )
         self.selection = Selection(self.areas, self.taxonomy, self.facets)
-        self.adjuster = Adjuster(self.entries)
+        self.adjuster = Adjuster(self.entries, self.by_id)
         self.answerer = Answerer(self.entries, self.areas, self.quality, self.glossary, self.entries_using)
         self.place_mentions = lru_cache(maxsize=1024)(self.mentions_of)
         self.pipeline = QueryPipeline(
