@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 import regex
 from nltk.stem.snowball import SnowballStemmer
@@ -67,6 +67,8 @@ STOP_WORDS = frozenset(
     ]
 )
 MIN_SIZE = 2
+# How many distinct written words have their reading (word and stem, or none) kept.
+READINGS_KEPT = 500_000
 # Texts up to this long (words, phrases, labels) have their tokens cached.
 SHORT_TEXT = 64
 # "VLUs", "CCPs": an acronym's plural "s" would defeat the stemmer ("ccps" is not "ccp").
@@ -103,8 +105,7 @@ def stem(word: str) -> str:
     return _stemmer.stem(word)
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
     """A word of a text with its character span and its stem."""
 
     start: int
@@ -129,14 +130,47 @@ def tokens(text: str) -> list[Token]:
     else:
         normal, starts, ends = normalise_with_spans(text)
     out = []
+    kept = _readings
     for match in TOKEN.finditer(normal):
-        word = normalise_word(match.group(0))
-        if is_indexed(word):
-            start, end = match.start(), match.end()
+        raw = match.group(0)
+        found = kept.get(raw, _UNREAD)
+        if found is _UNREAD:
+            found = reading(raw)
+        if found is not None:
+            start, end = match.span()
             if starts is not None:
                 start, end = starts[start], ends[end - 1]
-            out.append(Token(start, end, word, stem(word)))
+            out.append(Token(start, end, *found))
     return out
+
+
+def readings(text: str) -> list[tuple[str, str]]:
+    """Return (word, stem) of each indexed word of text, in order: `tokens` without spans."""
+    kept = _readings
+    out = []
+    for raw in TOKEN.findall(normalise_text(text)):
+        found = kept.get(raw, _UNREAD)
+        if found is _UNREAD:
+            found = reading(raw)
+        if found is not None:
+            out.append(found)
+    return out
+
+
+_UNREAD = object()
+_readings: dict[str, tuple[str, str] | None] = {}
+
+
+def reading(raw: str) -> tuple[str, str] | None:
+    """Return a written word's (lower-case word, stem), or None when the analyzer drops it.
+
+    Kept for the next time the word is written, up to READINGS_KEPT words.
+    """
+    word = normalise_word(raw)
+    found = (word, stem(word)) if is_indexed(word) else None
+    if len(_readings) < READINGS_KEPT:
+        _readings[raw] = found
+    return found
 
 
 @lru_cache(maxsize=1024)
@@ -170,12 +204,12 @@ def stems(text: str) -> list[str]:
     """Return the stems of the indexed words of text, in order."""
     if len(text) <= SHORT_TEXT:
         return [t.stem for t in word_tokens(text)]
-    return [t.stem for t in tokens(text)]
+    return [s for _, s in readings(text)]
 
 
 def words(text: str) -> list[str]:
     """Return the lower-case indexed words of text, unstemmed, in order."""
-    return [t.word for t in tokens(text)]
+    return [w for w, _ in readings(text)]
 
 
 def contains(seq: Sequence[str], phrase: Sequence[str]) -> bool:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 from search.curated.jsonfile import read_json
@@ -72,7 +72,7 @@ def acronym_tokens(item: str) -> tuple[Token, ...]:
         if "&" in word and ACRONYM.match(word):
             found.append(Token(start, piece.end(), word, stem(word.lower())))
         else:
-            found += [replace(t, start=start + t.start, end=start + t.end) for t in word_tokens(word)]
+            found += [t._replace(start=start + t.start, end=start + t.end) for t in word_tokens(word)]
     return tuple(found)
 
 
