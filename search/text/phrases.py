@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable
+from itertools import pairwise
 
 from nltk.collocations import (
     BigramAssocMeasures,
@@ -19,6 +20,7 @@ from nltk.collocations import (
     TrigramAssocMeasures,
     TrigramCollocationFinder,
 )
+from nltk.probability import FreqDist
 
 from search.text.analysis import TOKEN, TOKEN_PATTERN, is_indexed, normalise_text, normalise_word
 
@@ -41,21 +43,50 @@ EDGE_WORDS = frozenset(
 
 def runs(text: str) -> Iterable[list[str]]:
     """Yield the runs of consecutive indexed words (surface forms) between stop words and marks."""
-    run: list[str] = []
-    for match in PIECE.finditer(normalise_text(text)):
-        piece = match.group(0)
-        if piece.isspace():
-            continue
-        word = normalise_word(piece)
-        # Codes and numbers ("C1", "4.10") are found by the glossary and ids, not as phrases.
-        if TOKEN.fullmatch(piece) and is_indexed(word) and not any(c.isdigit() for c in word):
-            run.append(piece)
-            continue
-        if len(run) > 1:
-            yield run
-        run = []
-    if len(run) > 1:
+    for run, _ in word_runs(text):
         yield run
+
+
+def word_runs(text: str) -> Iterable[tuple[list[str], list[str]]]:
+    """Yield each run of `runs` with its words in lower case."""
+    run: list[str] = []
+    lowered: list[str] = []
+    roles = _roles
+    for piece in PIECE.findall(normalise_text(text)):
+        word = roles.get(piece, _UNREAD)
+        if word is _UNREAD:
+            word = role(piece)
+        if word:
+            run.append(piece)
+            lowered.append(word)
+        elif word is None:
+            if len(run) > 1:
+                yield run, lowered
+            run, lowered = [], []
+    if len(run) > 1:
+        yield run, lowered
+
+
+_UNREAD = object()
+_roles: dict[str, str | None] = {}
+ROLES_KEPT = 500_000
+
+
+def role(piece: str) -> str | None:
+    """Return what a piece of text is to a phrase: its lower-case word when it can be one of
+    its words, "" when it is only spaces (which a phrase runs over), None when it ends one.
+
+    Codes and numbers ("C1", "4.10") are found by the glossary and ids, not as phrases.
+    """
+    if piece.isspace():
+        found: str | None = ""
+    else:
+        word = normalise_word(piece)
+        indexed = TOKEN.fullmatch(piece) and is_indexed(word) and not any(c.isdigit() for c in word)
+        found = word if indexed else None
+    if len(_roles) < ROLES_KEPT:
+        _roles[piece] = found
+    return found
 
 
 def learn_phrases(texts: Iterable[str], limit: int = MAX_PHRASES) -> list[dict]:
@@ -63,16 +94,15 @@ def learn_phrases(texts: Iterable[str], limit: int = MAX_PHRASES) -> list[dict]:
     documents: list[list[str]] = []
     surfaces: Counter[tuple[str, ...]] = Counter()
     for text in texts:
-        for run in runs(text):
-            lowered = [normalise_word(w) for w in run]
+        for run, lowered in word_runs(text):
             documents.append(lowered)
             for n in (2, 3):
                 for i in range(len(run) - n + 1):
                     surfaces[tuple(run[i : i + n])] += 1
     scored: dict[tuple[str, ...], tuple[float, int]] = {}
     for finder, measure in (
-        (BigramCollocationFinder.from_documents(documents), BigramAssocMeasures.likelihood_ratio),
-        (TrigramCollocationFinder.from_documents(documents), TrigramAssocMeasures.likelihood_ratio),
+        (bigram_finder(documents), BigramAssocMeasures.likelihood_ratio),
+        (trigram_finder(documents), TrigramAssocMeasures.likelihood_ratio),
     ):
         finder.apply_freq_filter(MIN_COUNT)
         for gram, score in finder.score_ngrams(measure):
@@ -86,6 +116,25 @@ def learn_phrases(texts: Iterable[str], limit: int = MAX_PHRASES) -> list[dict]:
     forms = surface_forms(surfaces)
     phrases = [{"phrase": forms.get(gram, " ".join(gram)), "count": count} for gram, (_, count) in best]
     return sorted(phrases, key=lambda p: (-p["count"], p["phrase"].lower()))
+
+
+def bigram_finder(documents: list[list[str]]) -> BigramCollocationFinder:
+    """Return NLTK's finder of the documents' bigrams, as its `from_documents` makes it
+    (no pair crosses two documents), its counts made by Counter in one pass each."""
+    return BigramCollocationFinder(
+        FreqDist(Counter(w for d in documents for w in d)),
+        FreqDist(Counter(p for d in documents for p in pairwise(d))),
+    )
+
+
+def trigram_finder(documents: list[list[str]]) -> TrigramCollocationFinder:
+    """Return NLTK's finder of the documents' trigrams, as its `from_documents` makes it."""
+    return TrigramCollocationFinder(
+        FreqDist(Counter(w for d in documents for w in d)),
+        FreqDist(Counter(p for d in documents for p in pairwise(d))),
+        FreqDist(Counter(p for d in documents for p in zip(d, d[2:], strict=False))),
+        FreqDist(Counter(t for d in documents for t in zip(d, d[1:], d[2:], strict=False))),
+    )
 
 
 def subsumed(pair: tuple[str, ...], scored: dict[tuple[str, ...], tuple[float, int]]) -> bool:

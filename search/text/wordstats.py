@@ -18,8 +18,7 @@ import math
 import random
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-
-from nltk.collocations import BigramCollocationFinder
+from itertools import pairwise
 
 from search.models import Entry
 from search.text.analysis import stems
@@ -160,5 +159,5 @@ def divergence(p: list[float], q: list[float]) -> float:
 
 def bigram_counts(sequences: list[list[str]]) -> dict[tuple[str, str], int]:
     """Return the pairs of adjacent stems used at least twice, with their counts."""
-    finder = BigramCollocationFinder.from_documents(sequences)
-    return {pair: n for pair, n in finder.ngram_fd.items() if n >= MIN_BIGRAM}
+    counts = Counter(pair for sequence in sequences for pair in pairwise(sequence))
+    return {pair: n for pair, n in counts.items() if n >= MIN_BIGRAM}

@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 import shutil
 
+from nltk.collocations import BigramCollocationFinder, TrigramCollocationFinder
+
 from search.index.layout import PHRASES
 from search.query.searcher import SearchIndex
 from search.query.suggest import Candidate, Suggester
-from search.text.phrases import learn_phrases, runs
+from search.text.phrases import bigram_finder, learn_phrases, runs, trigram_finder, word_runs
 
 
 def texts(suggestions) -> list[str]:
@@ -96,3 +98,16 @@ def test_phrases_never_cross_stop_words_or_punctuation():
     ]
     text = "Victim letters were late. The victim letters improved. Victim letters matter; case files too."
     assert learn_phrases([text] * 2) == [{"phrase": "Victim letters", "count": 6}]
+
+
+def test_the_phrase_finders_count_what_nltks_own_constructors_count(catalogue):
+    documents = [lowered for e in catalogue.entries for _, lowered in word_runs(e.text)]
+    documents += [["victim", "letters"], ["a"], []]
+    for ours, theirs in (
+        (bigram_finder(documents), BigramCollocationFinder.from_documents(documents)),
+        (trigram_finder(documents), TrigramCollocationFinder.from_documents(documents)),
+    ):
+        assert ours.N == theirs.N
+        assert ours.word_fd == theirs.word_fd and ours.ngram_fd == theirs.ngram_fd
+    ours, theirs = trigram_finder(documents), TrigramCollocationFinder.from_documents(documents)
+    assert ours.bigram_fd == theirs.bigram_fd and ours.wildcard_fd == theirs.wildcard_fd
