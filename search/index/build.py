@@ -44,10 +44,11 @@ from search.index.layout import (
     writing_into,
 )
 from search.index.schema import SCHEMA_VERSION, make_schema
+from search.index.segment import SegmentWriter
 from search.ingest.catalogue import Catalogue, ingest
 from search.models import KIND_LABELS
 from search.progress import Progress, silent
-from search.text.analysis import stems, tokens
+from search.text.analysis import readings, stems
 from search.text.english import english_words
 from search.text.phrases import learn_phrases
 from search.text.sentences import parameters_to_dict, train_parameters
@@ -190,13 +191,13 @@ def write_segment(
     (`search.index.schema` mirrors `search.text.analysis.tokens`; a test holds them equal).
     """
     ix = whoosh_index.create_in(str(folder), make_schema())
-    writer = ix.writer(limitmb=256)
+    writer = SegmentWriter(ix)
     vocabulary: Counter = Counter()
     for n, entry in enumerate(catalogue.entries[start:stop], start=1):
-        title_tokens, text_tokens = tokens(entry.title), tokens(entry.text)
-        vocabulary.update(t.word for t in title_tokens)
-        vocabulary.update(t.word for t in text_tokens)
-        title_stems, text_stems = [t.stem for t in title_tokens], [t.stem for t in text_tokens]
+        title_words, text_words = readings(entry.title), readings(entry.text)
+        vocabulary.update(w for w, _ in title_words)
+        vocabulary.update(w for w, _ in text_words)
+        title_stems, text_stems = [s for _, s in title_words], [s for _, s in text_words]
         alias_stems = stems(" ".join(catalogue.glossary.aliases(text_stems)))
         forward.add(title_stems, text_stems, alias_stems)
         # Each field is analysed once: Whoosh takes a list of terms as the analyzer's output
