@@ -262,11 +262,10 @@ def ingest(corpus_dir: Path, progress: Progress = silent) -> Catalogue:
     id_prefixes = {d.id: read_id_prefix(d.meta) for d in documents}
     phrases = checked_phrases(language, curated)
     read = read_all(documents, areas, taxonomy, id_prefixes, phrases, progress)
+    # Documents in the manifest's order, each in its own reading order, numbered once.
     for document in read:
-        offset = len(entries)
-        entries += [dataclasses.replace(e, order=offset + e.order) for e in document.entries]
+        entries += sorted(document.entries, key=lambda e: e.order)
         findings += document.findings
-    entries.sort(key=lambda e: e.order)
     entries = [dataclasses.replace(e, order=i) for i, e in enumerate(entries, start=1)]
     seen: set[str] = set()
     for entry in entries:

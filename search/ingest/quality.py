@@ -90,10 +90,12 @@ def numbering_gaps(entries: list[Entry]) -> list[Finding]:
 def count_findings(entries: list[Entry]) -> list[Finding]:
     """Compare Annex B counts per Part with the counts the narrative states."""
     found = Counter((e.source, e.part, e.kind) for e in entries if e.kind in ANNEX_B_KINDS)
+    by_source: dict[str, list[Entry]] = defaultdict(list)
+    for entry in entries:
+        by_source[entry.source].append(entry)
     findings = []
-    for source in sorted({e.source for e in entries}):
-        doc_entries = [e for e in entries if e.source == source]
-        for (part, kind), (count, cited) in sorted(stated_counts(doc_entries).items()):
+    for source in sorted(by_source):
+        for (part, kind), (count, cited) in sorted(stated_counts(by_source[source]).items()):
             have = found[(source, part, kind)]
             status = "ok" if have == count else "short" if have < count else "over"
             findings.append(
