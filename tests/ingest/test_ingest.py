@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections import Counter
 
 import pytest
+
+from search.models import Entry
 
 ID_FORMS = {
     "paragraph": r"^para-\d\.\d{1,2}$",
@@ -234,3 +237,22 @@ def test_unknown_area_spelling_is_reported(catalogue):
     parsed = parse_report(text, "doc", "Title", catalogue.areas)
     assert [f.kind for f in parsed.findings] == ["unknown-area"]
     assert parsed.entries[0].id == "issue-atlantis-1"
+
+
+def test_an_entry_as_data_is_every_field_that_applies_in_the_fields_order(catalogue):
+    def reference(entry):
+        data = dataclasses.asdict(entry)
+        for key, value in list(data.items()):
+            if value is None or (key in ("footnotes", "ratings") and not value):
+                del data[key]
+            elif isinstance(value, tuple):
+                data[key] = [dict(v) if isinstance(v, dict) else v for v in value]
+        return data
+
+    kinds = set()
+    for entry in catalogue.entries:
+        data = entry.to_dict()
+        assert list(data.items()) == list(reference(entry).items()), entry.id
+        assert Entry.from_dict(data) == entry
+        kinds.update(k for k in ("footnotes", "ratings", "number", "section", "url") if k in data)
+    assert kinds == {"footnotes", "ratings", "number", "section", "url"}
