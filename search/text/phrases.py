@@ -69,7 +69,7 @@ def word_runs(text: str) -> Iterable[tuple[list[str], list[str]]]:
 
 _UNREAD = object()
 _roles: dict[str, str | None] = {}
-ROLES_KEPT = 500_000
+ROLES_KEPT = 100_000  # as search.text.analysis.READINGS_KEPT
 
 
 def role(piece: str) -> str | None:
