@@ -15,8 +15,9 @@ from whoosh.util.numeric import byte_to_length
 from whoosh.writing import SegmentWriter as WhooshSegmentWriter
 
 # Whoosh sorts a segment's postings in memory up to this estimate of their size, and in
-# runs on disk beyond it. Its estimate is about twice the memory used: 1 GB holds the
-# postings of some 100,000 entries, and the runs it saves cost a third of the time.
+# runs on disk beyond it. The estimate is close to the memory they take (422 MB for 50,000
+# synthetic entries, one writer's share of 100,000 on two cores): 1 GB holds some 120,000
+# entries' postings, and the runs it saves took a third of the time.
 POSTINGS_MB = 1024
 
 
