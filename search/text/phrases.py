@@ -22,7 +22,7 @@ from nltk.collocations import (
 )
 from nltk.probability import FreqDist
 
-from search.text.analysis import TOKEN, TOKEN_PATTERN, is_indexed, normalise_text, normalise_word
+from search.text.analysis import TOKEN, TOKEN_PATTERN, normalise_text, normalise_word, reading
 
 # A word, or any run of characters that is not one (punctuation, spaces), which ends a phrase
 # unless it is only spaces.
@@ -78,12 +78,14 @@ def role(piece: str) -> str | None:
 
     Codes and numbers ("C1", "4.10") are found by the glossary and ids, not as phrases.
     """
+    found: str | None = None
     if piece.isspace():
-        found: str | None = ""
-    else:
-        word = normalise_word(piece)
-        indexed = TOKEN.fullmatch(piece) and is_indexed(word) and not any(c.isdigit() for c in word)
-        found = word if indexed else None
+        found = ""
+    elif TOKEN.fullmatch(piece):
+        # The analyzer's reading of the word (None for a stop word or a single letter).
+        read = reading(piece)
+        if read is not None and not any(c.isdigit() for c in read[0]):
+            found = read[0]
     if len(_roles) < ROLES_KEPT:
         _roles[piece] = found
     return found
